@@ -1,0 +1,184 @@
+// The on-disk format is the Go one: encoding/json field names, MarshalIndent with two spaces,
+// times as RFC 3339. Both tools share one directory, so what we write Go must read and back.
+import {CorruptError} from './errors.js';
+import {isValidId} from './ids.js';
+import type {GitHubUser, Session} from './session.js';
+
+// RFC 3339 as Go's time.Time.UnmarshalJSON accepts it: 0–9 fractional digits, Z or ±hh:mm.
+const rfc3339 =
+	/^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+function daysInMonth(year: number, month: number): number {
+	const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+	return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+}
+
+/** Go's zero time.Time, 0001-01-01T00:00:00Z, which Go writes for an unset created_at. */
+export const GO_ZERO_TIME_MS = -62_135_596_800_000;
+
+/**
+ * Parses an RFC 3339 timestamp to a Date (millisecond precision: sub-millisecond digits are
+ * truncated, which never moves a time across a millisecond boundary). Returns undefined for
+ * anything Go would refuse, impossible dates (Feb 30, 24:00) included.
+ */
+export function parseRfc3339(text: string): Date | undefined {
+	const m = rfc3339.exec(text);
+	if (!m) return undefined;
+	const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+		number,
+		number,
+		number,
+		number,
+		number,
+		number,
+	];
+	if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+	if (hour > 23 || minute > 59 || second > 59) return undefined;
+	let offsetMinutes = 0;
+	if (!m[8]) {
+		const offsetHours = Number(m[10]);
+		const offsetMins = Number(m[11]);
+		if (offsetHours > 23 || offsetMins > 59) return undefined;
+		offsetMinutes = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
+	}
+
+	const ms = m[7] ? Number(m[7].padEnd(9, '0').slice(0, 3)) : 0;
+	const date = new Date(0);
+	// setUTCFullYear, not Date.UTC: Date.UTC maps years 0–99 to 1900–1999.
+	date.setUTCFullYear(year, month - 1, day);
+	date.setUTCHours(hour, minute, second, ms);
+	return new Date(date.getTime() - offsetMinutes * 60_000);
+}
+
+/** RFC 3339 in UTC as Go writes it: fractional seconds only when non-zero, trailing zeros cut. */
+export function formatRfc3339(date: Date): string {
+	const iso = date.toISOString(); // 2026-01-02T03:04:05.120Z (or ±YYYYYY for years past 9999)
+	return iso.replace(/\.(\d{3})Z$/, (_, frac: string) => {
+		const trimmed = frac.replace(/0+$/, '');
+		return trimmed ? `.${trimmed}Z` : 'Z';
+	});
+}
+
+type Wire = {
+	id: string;
+	access_token: string;
+	user: {id: number; login: string; name: string; avatar_url: string; email: string} | null;
+	expires_at: string;
+	created_at: string;
+};
+
+/** The Go-format JSON object for a session (field order as Go's struct). */
+export function toWire(session: Session): Wire {
+	const u = session.user;
+	return {
+		id: session.id,
+		access_token: session.accessToken,
+		user: u
+			? {id: u.id, login: u.login, name: u.name, avatar_url: u.avatarUrl, email: u.email}
+			: null,
+		expires_at: formatRfc3339(session.expiresAt),
+		created_at: formatRfc3339(session.createdAt),
+	};
+}
+
+// Go's encoder escapes these for HTML safety by default; doing the same keeps files byte-equal.
+const goEscapes: Record<string, string> = {
+	'<': '\\u003c',
+	'>': '\\u003e',
+	'&': '\\u0026',
+	'\u2028': '\\u2028',
+	'\u2029': '\\u2029',
+};
+
+/** Serialises as Go's json.MarshalIndent(s, "", "  ") does. */
+export function encodeSession(session: Session): string {
+	return JSON.stringify(toWire(session), null, 2).replace(
+		/[<>&\u2028\u2029]/g,
+		(c) => goEscapes[c] ?? c,
+	);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalString(obj: Record<string, unknown>, key: string, where: string): string {
+	const v = obj[key];
+	if (v === undefined || v === null) return '';
+	if (typeof v !== 'string') throw new CorruptError(where, `user.${key} is not a string`);
+	return v;
+}
+
+function decodeUser(value: unknown, where: string): GitHubUser | null {
+	if (value === undefined || value === null) return null;
+	if (!isObject(value)) throw new CorruptError(where, 'user is not an object or null');
+	const id = value.id ?? 0;
+	// Go's int64: an integer; JSON numbers beyond 2^53 would lose precision, so refuse them.
+	if (typeof id !== 'number' || !Number.isSafeInteger(id)) {
+		throw new CorruptError(where, 'user.id is not an integer');
+	}
+
+	return {
+		id,
+		login: optionalString(value, 'login', where),
+		name: optionalString(value, 'name', where),
+		avatarUrl: optionalString(value, 'avatar_url', where),
+		email: optionalString(value, 'email', where),
+	};
+}
+
+function decodeTime(
+	obj: Record<string, unknown>,
+	key: string,
+	where: string,
+	required: boolean,
+): Date {
+	const v = obj[key];
+	if (v === undefined || v === null) {
+		if (required) throw new CorruptError(where, `${key} is missing`);
+		return new Date(GO_ZERO_TIME_MS);
+	}
+
+	if (typeof v !== 'string') throw new CorruptError(where, `${key} is not a string`);
+	const date = parseRfc3339(v);
+	if (!date || Number.isNaN(date.getTime())) {
+		throw new CorruptError(where, `${key} is not an RFC 3339 time`);
+	}
+
+	return date;
+}
+
+/**
+ * Reads a session from Go-format JSON. Unknown fields are ignored, as Go does; anything that
+ * is not a session is a CorruptError whose reason never quotes the input.
+ * `where` names the source (a path or key) in the error message.
+ */
+export function decodeSession(text: string, where = 'session'): Session {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		// JSON.parse's own message can quote the input ("Unexpected token 'g', "gho_…"), so drop it.
+		throw new CorruptError(where, text.trim() === '' ? 'the file is empty' : 'not valid JSON');
+	}
+
+	return decodeParsed(parsed, where);
+}
+
+/** As decodeSession, for an already parsed value. */
+export function decodeParsed(parsed: unknown, where = 'session'): Session {
+	if (!isObject(parsed)) throw new CorruptError(where, 'not a JSON object');
+	const {id} = parsed;
+	if (id === undefined || id === null) throw new CorruptError(where, 'id is missing');
+	if (typeof id !== 'string') throw new CorruptError(where, 'id is not a string');
+	if (!isValidId(id)) throw new CorruptError(where, 'id is not a valid session id');
+	const token = parsed.access_token ?? '';
+	if (typeof token !== 'string') throw new CorruptError(where, 'access_token is not a string');
+	return {
+		id,
+		accessToken: token,
+		user: decodeUser(parsed.user, where),
+		expiresAt: decodeTime(parsed, 'expires_at', where, true),
+		createdAt: decodeTime(parsed, 'created_at', where, false),
+	};
+}

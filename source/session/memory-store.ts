@@ -1,0 +1,118 @@
+import {ExpiredError} from './errors.js';
+import {assertValidId, generateState} from './ids.js';
+import {assertTtl, cloneSession, DEFAULT_STATE_TTL_MS, isExpired, type Session} from './session.js';
+import type {ListableStore, ListEntry, StateStore} from './store.js';
+
+export type MemoryStoreOptions = {
+	/** The clock, for tests; defaults to Date.now. */
+	readonly now?: () => number;
+};
+
+/** A Store in process memory, for tests and single-process servers. Copies in and out. */
+export class MemoryStore implements ListableStore {
+	readonly #sessions = new Map<string, Session>();
+	readonly #now: () => number;
+
+	constructor(options: MemoryStoreOptions = {}) {
+		this.#now = options.now ?? Date.now;
+	}
+
+	async get(id: string): Promise<Session | null> {
+		assertValidId(id);
+		const session = this.#sessions.get(id);
+		if (!session) return null;
+		if (isExpired(session, this.#now())) {
+			this.#sessions.delete(id);
+			throw new ExpiredError(id);
+		}
+
+		return cloneSession(session);
+	}
+
+	async set(session: Session): Promise<void> {
+		assertValidId(session.id);
+		this.#sessions.set(session.id, cloneSession(session));
+	}
+
+	async delete(id: string): Promise<void> {
+		assertValidId(id);
+		this.#sessions.delete(id);
+	}
+
+	async cleanup(): Promise<number> {
+		const now = this.#now();
+		let removed = 0;
+		for (const [id, session] of this.#sessions) {
+			if (isExpired(session, now)) {
+				this.#sessions.delete(id);
+				removed++;
+			}
+		}
+
+		return removed;
+	}
+
+	async list(): Promise<ListEntry[]> {
+		return [...this.#sessions.values()].map((session) => ({
+			kind: 'session',
+			id: session.id,
+			session: cloneSession(session),
+			location: `memory:${session.id}`,
+		}));
+	}
+
+	describe(): string {
+		return 'memory';
+	}
+
+	async close(): Promise<void> {
+		this.#sessions.clear();
+	}
+}
+
+/**
+ * OAuth states in process memory. Expired states are dropped lazily on validate and by
+ * cleanup(), so no timer exists to keep the process alive.
+ */
+export class MemoryStateStore implements StateStore {
+	readonly #states = new Map<string, number>();
+	readonly #now: () => number;
+
+	constructor(options: MemoryStoreOptions = {}) {
+		this.#now = options.now ?? Date.now;
+	}
+
+	async generate(ttlMs: number = DEFAULT_STATE_TTL_MS): Promise<string> {
+		assertTtl(ttlMs);
+		const state = generateState();
+		this.#states.set(state, this.#now() + ttlMs);
+		return state;
+	}
+
+	async validate(state: string): Promise<boolean> {
+		if (typeof state !== 'string' || state === '') return false;
+		const expiresAt = this.#states.get(state);
+		if (expiresAt === undefined) return false;
+		// Delete before answering: the check and the removal happen in one synchronous step, so
+		// of many concurrent validate calls exactly one sees the state.
+		this.#states.delete(state);
+		return this.#now() < expiresAt;
+	}
+
+	async cleanup(): Promise<number> {
+		const now = this.#now();
+		let removed = 0;
+		for (const [state, expiresAt] of this.#states) {
+			if (now >= expiresAt) {
+				this.#states.delete(state);
+				removed++;
+			}
+		}
+
+		return removed;
+	}
+
+	async close(): Promise<void> {
+		this.#states.clear();
+	}
+}

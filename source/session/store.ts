@@ -1,0 +1,58 @@
+import type {Session} from './session.js';
+
+/** Go: session.Store. Every backend implements this; `sessiontest` checks it. */
+export interface Store {
+	/** The session, or null when absent. Never an expired session: that is an ExpiredError. */
+	get(id: string): Promise<Session | null>;
+	/** Stores the session under `session.id`, replacing any session with that id. */
+	set(session: Session): Promise<void>;
+	/** Removes the session; no error when it is absent. */
+	delete(id: string): Promise<void>;
+	/** Removes expired sessions and resolves to how many it removed. */
+	cleanup(): Promise<number>;
+	/** Releases timers, connections and handles. */
+	close(): Promise<void>;
+}
+
+/** Go: session.StateStore. OAuth state tokens: short-lived and single use. */
+export interface StateStore {
+	/** A fresh state token, valid for `ttlMs` (default DEFAULT_STATE_TTL_MS). */
+	generate(ttlMs?: number): Promise<string>;
+	/** True exactly once for a generated, unexpired state; false (never a throw) otherwise. */
+	validate(state: string): Promise<boolean>;
+	/** Removes expired states; resolves to how many (0 where the backend expires them itself). */
+	cleanup(): Promise<number>;
+	close(): Promise<void>;
+}
+
+/** One entry of a store's listing: a session, or something stored under a session's name that is not one. */
+export type ListEntry =
+	| {
+			readonly kind: 'session';
+			readonly id: string;
+			readonly session: Session;
+			/** Where it lives: a file path or a Redis key. */
+			readonly location: string;
+	  }
+	| {
+			readonly kind: 'unreadable';
+			/** The id the entry was stored under (file name without `.json`, or the key's suffix). */
+			readonly id: string;
+			/** Why it is not a session; safe to show, never quotes the stored bytes. */
+			readonly reason: string;
+			readonly location: string;
+	  };
+
+export type ListOptions = {
+	/** Called now and then while listing a large store: entries done so far, and the total when known. */
+	readonly onProgress?: (done: number, total: number | undefined) => void;
+	readonly signal?: AbortSignal;
+};
+
+/** A Store that can also enumerate what it holds, as the inspector needs. */
+export interface ListableStore extends Store {
+	/** Every entry, expired and unreadable ones included; deletes nothing. */
+	list(options?: ListOptions): Promise<ListEntry[]>;
+	/** A human-readable location: the directory, or the Redis URL and prefix. */
+	describe(): string;
+}
