@@ -27,7 +27,6 @@ await build({
 	external: ['react-devtools-core'],
 	banner: {
 		js: [
-			'#!/usr/bin/env node',
 			// Bundled CommonJS dependencies call require(); give them one in this ES module.
 			"import {createRequire as __createRequire} from 'node:module';",
 			'const require = __createRequire(import.meta.url);',
