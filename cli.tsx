@@ -1,14 +1,173 @@
 #!/usr/bin/env node
+// The entry point: parse and check the command line, pick the store, then run a plain command
+// or the inspector. The plain commands never load Ink or React: the inspector is imported
+// only on its own path, and the bundler puts it in a chunk of its own (issue 6).
+import process from 'node:process';
 import meow from 'meow';
+import {cleanupCommand} from './source/commands/cleanup.js';
+import {deleteCommand} from './source/commands/delete.js';
+import {createDemoDir, removeOnExit} from './source/commands/demo.js';
+import {listCommand} from './source/commands/list.js';
+import {type OpenedStore, openStore} from './source/commands/open-store.js';
+import {errorMessage, processOutput} from './source/commands/output.js';
+import {flagDefinitions, helpText, type Options, parseCommandLine} from './source/commands/usage.js';
+import type {StartLogin} from './source/ui/types.js';
+import packageJson from './package.json' with {type: 'json'};
 
-const cli = meow(
-	`
-	Usage
-	  $ stacktower-sessions [command]
+const output = processOutput;
 
-	Inspect, prune and renew stacktower login sessions.
-`,
-	{importMeta: import.meta, flags: {}},
-);
+// `list | head` closes the pipe early; that is the reader's choice, not our failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+	if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+	throw error;
+});
 
-void cli;
+const EMPTY_HINT =
+	'log in with: stacktower-sessions login --client-id ID (or with the stacktower CLI)';
+
+function usageError(errors: readonly string[]): number {
+	output.err(
+		`${errors.map((error) => `stacktower-sessions: ${error}`).join('\n')}\nrun stacktower-sessions --help for the usage\n`,
+	);
+	return 2;
+}
+
+/** Opens the store the options name, runs `run` on it, and closes it whatever happens. */
+async function withStore(
+	options: Options,
+	run: (opened: OpenedStore) => Promise<number>,
+): Promise<number> {
+	let opened: OpenedStore;
+	try {
+		opened = await openStore({dir: options.dir, redisUrl: options.redisUrl});
+	} catch (error) {
+		output.err(`stacktower-sessions: ${errorMessage(error)}\n`);
+		return 1;
+	}
+
+	try {
+		return await run(opened);
+	} finally {
+		await opened.close();
+	}
+}
+
+function list(options: Options, opened: OpenedStore): Promise<number> {
+	return listCommand({
+		store: opened.store,
+		location: opened.location,
+		json: options.json,
+		showToken: options.showToken,
+		emptyHint: EMPTY_HINT,
+		output,
+	});
+}
+
+// LOGIN (helper D): a StartLogin for the inspector's `l` key, from options.login and the
+// opened store and state store; undefined when login is not configured.
+async function startLoginFor(
+	_options: Options,
+	_opened: OpenedStore,
+): Promise<StartLogin | undefined> {
+	return undefined;
+}
+
+// LOGIN (helper D): the `login` command (exit 0 on success, 1 on failure).
+async function login(_options: Options, _opened: OpenedStore): Promise<number> {
+	output.err('stacktower-sessions: login is not available in this build yet\n');
+	return 1;
+}
+
+async function inspect(options: Options, opened: OpenedStore): Promise<number> {
+	// Colour support is decided when Ink's colour library loads, so this must come first.
+	if (!options.color) {
+		process.env.NO_COLOR = '1';
+		process.env.FORCE_COLOR = '0';
+	}
+
+	const {runInspector} = await import('./source/ui/run-inspector.js');
+	return runInspector({
+		store: opened.store,
+		location: opened.location,
+		...(opened.watchDir === undefined ? {} : {watchDir: opened.watchDir}),
+		...(await startLoginFor(options, opened).then((start) => (start ? {login: start} : {}))),
+		emptyHint: EMPTY_HINT,
+	});
+}
+
+async function demo(options: Options, interactive: boolean): Promise<number> {
+	const dir = createDemoDir();
+	const remove = removeOnExit(dir);
+	try {
+		return await withStore({...options, dir, redisUrl: undefined}, (opened) =>
+			interactive ? inspect(options, opened) : list(options, opened),
+		);
+	} finally {
+		remove();
+	}
+}
+
+async function main(): Promise<number> {
+	let cli: ReturnType<typeof meow<typeof flagDefinitions>>;
+	try {
+		cli = meow(helpText, {
+			importMeta: import.meta,
+			pkg: packageJson,
+			flags: flagDefinitions,
+			// Unset booleans stay undefined, so a flag given where it does not apply is seen.
+			booleanDefault: undefined,
+			// parseCommandLine reports unknown flags together with every other problem.
+			allowUnknownFlags: true,
+		});
+	} catch (error) {
+		// meow throws for a flag given twice.
+		return usageError([errorMessage(error)]);
+	}
+
+	if (cli.flags.help) cli.showHelp(0);
+	if (cli.flags.version) cli.showVersion();
+
+	const parsed = parseCommandLine(cli.input, cli.flags, process.argv.slice(2), process.env);
+	if (!parsed.ok) return usageError(parsed.errors);
+	const {options} = parsed;
+	const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+
+	switch (options.command) {
+		case 'inspect': {
+			return withStore(options, (opened) =>
+				interactive ? inspect(options, opened) : list(options, opened),
+			);
+		}
+
+		case 'demo': {
+			return demo(options, interactive);
+		}
+
+		case 'list': {
+			return withStore(options, (opened) => list(options, opened));
+		}
+
+		case 'cleanup': {
+			return withStore(options, (opened) =>
+				cleanupCommand({store: opened.store, location: opened.location, output}),
+			);
+		}
+
+		case 'delete': {
+			return withStore(options, (opened) =>
+				deleteCommand({store: opened.store, location: opened.location, ids: options.ids, output}),
+			);
+		}
+
+		case 'login': {
+			return withStore(options, (opened) => login(options, opened));
+		}
+	}
+}
+
+try {
+	process.exitCode = await main();
+} catch (error) {
+	output.err(`stacktower-sessions: ${errorMessage(error)}\n`);
+	process.exitCode = 1;
+}

@@ -4,9 +4,10 @@ import {CorruptError} from './errors.js';
 import {isValidId} from './ids.js';
 import type {GitHubUser, Session} from './session.js';
 
-// RFC 3339 as Go's time.Time.UnmarshalJSON accepts it: 0–9 fractional digits, Z or ±hh:mm.
+// RFC 3339 as Go's time.Time.UnmarshalJSON accepts it: Z or ±hh:mm, and any number of
+// fractional digits (RFC 3339's `1*DIGIT`; Go reads them all and keeps nanoseconds).
 const rfc3339 =
-	/^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+	/^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
 function daysInMonth(year: number, month: number): number {
 	const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
@@ -42,7 +43,7 @@ export function parseRfc3339(text: string): Date | undefined {
 		offsetMinutes = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
 	}
 
-	const ms = m[7] ? Number(m[7].padEnd(9, '0').slice(0, 3)) : 0;
+	const ms = m[7] ? Number(m[7].padEnd(3, '0').slice(0, 3)) : 0;
 	const date = new Date(0);
 	// setUTCFullYear, not Date.UTC: Date.UTC maps years 0–99 to 1900–1999.
 	date.setUTCFullYear(year, month - 1, day);
@@ -50,9 +51,19 @@ export function parseRfc3339(text: string): Date | undefined {
 	return new Date(date.getTime() - offsetMinutes * 60_000);
 }
 
-/** RFC 3339 in UTC as Go writes it: fractional seconds only when non-zero, trailing zeros cut. */
+/**
+ * RFC 3339 in UTC as Go writes it: fractional seconds only when non-zero, trailing zeros cut.
+ * A RangeError for an invalid Date or a year outside 0–9999, which Go's MarshalJSON refuses
+ * too (a file with `+010000-…` would be unreadable by both tools).
+ */
 export function formatRfc3339(date: Date): string {
-	const iso = date.toISOString(); // 2026-01-02T03:04:05.120Z (or ±YYYYYY for years past 9999)
+	const year = date.getUTCFullYear();
+	if (Number.isNaN(year)) throw new RangeError('Expected a valid Date, got an invalid one');
+	if (year < 0 || year > 9999) {
+		throw new RangeError(`Expected a year within 0–9999 (as Go requires), got ${year}`);
+	}
+
+	const iso = date.toISOString(); // 2026-01-02T03:04:05.120Z
 	return iso.replace(/\.(\d{3})Z$/, (_, frac: string) => {
 		const trimmed = frac.replace(/0+$/, '');
 		return trimmed ? `.${trimmed}Z` : 'Z';

@@ -1,5 +1,6 @@
 // The stacktower session library: a TypeScript port of stacktower's Go `session` package.
 // No React, no UI: safe to import from servers and other tools.
+export {CLI_SESSION_ID, CLIStore} from './cli-store.js';
 export {
 	decodeSession,
 	encodeSession,
@@ -17,9 +18,25 @@ export {
 	StoreUnavailableError,
 	UnsafeDirectoryError,
 } from './errors.js';
+export {
+	FileStore,
+	type FileStoreOptions,
+	MAX_SESSION_FILE_BYTES,
+	STALE_TEMP_MS,
+} from './file-store.js';
 export {assertValidId, generateId, generateState, isValidId} from './ids.js';
 export {MemoryStateStore, MemoryStore, type MemoryStoreOptions} from './memory-store.js';
+export {defaultSessionsDir} from './paths.js';
 export {
+	type AnyRedisClient,
+	assertRedisUrl,
+	RedisStateStore,
+	RedisStore,
+	type RedisStoreOptions,
+	redactRedisUrl,
+} from './redis-store.js';
+export {
+	assertSession,
 	cloneSession,
 	DEFAULT_STATE_TTL_MS,
 	DEFAULT_TTL_MS,
@@ -29,4 +46,11 @@ export {
 	type Session,
 	userId,
 } from './session.js';
-export type {ListableStore, ListEntry, ListOptions, StateStore, Store} from './store.js';
+export {
+	isListableStore,
+	type ListableStore,
+	type ListEntry,
+	type ListOptions,
+	type StateStore,
+	type Store,
+} from './store.js';

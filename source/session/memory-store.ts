@@ -1,7 +1,14 @@
 import {ExpiredError} from './errors.js';
 import {assertValidId, generateState} from './ids.js';
-import {assertTtl, cloneSession, DEFAULT_STATE_TTL_MS, isExpired, type Session} from './session.js';
-import type {ListableStore, ListEntry, StateStore} from './store.js';
+import {
+	assertSession,
+	assertTtl,
+	cloneSession,
+	DEFAULT_STATE_TTL_MS,
+	isExpired,
+	type Session,
+} from './session.js';
+import type {ListableStore, ListEntry, ListOptions, StateStore} from './store.js';
 
 export type MemoryStoreOptions = {
 	/** The clock, for tests; defaults to Date.now. */
@@ -30,7 +37,7 @@ export class MemoryStore implements ListableStore {
 	}
 
 	async set(session: Session): Promise<void> {
-		assertValidId(session.id);
+		assertSession(session);
 		this.#sessions.set(session.id, cloneSession(session));
 	}
 
@@ -52,13 +59,16 @@ export class MemoryStore implements ListableStore {
 		return removed;
 	}
 
-	async list(): Promise<ListEntry[]> {
-		return [...this.#sessions.values()].map((session) => ({
+	async list(options: ListOptions = {}): Promise<ListEntry[]> {
+		options.signal?.throwIfAborted();
+		const entries: ListEntry[] = [...this.#sessions.values()].map((session) => ({
 			kind: 'session',
 			id: session.id,
 			session: cloneSession(session),
 			location: `memory:${session.id}`,
 		}));
+		options.onProgress?.(entries.length, entries.length);
+		return entries;
 	}
 
 	describe(): string {

@@ -1,4 +1,4 @@
-import {generateId} from './ids.js';
+import {assertValidId, generateId} from './ids.js';
 
 /** The GitHub account a session belongs to (Go: github.User). */
 export type GitHubUser = {
@@ -72,4 +72,56 @@ export function cloneSession(session: Session): Session {
 		expiresAt: new Date(session.expiresAt.getTime()),
 		createdAt: new Date(session.createdAt.getTime()),
 	};
+}
+
+function assertDate(value: unknown, what: string): void {
+	if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+		throw new TypeError(`Expected ${what} to be a valid Date`);
+	}
+
+	// Go's time.Time marshals only years 0–9999; a file outside that range Go could not read.
+	const year = value.getUTCFullYear();
+	if (year < 0 || year > 9999) {
+		throw new RangeError(`Expected ${what} to be within the years 0–9999, got ${year}`);
+	}
+}
+
+function assertUser(user: unknown): void {
+	if (user === null) return;
+	if (typeof user !== 'object' || user === undefined) {
+		throw new TypeError(`Expected session.user to be an object or null, got ${typeof user}`);
+	}
+
+	const u = user as Record<string, unknown>;
+	if (typeof u.id !== 'number' || !Number.isSafeInteger(u.id)) {
+		throw new TypeError('Expected session.user.id to be an integer');
+	}
+
+	for (const key of ['login', 'name', 'avatarUrl', 'email']) {
+		if (typeof u[key] !== 'string') {
+			throw new TypeError(`Expected session.user.${key} to be a string, got ${typeof u[key]}`);
+		}
+	}
+}
+
+/**
+ * Checks that a value is a Session a store can hold, before any I/O: the id first (an
+ * InvalidIdError), then the other fields (a TypeError or RangeError naming the field).
+ */
+export function assertSession(session: unknown): asserts session is Session {
+	if (typeof session !== 'object' || session === null) {
+		throw new TypeError(
+			`Expected a session object, got ${session === null ? 'null' : typeof session}`,
+		);
+	}
+
+	const s = session as Record<string, unknown>;
+	assertValidId(s.id);
+	if (typeof s.accessToken !== 'string') {
+		throw new TypeError(`Expected session.accessToken to be a string, got ${typeof s.accessToken}`);
+	}
+
+	assertUser(s.user);
+	assertDate(s.expiresAt, 'session.expiresAt');
+	assertDate(s.createdAt, 'session.createdAt');
 }

@@ -56,3 +56,9 @@ export interface ListableStore extends Store {
 	/** A human-readable location: the directory, or the Redis URL and prefix. */
 	describe(): string;
 }
+
+/** True when `store` has the ListableStore methods (list and describe) besides the Store ones. */
+export function isListableStore(store: Store): store is ListableStore {
+	const candidate = store as Partial<ListableStore>;
+	return typeof candidate.list === 'function' && typeof candidate.describe === 'function';
+}

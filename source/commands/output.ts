@@ -1,0 +1,31 @@
+// Where the plain commands write. One write per command keeps `list` at 100,000 sessions
+// close to the cost of reading the files (issue 6); the functions are passed in so the
+// commands can be run against any sink.
+import {escapeControl} from '../format/escape.js';
+
+export type Output = {
+	/** Writes text to stdout as it is (the caller has escaped what needs escaping). */
+	readonly out: (text: string) => void;
+	/** Writes text to stderr as it is. */
+	readonly err: (text: string) => void;
+};
+
+export const processOutput: Output = {
+	out: (text) => {
+		process.stdout.write(text);
+	},
+	err: (text) => {
+		process.stderr.write(text);
+	},
+};
+
+/** An error as one line fit for a terminal: its message, control characters escaped. */
+export function errorMessage(error: unknown): string {
+	const message = error instanceof Error ? error.message : String(error);
+	return escapeControl(message);
+}
+
+/** `1 session`, `2 sessions`. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+	return `${count} ${count === 1 ? singular : pluralForm}`;
+}

@@ -1,0 +1,461 @@
+// The command line, checked in one pass: every problem is collected and reported together with
+// its fix (a usage error, exit 2), before anything touches a store. No I/O and no React here.
+import {escapeControl} from '../format/escape.js';
+import {isValidId} from '../session/ids.js';
+
+export const commands = ['list', 'cleanup', 'delete', 'demo', 'login'] as const;
+export type CommandName = (typeof commands)[number];
+
+/** `inspect` is the bare command: the inspector on a terminal, `list` otherwise. */
+export type Command = CommandName | 'inspect';
+
+export const helpText = `
+	Usage
+	  $ stacktower-sessions [command] [options]
+
+	Commands
+	  (none)        the interactive inspector (on a terminal; otherwise as list)
+	  list          print the sessions; --json for one JSON array
+	  cleanup       remove expired sessions and print how many
+	  delete ID...  remove sessions by id
+	  demo          the inspector on a temporary directory of sample sessions
+	  login         log in through the browser and save the session (default id github)
+
+	Options
+	  --dir PATH            the session directory (env STACKTOWER_SESSIONS_DIR;
+	                        default ~/.config/stacktower/sessions)
+	  --redis URL           use the sessions in Redis instead (env STACKTOWER_REDIS_URL)
+	  --json                list: print one JSON array
+	  --show-token          list: print whole access tokens (masked otherwise)
+	  --no-color            no colours (also NO_COLOR)
+	  --help, --version
+
+	Login (login, and the l key in the inspector)
+	  --id ID               login: the session id to log in (default github)
+	  --client-id ID        the GitHub OAuth app (env STACKTOWER_GITHUB_CLIENT_ID);
+	                        its secret comes from env STACKTOWER_GITHUB_CLIENT_SECRET
+	  --github-host URL     GitHub Enterprise Server (default https://github.com)
+	  --scopes SCOPES       default "read:user user:email"
+	  --callback-port PORT  the local callback's port (default 0: any free port)
+	  --timeout DURATION    give up after this long: 90s, 5m, 1h (default 5m)
+	  --no-browser          print the URL without opening a browser
+
+	Exit codes
+	  0 done, 1 failed, 2 usage error
+
+	Examples
+	  $ stacktower-sessions
+	  $ stacktower-sessions demo
+	  $ stacktower-sessions list --json | jq '.[] | select(.status == "expired") | .id'
+	  $ stacktower-sessions delete github old-laptop
+	  $ stacktower-sessions --redis redis://localhost:6379 cleanup
+`;
+
+/** meow's flag definitions. Booleans default to undefined (booleanDefault) so "given" is visible. */
+export const flagDefinitions = {
+	dir: {type: 'string'},
+	redis: {type: 'string'},
+	json: {type: 'boolean'},
+	showToken: {type: 'boolean'},
+	color: {type: 'boolean'},
+	id: {type: 'string'},
+	clientId: {type: 'string'},
+	githubHost: {type: 'string'},
+	scopes: {type: 'string'},
+	callbackPort: {type: 'string'},
+	timeout: {type: 'string'},
+	browser: {type: 'boolean'},
+	help: {type: 'boolean', shortFlag: 'h'},
+	version: {type: 'boolean', shortFlag: 'v'},
+} as const;
+
+/** Flags as meow parses them with flagDefinitions. */
+export type ParsedFlags = {
+	dir?: string | undefined;
+	redis?: string | undefined;
+	json?: boolean | undefined;
+	showToken?: boolean | undefined;
+	color?: boolean | undefined;
+	id?: string | undefined;
+	clientId?: string | undefined;
+	githubHost?: string | undefined;
+	scopes?: string | undefined;
+	callbackPort?: string | undefined;
+	timeout?: string | undefined;
+	browser?: boolean | undefined;
+};
+
+/** The login options, for the `login` command and the inspector's `l` key (issue 4). */
+export type LoginFlags = {
+	/** The session id `login` logs in (the inspector uses the selected row's). */
+	readonly id: string;
+	/** From --client-id or STACKTOWER_GITHUB_CLIENT_ID; undefined when neither is set. */
+	readonly clientId: string | undefined;
+	/** Only ever from STACKTOWER_GITHUB_CLIENT_SECRET, never a flag (it would show in `ps`). */
+	readonly clientSecret: string | undefined;
+	/** An origin such as `https://github.com` or `https://ghe.example.com`, no trailing slash. */
+	readonly githubHost: string;
+	readonly scopes: string;
+	/** 0 means any free port. */
+	readonly callbackPort: number;
+	readonly timeoutMs: number;
+	readonly openBrowser: boolean;
+};
+
+export type Options = {
+	readonly command: Command;
+	/** delete: the ids, validated and without duplicates. */
+	readonly ids: readonly string[];
+	/** The directory when given (flag or env); undefined means the default one. */
+	readonly dir: string | undefined;
+	readonly redisUrl: string | undefined;
+	readonly json: boolean;
+	readonly showToken: boolean;
+	readonly color: boolean;
+	readonly login: LoginFlags;
+};
+
+export type ParseResult =
+	| {readonly ok: true; readonly options: Options}
+	| {readonly ok: false; readonly errors: readonly string[]};
+
+export const DEFAULT_GITHUB_HOST = 'https://github.com';
+export const DEFAULT_SCOPES = 'read:user user:email';
+export const DEFAULT_LOGIN_TIMEOUT_MS = 5 * 60 * 1000;
+export const DEFAULT_LOGIN_ID = 'github';
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+const flagNames: ReadonlySet<string> = new Set(
+	Object.entries(flagDefinitions).flatMap(([name, definition]) =>
+		definition.type === 'boolean' ? [kebab(name), `no-${kebab(name)}`] : [kebab(name)],
+	),
+);
+const shortFlags: ReadonlySet<string> = new Set(['h', 'v']);
+
+// Where a flag applies; others are refused so a typo'd command line never half-works.
+const flagScope: Record<string, readonly Command[]> = {
+	json: ['list', 'inspect'],
+	showToken: ['list', 'inspect'],
+	id: ['login'],
+	clientId: ['login', 'inspect', 'demo'],
+	githubHost: ['login', 'inspect', 'demo'],
+	scopes: ['login', 'inspect', 'demo'],
+	callbackPort: ['login', 'inspect', 'demo'],
+	timeout: ['login', 'inspect', 'demo'],
+	browser: ['login', 'inspect', 'demo'],
+	dir: ['list', 'cleanup', 'delete', 'login', 'inspect'],
+	redis: ['list', 'cleanup', 'delete', 'login', 'inspect'],
+};
+
+function show(text: string): string {
+	const escaped = escapeControl(text);
+	return escaped.length > 60 ? `${escaped.slice(0, 60)}…` : escaped;
+}
+
+function editDistance(a: string, b: string): number {
+	let previous = Array.from({length: b.length + 1}, (_, i) => i);
+	for (let i = 1; i <= a.length; i++) {
+		const current = [i];
+		for (let j = 1; j <= b.length; j++) {
+			current[j] = Math.min(
+				(previous[j] ?? 0) + 1,
+				(current[j - 1] ?? 0) + 1,
+				(previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+			);
+		}
+
+		previous = current;
+	}
+
+	return previous[b.length] ?? 0;
+}
+
+function suggest(word: string, candidates: Iterable<string>): string {
+	let best: string | undefined;
+	let bestDistance = 3;
+	for (const candidate of candidates) {
+		const distance = editDistance(word, candidate);
+		if (distance < bestDistance) {
+			best = candidate;
+			bestDistance = distance;
+		}
+	}
+
+	return best === undefined ? '' : best;
+}
+
+const negativeNumber = /^-(?:\d+|\d*\.\d+)(?:e[+-]?\d+)?$/i;
+
+/**
+ * The flags in argv that flagDefinitions does not know. meow would stop at the first unknown
+ * flag (allowUnknownFlags: false exits at once), so we find them all ourselves.
+ */
+export function unknownFlags(argv: readonly string[]): string[] {
+	const unknown: string[] = [];
+	for (const arg of argv) {
+		if (arg === '--') break;
+		if (!arg.startsWith('-') || arg === '-' || negativeNumber.test(arg)) continue;
+		if (arg.startsWith('--')) {
+			const name = kebab(arg.slice(2).split('=')[0] ?? '');
+			if (!flagNames.has(name)) {
+				const hint = suggest(name, flagNames);
+				unknown.push(
+					`unknown flag --${show(name)}${hint ? ` (did you mean --${hint}?)` : ''}; see --help for the flags`,
+				);
+			}
+		} else {
+			for (const char of arg.slice(1).split('=')[0] ?? '') {
+				if (!shortFlags.has(char)) {
+					unknown.push(`unknown flag -${show(char)}; see --help for the flags`);
+				}
+			}
+		}
+	}
+
+	return unknown;
+}
+
+/** `90s`, `5m`, `1h`, `1m30s`, or a plain number of seconds; undefined when not a positive duration. */
+export function parseDuration(text: string): number | undefined {
+	const trimmed = text.trim();
+	if (/^\d+(?:\.\d+)?$/.test(trimmed)) {
+		const seconds = Number(trimmed);
+		return seconds > 0 ? Math.round(seconds * 1000) : undefined;
+	}
+
+	const units: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000};
+	const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+	let total = 0;
+	let end = 0;
+	for (let m = part.exec(trimmed); m; m = part.exec(trimmed)) {
+		total += Number(m[1]) * (units[m[2] ?? ''] ?? 0);
+		end = part.lastIndex;
+	}
+
+	if (end === 0 || end !== trimmed.length || !(total > 0) || !Number.isFinite(total)) {
+		return undefined;
+	}
+
+	return Math.round(total);
+}
+
+/** A GitHub host as an origin: `ghe.example.com` and `https://ghe.example.com/` both give `https://ghe.example.com`. */
+export function parseGitHubHost(text: string): string | undefined {
+	const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
+	let url: URL;
+	try {
+		url = new URL(withScheme);
+	} catch {
+		return undefined;
+	}
+
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+	if (url.username || url.password || url.search || url.hash) return undefined;
+	if (url.pathname !== '/' && url.pathname !== '') return undefined;
+	return url.origin;
+}
+
+/** True for a URL node-redis accepts: redis:// or rediss://. */
+export function isRedisUrl(text: string): boolean {
+	try {
+		const url = new URL(text);
+		return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+	} catch {
+		return false;
+	}
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+	return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * Checks the command line meow parsed (`input`, `flags`) against the raw `argv` and the
+ * environment, and resolves it to Options, or to every problem found, each with its fix.
+ */
+export function parseCommandLine(
+	input: readonly string[],
+	flags: ParsedFlags,
+	argv: readonly string[],
+	env: Readonly<Record<string, string | undefined>>,
+): ParseResult {
+	const errors: string[] = unknownFlags(argv);
+
+	const [first, ...rest] = input;
+	let command: Command = 'inspect';
+	if (first !== undefined) {
+		if ((commands as readonly string[]).includes(first)) {
+			command = first as CommandName;
+		} else {
+			const hint = suggest(first, commands);
+			errors.push(
+				`unknown command ${JSON.stringify(show(first))}${hint ? ` (did you mean ${hint}?)` : ''}; the commands are ${commands.join(', ')}`,
+			);
+		}
+	}
+
+	// --json on its own asks for the listing, terminal or not.
+	if (command === 'inspect' && (flags.json || flags.showToken)) command = 'list';
+
+	for (const [flag, scope] of Object.entries(flagScope)) {
+		if (flags[flag as keyof ParsedFlags] === undefined) continue;
+		if (first === undefined && (flag === 'json' || flag === 'showToken')) continue;
+		if (!scope.includes(command)) {
+			const name = flag === 'browser' ? 'no-browser' : kebab(flag);
+			const where =
+				command === 'inspect'
+					? 'the inspector'
+					: command === 'demo' && (flag === 'dir' || flag === 'redis')
+						? 'demo (it uses a temporary directory of its own)'
+						: command;
+			errors.push(
+				`--${name} does not apply to ${where}; it is for ${scope.map((c) => (c === 'inspect' ? 'the inspector' : c)).join(', ')}`,
+			);
+		}
+	}
+
+	const ids: string[] = [];
+	if (command === 'delete') {
+		if (rest.length === 0) {
+			errors.push('delete needs the ids of the sessions to remove: stacktower-sessions delete ID...');
+		}
+
+		for (const id of rest) {
+			if (!isValidId(id)) {
+				errors.push(
+					`invalid session id ${JSON.stringify(show(id))}: ids are 1–128 characters from A–Z a–z 0–9 _ - = . and do not start with "."`,
+				);
+			} else if (!ids.includes(id)) {
+				ids.push(id);
+			}
+		}
+	} else if (first !== undefined && rest.length > 0) {
+		errors.push(
+			`${command} takes no arguments, got ${rest.map((arg) => JSON.stringify(show(arg))).join(' ')}`,
+		);
+	}
+
+	// Flags beat the environment; both at the same level is ambiguous.
+	let dir: string | undefined;
+	let redisUrl: string | undefined;
+	if (flags.dir !== undefined && flags.dir === '') {
+		errors.push('--dir needs a path: --dir PATH');
+	}
+
+	if (flags.redis !== undefined && flags.redis === '') {
+		errors.push('--redis needs a URL: --redis redis://HOST:6379');
+	}
+
+	if (nonEmpty(flags.dir) && nonEmpty(flags.redis)) {
+		errors.push('--dir and --redis both name a store: give one of them');
+	} else if (nonEmpty(flags.dir)) {
+		dir = flags.dir;
+	} else if (nonEmpty(flags.redis)) {
+		redisUrl = flags.redis;
+	} else if (command !== 'demo') {
+		const envDir = nonEmpty(env.STACKTOWER_SESSIONS_DIR);
+		const envRedis = nonEmpty(env.STACKTOWER_REDIS_URL);
+		if (envDir && envRedis) {
+			errors.push(
+				'STACKTOWER_SESSIONS_DIR and STACKTOWER_REDIS_URL are both set: unset one, or pick with --dir or --redis',
+			);
+		}
+
+		dir = envDir;
+		redisUrl = envDir ? undefined : envRedis;
+		if (redisUrl !== undefined && !isRedisUrl(redisUrl)) {
+			errors.push(
+				`STACKTOWER_REDIS_URL is not a Redis URL: use redis://[USER:PASSWORD@]HOST[:PORT][/DB] or rediss://...`,
+			);
+			redisUrl = undefined;
+		}
+	}
+
+	if (nonEmpty(flags.redis) && !isRedisUrl(flags.redis ?? '')) {
+		errors.push(
+			`--redis ${JSON.stringify(show(flags.redis ?? ''))} is not a Redis URL: use redis://[USER:PASSWORD@]HOST[:PORT][/DB] or rediss://...`,
+		);
+	}
+
+	const id = flags.id ?? DEFAULT_LOGIN_ID;
+	if (flags.id !== undefined && !isValidId(flags.id)) {
+		errors.push(
+			`--id ${JSON.stringify(show(flags.id))} is not a valid session id: use 1–128 characters from A–Z a–z 0–9 _ - = . , not starting with "."`,
+		);
+	}
+
+	if (flags.clientId !== undefined && flags.clientId.trim() === '') {
+		errors.push('--client-id needs the OAuth app client id: --client-id ID');
+	}
+
+	const clientId = nonEmpty(flags.clientId?.trim()) ?? nonEmpty(env.STACKTOWER_GITHUB_CLIENT_ID?.trim());
+	if (command === 'login' && clientId === undefined && flags.clientId === undefined) {
+		errors.push(
+			'login needs a GitHub OAuth app: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID (and STACKTOWER_GITHUB_CLIENT_SECRET)',
+		);
+	}
+
+	let githubHost = DEFAULT_GITHUB_HOST;
+	if (flags.githubHost !== undefined) {
+		const origin = parseGitHubHost(flags.githubHost);
+		if (origin) githubHost = origin;
+		else {
+			errors.push(
+				`--github-host ${JSON.stringify(show(flags.githubHost))} is not a host: use HOST or https://HOST, e.g. https://github.example.com`,
+			);
+		}
+	}
+
+	let scopes = DEFAULT_SCOPES;
+	if (flags.scopes !== undefined) {
+		if (flags.scopes.trim() === '') errors.push(`--scopes needs a value, e.g. --scopes "${DEFAULT_SCOPES}"`);
+		else scopes = flags.scopes.trim();
+	}
+
+	let callbackPort = 0;
+	if (flags.callbackPort !== undefined) {
+		const text = flags.callbackPort.trim();
+		const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+		if (port >= 0 && port <= 65_535) callbackPort = port;
+		else {
+			errors.push(
+				`--callback-port ${JSON.stringify(show(flags.callbackPort))} is not a port: use 1–65535, or 0 for any free port`,
+			);
+		}
+	}
+
+	let timeoutMs = DEFAULT_LOGIN_TIMEOUT_MS;
+	if (flags.timeout !== undefined) {
+		const parsed = parseDuration(flags.timeout);
+		if (parsed === undefined) {
+			errors.push(
+				`--timeout ${JSON.stringify(show(flags.timeout))} is not a duration: use e.g. 90s, 5m, 1h or a number of seconds`,
+			);
+		} else timeoutMs = parsed;
+	}
+
+	if (errors.length > 0) return {ok: false, errors};
+	return {
+		ok: true,
+		options: {
+			command,
+			ids,
+			dir,
+			redisUrl,
+			json: flags.json === true,
+			showToken: flags.showToken === true,
+			color: flags.color !== false && nonEmpty(env.NO_COLOR) === undefined,
+			login: {
+				id,
+				clientId,
+				clientSecret: nonEmpty(env.STACKTOWER_GITHUB_CLIENT_SECRET),
+				githubHost,
+				scopes,
+				callbackPort,
+				timeoutMs,
+				openBrowser: flags.browser !== false,
+			},
+		},
+	};
+}

@@ -1,0 +1,22 @@
+// The whole access token never reaches a screen or the plain output (issue 3). GitHub's token
+// prefixes say what kind of token it is without revealing any of it, so they are kept.
+// https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/
+
+const prefixes = ['github_pat_', 'gho_', 'ghp_', 'ghu_', 'ghs_', 'ghr_'] as const;
+
+/** What stands for the hidden part; fixed length, so the mask says nothing about the token's length. */
+export const MASK = '••••••••';
+
+/**
+ * A masked token: a known GitHub prefix kept (`gho_••••••••`), everything else hidden. Never
+ * contains the whole token: a token that is only a prefix is hidden entirely. The empty token
+ * masks to the empty string (nothing to hide, and callers show "none" in its place).
+ */
+export function maskToken(token: string): string {
+	if (typeof token !== 'string' || token === '') return '';
+	for (const prefix of prefixes) {
+		if (token.startsWith(prefix) && token.length > prefix.length) return prefix + MASK;
+	}
+
+	return MASK;
+}

@@ -1,0 +1,608 @@
+// The Go FileStore's layout (`<dir>/<id>.json`, dir 0700, files 0600), hardened: atomic writes,
+// no symlink ever followed, no unbounded read, and a cleanup that cannot delete a session
+// another process refreshed a moment ago.
+//
+// Reads use synchronous fs calls on purpose (issue 6): for thousands of small files they are
+// 2.3–5× faster than Promise.all over fs/promises and use far less memory. list() and cleanup()
+// work in chunks and yield to the event loop between them, so a UI can paint progress.
+import {randomBytes} from 'node:crypto';
+import {
+	closeSync,
+	constants,
+	type Dirent,
+	fchmodSync,
+	fstatSync,
+	fsyncSync,
+	linkSync,
+	lstatSync,
+	mkdirSync,
+	openSync,
+	readdirSync,
+	readSync,
+	renameSync,
+	type Stats,
+	unlinkSync,
+} from 'node:fs';
+import {open, rename, unlink} from 'node:fs/promises';
+import {resolve, sep} from 'node:path';
+import {decodeSession, encodeSession} from './codec.js';
+import {
+	CorruptError,
+	ExpiredError,
+	SessionError,
+	StoreUnavailableError,
+	UnsafeDirectoryError,
+} from './errors.js';
+import {assertValidId, isValidId} from './ids.js';
+import {defaultSessionsDir} from './paths.js';
+import {assertSession, isExpired, type Session} from './session.js';
+import type {ListableStore, ListEntry, ListOptions} from './store.js';
+
+// Windows lacks some of these; there they are 0 and the checks degrade to plain opens.
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
+const O_NOCTTY = constants.O_NOCTTY ?? 0;
+const O_DIRECTORY = constants.O_DIRECTORY ?? 0;
+// O_NOFOLLOW: a symlink planted as `<id>.json` fails with ELOOP instead of being followed.
+// O_NONBLOCK: a FIFO opens at once instead of hanging; fstat then rejects it unread.
+const READ_FLAGS = constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
+const WRITE_FLAGS =
+	constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW | O_NOCTTY;
+
+/** Session files larger than this are reported unreadable and never read. */
+export const MAX_SESSION_FILE_BYTES = 1024 * 1024;
+/** Entries handled between two yields to the event loop in list() and cleanup(). */
+const CHUNK = 1000;
+/**
+ * Temp and claim files whose mtime and ctime are both older than this are swept by cleanup().
+ * A write takes milliseconds; five minutes leaves a writer stalled by a loaded machine (or a
+ * suspended laptop) room to finish its rename before its temp file is taken away.
+ */
+export const STALE_TEMP_MS = 5 * 60 * 1000;
+// Both start with "." and never end in ".json", so no listing can mistake them for sessions
+// and no valid id (which never starts with ".") can collide with them.
+const TEMP_PREFIX = '.tmp-';
+const CLAIM_PREFIX = '.claim-';
+const SUFFIX = '.json';
+
+const SYMLINK = 'it is a symbolic link (not followed)';
+const DIRECTORY = 'it is a directory, not a file';
+const NOT_REGULAR = 'it is not a regular file';
+const TOO_LARGE = 'it is larger than 1 MiB';
+const BAD_NAME = 'not a valid session id file name';
+const ID_MISMATCH = 'the id field does not match the file name';
+
+export type FileStoreOptions = {
+	/** The clock in milliseconds since the epoch, for tests; defaults to Date.now. */
+	readonly now?: () => number;
+};
+
+/** What loading one file gave: a session, a reason it is not one, or null when absent. */
+type Loaded = Session | {readonly reason: string} | null;
+
+function errorCode(error: unknown): string | undefined {
+	const code = (error as {code?: unknown} | null)?.code;
+	return typeof code === 'string' ? code : undefined;
+}
+
+function describeError(error: unknown): string {
+	return errorCode(error) ?? (error instanceof Error ? error.message : String(error));
+}
+
+function reasonForOpenError(code: string | undefined): string {
+	switch (code) {
+		case 'ELOOP':
+		case 'EMLINK': // FreeBSD's answer to O_NOFOLLOW on a symlink
+			return SYMLINK;
+		case 'EISDIR':
+			return DIRECTORY;
+		case 'ENXIO': // a socket
+		case 'ENODEV':
+			return NOT_REGULAR;
+		case 'EACCES':
+		case 'EPERM':
+			return 'permission denied';
+		default:
+			return `it cannot be read (${code ?? 'unknown error'})`;
+	}
+}
+
+/** Why a directory entry cannot be a session, judged from readdir's d_type alone (no I/O). */
+function direntReason(dirent: Dirent): string | undefined {
+	if (dirent.isFile()) return undefined;
+	if (dirent.isSymbolicLink()) return SYMLINK;
+	if (dirent.isDirectory()) return DIRECTORY;
+	if (
+		dirent.isFIFO() ||
+		dirent.isSocket() ||
+		dirent.isBlockDevice() ||
+		dirent.isCharacterDevice()
+	) {
+		return NOT_REGULAR;
+	}
+
+	return undefined; // the file system did not say: open + fstat decide
+}
+
+function yieldToEventLoop(): Promise<void> {
+	return new Promise((resolve) => {
+		setImmediate(resolve);
+	});
+}
+
+function isSession(loaded: Loaded): loaded is Session {
+	return loaded !== null && !('reason' in loaded);
+}
+
+/**
+ * Go: session.FileStore. One file per session, `<dir>/<id>.json`, in the Go format.
+ *
+ * The constructor creates the directory (0700) when it is missing and refuses, with an
+ * UnsafeDirectoryError that says what to do, a directory that is a symlink, is not a
+ * directory, is not owned by the current user, or is writable by group or others.
+ */
+export class FileStore implements ListableStore {
+	readonly #dir: string;
+	readonly #prefix: string;
+	readonly #now: () => number;
+	/** Reused by every read; grows up to MAX_SESSION_FILE_BYTES. */
+	#buffer = Buffer.allocUnsafe(16 * 1024);
+
+	constructor(dir: string = defaultSessionsDir(), options: FileStoreOptions = {}) {
+		if (typeof dir !== 'string' || dir === '') {
+			throw new TypeError(
+				`Expected the session directory to be a non-empty string, got ${dir === '' ? 'an empty string' : typeof dir}`,
+			);
+		}
+
+		this.#dir = resolve(dir);
+		this.#prefix = this.#dir.endsWith(sep) ? this.#dir : this.#dir + sep;
+		this.#now = options.now ?? Date.now;
+		this.#ensureDirectory();
+	}
+
+	/** Go: FileStore.Path. The session directory. */
+	path(): string {
+		return this.#dir;
+	}
+
+	describe(): string {
+		return this.#dir;
+	}
+
+	/**
+	 * The session, or null when there is no `<id>.json`. An expired session is removed (as the
+	 * Go FileStore does) and rejected with ExpiredError; a file that is not a session is
+	 * rejected with CorruptError and left in place.
+	 */
+	async get(id: string): Promise<Session | null> {
+		assertValidId(id);
+		const file = this.#file(id);
+		const loaded = this.#load(file, id);
+		if (loaded === null) return null;
+		if (!isSession(loaded)) throw new CorruptError(file, loaded.reason);
+		if (isExpired(loaded, this.#now())) {
+			try {
+				this.#removeIfExpired(id);
+			} catch {
+				// Removing is a courtesy; the answer is ExpiredError either way.
+			}
+
+			throw new ExpiredError(id);
+		}
+
+		return loaded;
+	}
+
+	/**
+	 * Writes the session atomically: a temp file in the same directory (created exclusively,
+	 * 0600, never through a symlink), fsync, rename over `<id>.json`, fsync the directory. A
+	 * reader sees the old file or the new one, never a part, even if this process is killed.
+	 */
+	async set(session: Session): Promise<void> {
+		assertSession(session);
+		const text = encodeSession(session);
+		const {id} = session;
+		const file = this.#file(id);
+		const temp = `${this.#prefix}${TEMP_PREFIX}${id}-${randomBytes(8).toString('hex')}`;
+		let handle: Awaited<ReturnType<typeof open>>;
+		try {
+			handle = await open(temp, WRITE_FLAGS, 0o600);
+		} catch (error) {
+			if (errorCode(error) !== 'ENOENT') throw this.#writeError(id, error);
+			// The directory was removed after the store was opened: make it again, once.
+			this.#ensureDirectory();
+			handle = await open(temp, WRITE_FLAGS, 0o600).catch((error_: unknown) => {
+				throw this.#writeError(id, error_);
+			});
+		}
+
+		try {
+			try {
+				// The umask may have taken bits off 0600; files are exactly 0600 whatever it is.
+				await handle.chmod(0o600);
+				await handle.writeFile(text);
+				await handle.sync();
+			} finally {
+				await handle.close();
+			}
+
+			await rename(temp, file);
+		} catch (error) {
+			await unlink(temp).catch(() => {});
+			throw this.#writeError(id, error);
+		}
+
+		await this.#syncDirectory();
+	}
+
+	/** Removes `<id>.json`; no error when it is absent. */
+	async delete(id: string): Promise<void> {
+		assertValidId(id);
+		const file = this.#file(id);
+		try {
+			unlinkSync(file);
+		} catch (error) {
+			const code = errorCode(error);
+			if (code === 'ENOENT') return;
+			if (code === 'EISDIR' || (code === 'EPERM' && this.#isDirectory(file))) {
+				throw new CorruptError(file, `${DIRECTORY}; remove it by hand if it should go`);
+			}
+
+			throw new StoreUnavailableError(
+				`cannot delete session ${JSON.stringify(id)} in ${this.#dir}: ${describeError(error)}`,
+				{cause: error},
+			);
+		}
+	}
+
+	/**
+	 * Removes expired sessions and resolves to how many. Unreadable files stay. A session
+	 * rewritten by another process between the read and the removal is never lost (see
+	 * #removeIfExpired). Also sweeps temp and claim files older than STALE_TEMP_MS that killed
+	 * writers or cleanups left behind.
+	 */
+	async cleanup(options: ListOptions = {}): Promise<number> {
+		const dirents = this.#readDirectory();
+		const total = dirents.length;
+		let removed = 0;
+		options.onProgress?.(0, total);
+		for (let start = 0; start < total; start += CHUNK) {
+			options.signal?.throwIfAborted();
+			const now = this.#now();
+			const end = Math.min(start + CHUNK, total);
+			for (let i = start; i < end; i++) {
+				const dirent = dirents[i] as Dirent;
+				const {name} = dirent;
+				if (name.endsWith(SUFFIX)) {
+					const id = name.slice(0, -SUFFIX.length);
+					if (!isValidId(id) || direntReason(dirent) !== undefined) continue;
+					const loaded = this.#load(this.#prefix + name, id);
+					if (isSession(loaded) && isExpired(loaded, now) && this.#removeIfExpired(id)) {
+						removed++;
+					}
+				} else if (name.startsWith(TEMP_PREFIX) || name.startsWith(CLAIM_PREFIX)) {
+					this.#sweep(name, now);
+				}
+			}
+
+			options.onProgress?.(end, total);
+			if (end < total) await yieldToEventLoop();
+		}
+
+		return removed;
+	}
+
+	/**
+	 * Every `*.json` entry of the directory, in directory order: sessions (expired ones
+	 * included) and unreadable entries with a reason. Reads no file over 1 MiB, follows no
+	 * symlink, opens nothing that is not a regular file, deletes nothing.
+	 */
+	async list(options: ListOptions = {}): Promise<ListEntry[]> {
+		const dirents = this.#readDirectory().filter((dirent) => dirent.name.endsWith(SUFFIX));
+		const total = dirents.length;
+		const entries: ListEntry[] = [];
+		options.onProgress?.(0, total);
+		for (let start = 0; start < total; start += CHUNK) {
+			options.signal?.throwIfAborted();
+			const end = Math.min(start + CHUNK, total);
+			for (let i = start; i < end; i++) {
+				const dirent = dirents[i] as Dirent;
+				const location = this.#prefix + dirent.name;
+				const id = dirent.name.slice(0, -SUFFIX.length);
+				const early = isValidId(id) ? direntReason(dirent) : BAD_NAME;
+				if (early !== undefined) {
+					entries.push({kind: 'unreadable', id, reason: early, location});
+					continue;
+				}
+
+				const loaded = this.#load(location, id);
+				if (loaded === null) continue; // removed since readdir
+				entries.push(
+					isSession(loaded)
+						? {kind: 'session', id, session: loaded, location}
+						: {kind: 'unreadable', id, reason: loaded.reason, location},
+				);
+			}
+
+			options.onProgress?.(end, total);
+			if (end < total) await yieldToEventLoop();
+		}
+
+		return entries;
+	}
+
+	/** Nothing to release: every call opens and closes its own descriptors. */
+	async close(): Promise<void> {}
+
+	#file(id: string): string {
+		return `${this.#prefix}${id}${SUFFIX}`;
+	}
+
+	/**
+	 * Reads and decodes one file with one open, one fstat, one read into the reused buffer and
+	 * one close. `id` is the name the file is stored under; a file whose `id` field differs is
+	 * unreadable (a renamed or planted file must not pass as another session).
+	 */
+	#load(file: string, id: string): Loaded {
+		let fd: number;
+		try {
+			fd = openSync(file, READ_FLAGS);
+		} catch (error) {
+			const code = errorCode(error);
+			return code === 'ENOENT' ? null : {reason: reasonForOpenError(code)};
+		}
+
+		let text: string;
+		try {
+			const stats = fstatSync(fd);
+			if (!stats.isFile()) return {reason: stats.isDirectory() ? DIRECTORY : NOT_REGULAR};
+			if (stats.size > MAX_SESSION_FILE_BYTES) return {reason: TOO_LARGE};
+			// Our writers never change a file in place (they rename), so fstat's size is the
+			// whole file and one read suffices; a short read only means it was truncated.
+			const size = stats.size;
+			if (this.#buffer.length < size) {
+				this.#buffer = Buffer.allocUnsafe(
+					Math.min(MAX_SESSION_FILE_BYTES, Math.max(size, this.#buffer.length * 2)),
+				);
+			}
+
+			let read = 0;
+			while (read < size) {
+				const n = readSync(fd, this.#buffer, read, size - read, null);
+				if (n === 0) break;
+				read += n;
+			}
+
+			text = this.#buffer.toString('utf8', 0, read);
+		} catch (error) {
+			return {reason: reasonForOpenError(errorCode(error))};
+		} finally {
+			closeSync(fd);
+		}
+
+		try {
+			const session = decodeSession(text, file);
+			return session.id === id ? session : {reason: ID_MISMATCH};
+		} catch (error) {
+			if (error instanceof CorruptError) return {reason: error.reason};
+			throw error;
+		}
+	}
+
+	/**
+	 * Removes `<id>.json` only if it is expired at the moment of removal, even when another
+	 * process rewrites it concurrently. Unlinking by name after a read could delete a version
+	 * written in between, so instead:
+	 *   1. rename `<id>.json` to a unique claim name: atomic, and from then on no writer can
+	 *      change the claimed copy (writers only ever rename onto `<id>.json`);
+	 *   2. re-read the claim: if it is an expired session, unlink it: done;
+	 *   3. otherwise it was refreshed (or is no longer a session): put it back with link(),
+	 *      which fails with EEXIST when a writer has meanwhile created a newer `<id>.json`; the
+	 *      newer one wins and the claimed older copy is dropped. link() never replaces, so the
+	 *      put-back can never clobber a newer write, unlike rename().
+	 * Between 1 and 3 a reader may briefly find no file; it never finds a wrong one.
+	 */
+	#removeIfExpired(id: string): boolean {
+		const claim = `${this.#prefix}${CLAIM_PREFIX}${id}-${randomBytes(8).toString('hex')}`;
+		try {
+			renameSync(this.#file(id), claim);
+		} catch (error) {
+			if (errorCode(error) === 'ENOENT') return false; // gone already
+			throw error;
+		}
+
+		const loaded = this.#load(claim, id);
+		if (isSession(loaded) && isExpired(loaded, this.#now())) {
+			this.#unlinkQuietly(claim);
+			return true;
+		}
+
+		this.#putBack(claim, id);
+		return false;
+	}
+
+	/** Puts a claimed file back as `<id>.json` unless a newer one exists; see #removeIfExpired. */
+	#putBack(claim: string, id: string): void {
+		const file = this.#file(id);
+		try {
+			linkSync(claim, file);
+		} catch (error) {
+			const code = errorCode(error);
+			if (code === 'ENOENT') return; // another cleanup already dealt with the claim
+			if (code !== 'EEXIST') {
+				// No hard links here (some FUSE and network file systems, or the claim is a
+				// directory): rename if nothing is there. A writer landing in the microseconds
+				// between the check and the rename would lose to the older copy, so this is
+				// only the fallback.
+				if (!this.#exists(file)) {
+					renameSync(claim, file);
+					return;
+				}
+			}
+		}
+
+		this.#unlinkQuietly(claim);
+	}
+
+	/** Deletes a temp file or resolves a claim left behind by a killed process, once stale. */
+	#sweep(name: string, now: number): void {
+		const path = this.#prefix + name;
+		let stats: Stats;
+		try {
+			stats = lstatSync(path);
+		} catch {
+			return;
+		}
+
+		if (stats.isDirectory()) return; // not ours: leave it
+		// ctime as well as mtime: rename keeps a claimed file's old mtime but bumps its ctime.
+		if (now - Math.max(stats.mtimeMs, stats.ctimeMs) < STALE_TEMP_MS) return;
+		if (name.startsWith(TEMP_PREFIX)) {
+			this.#unlinkQuietly(path);
+			return;
+		}
+
+		// `.claim-<id>-<16 hex>`: a cleanup died between claiming and deciding. Finish its job.
+		const id = name.slice(CLAIM_PREFIX.length, -17);
+		if (!isValidId(id) || !stats.isFile()) {
+			this.#unlinkQuietly(path);
+			return;
+		}
+
+		const loaded = this.#load(path, id);
+		if (isSession(loaded) && isExpired(loaded, this.#now())) this.#unlinkQuietly(path);
+		else this.#putBack(path, id);
+	}
+
+	#unlinkQuietly(path: string): void {
+		try {
+			unlinkSync(path);
+		} catch {
+			// Already gone (another cleanup got there first) is fine; anything else is swept later.
+		}
+	}
+
+	#exists(path: string): boolean {
+		try {
+			lstatSync(path);
+			return true;
+		} catch {
+			return false;
+		}
+	}
+
+	#isDirectory(path: string): boolean {
+		try {
+			return lstatSync(path).isDirectory();
+		} catch {
+			return false;
+		}
+	}
+
+	#readDirectory(): Dirent[] {
+		try {
+			return readdirSync(this.#dir, {withFileTypes: true});
+		} catch (error) {
+			if (errorCode(error) === 'ENOENT') return []; // removed since: nothing stored
+			throw new StoreUnavailableError(
+				`cannot read the session directory ${this.#dir}: ${describeError(error)}`,
+				{cause: error},
+			);
+		}
+	}
+
+	#writeError(id: string, error: unknown): Error {
+		if (error instanceof SessionError) return error;
+		return new StoreUnavailableError(
+			`cannot save session ${JSON.stringify(id)} in ${this.#dir}: ${describeError(error)}`,
+			{cause: error},
+		);
+	}
+
+	/** Makes the rename durable. Some file systems refuse fsync on a directory; the rename is atomic regardless. */
+	async #syncDirectory(): Promise<void> {
+		try {
+			const handle = await open(this.#dir, constants.O_RDONLY | O_DIRECTORY);
+			try {
+				await handle.sync();
+			} finally {
+				await handle.close();
+			}
+		} catch {
+			// EINVAL/EPERM/EISDIR on file systems without directory fsync: nothing more to do.
+		}
+	}
+
+	/**
+	 * Creates the directory 0700 when missing, then checks it through a descriptor opened with
+	 * O_NOFOLLOW|O_DIRECTORY, so the checks and the chmod apply to the very directory opened,
+	 * never to a symlink's target.
+	 */
+	#ensureDirectory(): void {
+		const dir = this.#dir;
+		let created = false;
+		try {
+			created = mkdirSync(dir, {recursive: true, mode: 0o700}) !== undefined;
+		} catch (error) {
+			const code = errorCode(error);
+			// Something that is not a directory is in the way (a file, a dangling symlink):
+			// the open below says which.
+			if (code !== 'ENOTDIR' && code !== 'EEXIST') {
+				throw new StoreUnavailableError(
+					`cannot create the session directory ${dir}: ${describeError(error)}`,
+					{cause: error},
+				);
+			}
+		}
+
+		let fd: number;
+		try {
+			fd = openSync(dir, constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK);
+		} catch (error) {
+			const code = errorCode(error);
+			if (code === 'ELOOP' || code === 'EMLINK') {
+				throw new UnsafeDirectoryError(
+					`The session directory ${dir} is a symbolic link. Sessions hold access tokens, so they are kept only in a real directory: replace the link with a directory (mkdir -m 700 '${dir}') or use another directory.`,
+				);
+			}
+
+			if (code === 'ENOTDIR') throw this.#notADirectory();
+			throw new StoreUnavailableError(
+				`cannot open the session directory ${dir}: ${describeError(error)}`,
+				{cause: error},
+			);
+		}
+
+		try {
+			let stats = fstatSync(fd);
+			if (!stats.isDirectory()) throw this.#notADirectory();
+			const uid = process.getuid?.();
+			if (uid !== undefined && stats.uid !== uid) {
+				throw new UnsafeDirectoryError(
+					`The session directory ${dir} belongs to uid ${stats.uid}, not to you (uid ${uid}), so someone else could read or plant sessions there. Use a directory you own, or take this one over: chown ${uid} '${dir}' && chmod 700 '${dir}'.`,
+				);
+			}
+
+			// mkdir's mode is filtered by the umask (which could even leave 0000): set it exactly.
+			if (created && (stats.mode & 0o777) !== 0o700) {
+				fchmodSync(fd, 0o700);
+				stats = fstatSync(fd);
+			}
+
+			if (process.platform !== 'win32' && (stats.mode & 0o022) !== 0) {
+				throw new UnsafeDirectoryError(
+					`The session directory ${dir} is writable by other users (mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}), so they could replace sessions. Fix it with: chmod 700 '${dir}'.`,
+				);
+			}
+		} finally {
+			closeSync(fd);
+		}
+	}
+
+	#notADirectory(): UnsafeDirectoryError {
+		return new UnsafeDirectoryError(
+			`The session directory ${this.#dir} exists but is not a directory. Move that file away or use another directory.`,
+		);
+	}
+}

@@ -1,0 +1,130 @@
+import {Box, useApp} from 'ink';
+import {useEffect, useMemo, useReducer} from 'react';
+import {escapeControl} from '../format/escape.js';
+import {countStatuses} from '../format/status.js';
+import type {ListableStore} from '../session/store.js';
+import Details from './Details.js';
+import Empty from './Empty.js';
+import ErrorView from './ErrorView.js';
+import Footer from './Footer.js';
+import Header from './Header.js';
+import Help from './Help.js';
+import {type Command, footerFor, footerItems} from './keymap.js';
+import {layoutColumns, tableHeight} from './layout.js';
+import Loading from './Loading.js';
+import LoginView from './LoginView.js';
+import {initialState, keyContext, reducer, type State, selectedRow} from './state.js';
+import StatusLine from './StatusLine.js';
+import Table from './Table.js';
+import type {StartLogin} from './types.js';
+import useClock from './use-clock.js';
+import useKeys from './use-keys.js';
+import useSessions, {type Timing} from './use-sessions.js';
+import useTasks from './use-tasks.js';
+import useTerminalSize from './use-terminal-size.js';
+
+export type Props = {
+	readonly store: ListableStore;
+	/** Shown in the header: a ~-abbreviated path or a Redis URL without password. */
+	readonly location: string;
+	/** A directory to watch for changes; without one the store is polled. */
+	readonly watchDir?: string;
+	/** How `l` logs in; without it `l` explains how to configure login. */
+	readonly login?: StartLogin;
+	/** How to log in, shown in the empty state. */
+	readonly emptyHint?: string;
+	/** How long a login may take (default five minutes), for the time left on screen. */
+	readonly loginTimeoutMs?: number;
+	/** Terminal width, overriding Ink's stdout (tests). */
+	readonly width?: number;
+	/** Terminal height, overriding Ink's stdout (ink-testing-library has none). */
+	readonly height?: number;
+	/** Rescan periods (tests shorten them). */
+	readonly timing?: Timing;
+};
+
+function footerItemsFor(state: State): string[] {
+	const {mode} = state;
+	const context = keyContext(mode);
+	if (context !== 'list') return footerItems(context);
+	if (mode.kind === 'help') return [footerFor('back'), footerFor('quit')];
+	if (mode.kind === 'login') {
+		return state.login?.phase === 'waiting' ? ['Esc cancel'] : [footerFor('back'), footerFor('quit')];
+	}
+
+	if (mode.kind === 'busy') return [footerFor('quit')];
+	const omit: Command[] = mode.kind === 'details' || state.filter !== '' ? [] : ['back'];
+	return footerItems('list', omit);
+}
+
+/** The inspector: one reducer, one clock, one input hook, and views that render the state. */
+export default function App(props: Props) {
+	const {store, watchDir, login, timing} = props;
+	const size = useTerminalSize();
+	const width = props.width ?? size.width;
+	const height = props.height ?? size.height;
+	const [state, dispatch] = useReducer(reducer, undefined, () =>
+		initialState({
+			height: tableHeight(height),
+			loginConfigured: login !== undefined,
+			loginTimeoutMs: props.loginTimeoutMs,
+		}),
+	);
+	const now = useClock();
+	useKeys(dispatch);
+	useSessions({
+		store,
+		watchDir,
+		dispatch,
+		reloadRequest: state.reloadRequest,
+		rescanMs: timing?.rescanMs,
+		pollMs: timing?.pollMs,
+		debounceMs: timing?.debounceMs,
+	});
+	useTasks({task: state.task, store, login, loginTimeoutMs: state.loginTimeoutMs, dispatch});
+
+	useEffect(() => {
+		dispatch({type: 'resize', height: tableHeight(height)});
+	}, [height]);
+
+	const {exit} = useApp();
+	useEffect(() => {
+		if (state.quitting) exit();
+	}, [state.quitting, exit]);
+
+	const location = useMemo(() => escapeControl(props.location), [props.location]);
+	// One pass over every entry per tick: ~1 ms at 100,000 (sessions expire as the clock runs).
+	const counts = useMemo(
+		() => (state.entries ? countStatuses(state.entries, now) : undefined),
+		[state.entries, now],
+	);
+	const visible = useMemo(
+		() => state.view.slice(state.top, state.top + state.height),
+		[state.view, state.top, state.height],
+	);
+	const widestId = useMemo(() => visible.reduce((max, row) => Math.max(max, row.shownId.length), 2), [visible]);
+	const columns = useMemo(() => layoutColumns(width, widestId), [width, widestId]);
+
+	let body: React.ReactNode;
+	if (state.mode.kind === 'help') body = <Help width={width} />;
+	else if (state.mode.kind === 'login' && state.login) body = <LoginView login={state.login} now={now} />;
+	else if (state.error !== null) body = <ErrorView location={location} message={escapeControl(state.error)} />;
+	else if (state.entries === null) body = <Loading load={state.load} />;
+	else if (state.mode.kind === 'details') body = <Details row={selectedRow(state)} now={now} />;
+	else if (state.entries.length === 0) {
+		body = <Empty location={location} hint={props.emptyHint} canLogin={login !== undefined} />;
+	} else {
+		body = <Table rows={visible} selectedId={state.selectedId} columns={columns} now={now} />;
+	}
+
+	return (
+		<Box flexDirection="column" width={width}>
+			<Header location={location} counts={counts} />
+			<Box flexDirection="column" height={state.height + 1} overflow="hidden">
+				{body}
+			</Box>
+			<StatusLine state={state} now={now} />
+			<Footer items={footerItemsFor(state)} />
+		</Box>
+	);
+}

@@ -1,0 +1,22 @@
+import {Box, Text} from 'ink';
+
+type Props = {
+	/** Where the sessions would be. */
+	readonly location: string;
+	/** How to log in, e.g. "log in with: stacktower login". */
+	readonly hint?: string;
+	/** Whether `l` can log in from here. */
+	readonly canLogin: boolean;
+};
+
+export default function Empty({location, hint, canLogin}: Props) {
+	return (
+		<Box flexDirection="column" paddingLeft={1} paddingTop={1}>
+			<Text>
+				No sessions yet in <Text bold>{location}</Text>
+			</Text>
+			{hint ? <Text>{hint}</Text> : null}
+			{canLogin ? <Text>Press l to log in now.</Text> : null}
+		</Box>
+	);
+}

@@ -1,0 +1,34 @@
+import {Box, Text} from 'ink';
+import type {StatusCounts} from '../format/status.js';
+
+type Props = {
+	/** Where the sessions live, already fit for the terminal. */
+	readonly location: string;
+	/** The live counts; undefined while the first listing loads. */
+	readonly counts?: StatusCounts;
+};
+
+export default function Header({location, counts}: Props) {
+	return (
+		<Box justifyContent="space-between">
+			<Box flexShrink={1}>
+				<Text wrap="truncate-middle">
+					<Text bold> stacktower sessions</Text> {location}
+				</Text>
+			</Box>
+			{counts ? (
+				<Box flexShrink={0} marginLeft={2}>
+					<Text>
+						<Text color="green">{counts.active.toLocaleString('en-US')} active</Text>
+						{' · '}
+						<Text dimColor>{counts.expired.toLocaleString('en-US')} expired</Text>
+						{' · '}
+						<Text color={counts.unreadable > 0 ? 'magenta' : undefined}>
+							{counts.unreadable.toLocaleString('en-US')} unreadable
+						</Text>
+					</Text>
+				</Box>
+			) : null}
+		</Box>
+	);
+}

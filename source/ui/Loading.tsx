@@ -1,0 +1,29 @@
+import {Box, Text} from 'ink';
+import Spinner from 'ink-spinner';
+import type {Load} from './state.js';
+
+type Props = {
+	readonly load: Load;
+};
+
+export function progressText(load: Load): string {
+	if (load.phase !== 'loading' || load.done === 0) return 'loading sessions…';
+	const done = load.done.toLocaleString('en-US');
+	return load.total === undefined
+		? `loading ${done} sessions…`
+		: `loading ${done} / ${load.total.toLocaleString('en-US')} sessions…`;
+}
+
+/** Shown until the first listing arrives, so a large directory never means a blank screen. */
+export default function Loading({load}: Props) {
+	return (
+		<Box paddingLeft={1} paddingTop={1}>
+			<Text>
+				<Text color="cyan">
+					<Spinner />
+				</Text>{' '}
+				{progressText(load)}
+			</Text>
+		</Box>
+	);
+}

@@ -1,0 +1,75 @@
+import {Box, Text} from 'ink';
+import {memo} from 'react';
+import {formatCountdown, formatRelative} from '../format/duration.js';
+import {type Urgency, urgency} from '../format/status.js';
+import {type Columns, MARKER_WIDTH} from './layout.js';
+import type {Row as RowData} from './rows.js';
+
+type Props = {
+	readonly row: RowData;
+	/** The clock's time, in ms: rows are pure functions of (row, now). */
+	readonly now: number;
+	readonly columns: Columns;
+	readonly selected: boolean;
+};
+
+const urgencyColor: Readonly<Record<Urgency, string | undefined>> = {
+	ok: undefined,
+	soon: 'yellow',
+	imminent: 'red',
+	expired: 'gray',
+};
+
+function Row({row, now, columns, selected}: Props) {
+	const marker = (
+		<Box width={MARKER_WIDTH} flexShrink={0}>
+			<Text color="cyan">{selected ? '❯' : ' '}</Text>
+		</Box>
+	);
+	const id = (
+		<Box width={columns.id} marginRight={2} flexShrink={0}>
+			<Text wrap="truncate-end" bold={selected} color={selected ? 'cyan' : undefined}>
+				{row.shownId}
+			</Text>
+		</Box>
+	);
+	if (row.entry.kind === 'unreadable') {
+		return (
+			<Box>
+				{marker}
+				{id}
+				<Box flexGrow={1} flexShrink={1}>
+					<Text wrap="truncate-end" color="magenta">
+						unreadable: {row.reason}
+					</Text>
+				</Box>
+			</Box>
+		);
+	}
+
+	const level = urgency(row.expiresAt, now);
+	return (
+		<Box>
+			{marker}
+			{id}
+			<Box width={columns.user} marginRight={2} flexShrink={0}>
+				<Text wrap="truncate-end">
+					{row.login ? `@${row.login}` : <Text dimColor>(no user)</Text>}
+					{columns.showName && row.name ? <Text dimColor>{`  ${row.name}`}</Text> : null}
+				</Text>
+			</Box>
+			{columns.created > 0 ? (
+				<Box width={columns.created} marginRight={2} flexShrink={0}>
+					<Text wrap="truncate-end">{formatRelative(row.createdAt, now)}</Text>
+				</Box>
+			) : null}
+			<Box width={columns.expires} flexShrink={0}>
+				<Text wrap="truncate-end" color={urgencyColor[level]} dimColor={level === 'expired'}>
+					{formatCountdown(row.expiresAt, now)}
+				</Text>
+			</Box>
+		</Box>
+	);
+}
+
+export default memo(Row);

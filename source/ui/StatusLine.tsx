@@ -1,0 +1,69 @@
+import {Text} from 'ink';
+import Spinner from 'ink-spinner';
+import Confirm from './Confirm.js';
+import {progressText} from './Loading.js';
+import {SORT_LABELS} from './rows.js';
+import {busyFor, type State} from './state.js';
+
+type Props = {
+	readonly state: State;
+	readonly now: number;
+};
+
+function plural(count: number, one: string): string {
+	return `${count.toLocaleString('en-US')} ${count === 1 ? one : `${one}s`}`;
+}
+
+/** The line above the footer: a question, a running task, the filter being typed, or the view's summary. */
+export default function StatusLine({state, now}: Props) {
+	const {mode} = state;
+	if (mode.kind === 'confirmDelete') return <Confirm question={`delete ${mode.label}`} />;
+	if (mode.kind === 'confirmCleanup') {
+		return <Confirm question={`remove ${plural(mode.count, 'expired session')}`} />;
+	}
+
+	if (mode.kind === 'busy') {
+		return (
+			<Text>
+				{' '}
+				<Text color="cyan">
+					<Spinner />
+				</Text>{' '}
+				{mode.label}… {busyFor(mode.since, now)}
+			</Text>
+		);
+	}
+
+	if (mode.kind === 'filter') {
+		return (
+			<Text wrap="truncate-start">
+				{' /'}
+				{state.filter}
+				<Text inverse> </Text>
+				<Text dimColor>{`  ${plural(state.view.length, 'match')}`}</Text>
+			</Text>
+		);
+	}
+
+	if (state.message) {
+		return (
+			<Text wrap="truncate-end" color={state.message.tone === 'error' ? 'red' : 'green'}>
+				{` ${state.message.text}`}
+			</Text>
+		);
+	}
+
+	if (state.load.phase === 'loading' && state.entries !== null) {
+		return <Text dimColor>{` ${progressText(state.load)}`}</Text>;
+	}
+
+	const filter =
+		state.filter === ''
+			? ''
+			: ` · filter "${state.filter}": ${state.view.length.toLocaleString('en-US')} of ${state.rows.length.toLocaleString('en-US')}`;
+	return (
+		<Text dimColor wrap="truncate-end">
+			{` sorted by ${SORT_LABELS[state.sort]}${filter}`}
+		</Text>
+	);
+}

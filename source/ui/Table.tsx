@@ -1,0 +1,56 @@
+import {Box, Text} from 'ink';
+import {memo} from 'react';
+import type {Columns} from './layout.js';
+import {MARKER_WIDTH} from './layout.js';
+import Row from './Row.js';
+import type {Row as RowData} from './rows.js';
+
+type Props = {
+	/** Only the rows that fit: the caller slices the view (virtualised, issue 6). */
+	readonly rows: readonly RowData[];
+	/** The id of the selected row. */
+	readonly selectedId: string | null;
+	readonly columns: Columns;
+	readonly now: number;
+};
+
+function Titles({columns}: {readonly columns: Columns}) {
+	return (
+		<Box>
+			<Box width={MARKER_WIDTH} flexShrink={0} />
+			<Box width={columns.id} marginRight={2} flexShrink={0}>
+				<Text bold wrap="truncate-end">
+					ID
+				</Text>
+			</Box>
+			<Box width={columns.user} marginRight={2} flexShrink={0}>
+				<Text bold wrap="truncate-end">
+					USER
+				</Text>
+			</Box>
+			{columns.created > 0 ? (
+				<Box width={columns.created} marginRight={2} flexShrink={0}>
+					<Text bold>CREATED</Text>
+				</Box>
+			) : null}
+			<Box width={columns.expires} flexShrink={0}>
+				<Text bold wrap="truncate-end">
+					EXPIRES IN
+				</Text>
+			</Box>
+		</Box>
+	);
+}
+
+function Table({rows, selectedId, columns, now}: Props) {
+	return (
+		<Box flexDirection="column">
+			<Titles columns={columns} />
+			{rows.map((row) => (
+				<Row key={row.id} row={row} now={now} columns={columns} selected={row.id === selectedId} />
+			))}
+		</Box>
+	);
+}
+
+export default memo(Table);

@@ -1,0 +1,155 @@
+import {type FSWatcher, watch} from 'node:fs';
+import {useEffect, useRef} from 'react';
+import type {ListableStore} from '../session/store.js';
+import type {Action} from './state.js';
+
+export type Timing = {
+	/** Rescan period while the directory is watched (watching can miss events, e.g. on NFS). */
+	readonly rescanMs?: number;
+	/** Rescan period without a watcher. */
+	readonly pollMs?: number;
+	/** Quiet time after a change event before rescanning: an editor's save is several events. */
+	readonly debounceMs?: number;
+};
+
+export type Options = Timing & {
+	readonly store: ListableStore;
+	readonly watchDir?: string;
+	readonly dispatch: (action: Action) => void;
+	/** Bumped by the reducer to ask for a reload with progress on screen (`r`, after a task). */
+	readonly reloadRequest: number;
+};
+
+const PROGRESS_EVERY_MS = 50;
+
+export function errorMessage(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+type Scanner = {request(visible: boolean): void; close(): void};
+
+// One scan at a time: requests that arrive while a list runs are folded into one more scan
+// after it. Background rescans stay quiet (no progress, no loading state), so they never flicker;
+// the reducer ignores a listing that changed nothing.
+function createScanner(options: Options): Scanner {
+	const {store, watchDir, dispatch} = options;
+	const rescanMs = options.rescanMs ?? 2000;
+	const pollMs = options.pollMs ?? 1000;
+	const debounceMs = options.debounceMs ?? 100;
+	let pending: 'none' | 'quiet' | 'visible' = 'none';
+	let running = false;
+	let closed = false;
+	let lastDuration = 0;
+	let controller: AbortController | undefined;
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	let debounce: ReturnType<typeof setTimeout> | undefined;
+	let watcher: FSWatcher | undefined;
+
+	const ensureWatcher = () => {
+		if (!watchDir || watcher) return;
+		try {
+			watcher = watch(watchDir, {persistent: false}, () => {
+				clearTimeout(debounce);
+				debounce = setTimeout(() => request(false), debounceMs);
+			});
+			watcher.on('error', () => {
+				// The directory went away or the watch broke: poll until it can be watched again.
+				watcher?.close();
+				watcher = undefined;
+			});
+		} catch {
+			// Missing directory (nobody logged in yet): the periodic rescan notices when it appears.
+			watcher = undefined;
+		}
+	};
+
+	const schedule = () => {
+		if (closed) return;
+		clearTimeout(timer);
+		ensureWatcher();
+		// A huge directory takes a while to list: keep rescans from hogging the CPU.
+		const period = Math.max(watcher ? rescanMs : pollMs, lastDuration * 2);
+		timer = setTimeout(() => request(false), period);
+	};
+
+	const run = async () => {
+		running = true;
+		while (pending !== 'none' && !closed) {
+			const visible = pending === 'visible';
+			pending = 'none';
+			clearTimeout(timer);
+			if (visible) dispatch({type: 'loadStarted'});
+			const started = performance.now();
+			let lastProgress = 0;
+			controller = new AbortController();
+			try {
+				const entries = await store.list({
+					signal: controller.signal,
+					onProgress: visible
+						? (done, total) => {
+								const time = performance.now();
+								if (time - lastProgress < PROGRESS_EVERY_MS || closed) return;
+								lastProgress = time;
+								dispatch({type: 'loadProgress', done, total});
+							}
+						: undefined,
+				});
+				if (!closed) dispatch({type: 'loaded', entries});
+			} catch (error) {
+				if (!closed) dispatch({type: 'loadFailed', message: errorMessage(error)});
+			}
+
+			lastDuration = performance.now() - started;
+		}
+
+		running = false;
+		schedule();
+	};
+
+	const request = (visible: boolean) => {
+		if (closed) return;
+		pending = visible || pending === 'visible' ? 'visible' : 'quiet';
+		if (!running) void run();
+	};
+
+	return {
+		request,
+		close() {
+			closed = true;
+			controller?.abort();
+			clearTimeout(timer);
+			clearTimeout(debounce);
+			watcher?.close();
+		},
+	};
+}
+
+/**
+ * Loads the store's listing with progress, then keeps it current: fs.watch on `watchDir` with a
+ * debounce, plus a periodic rescan (every 2 s with a watcher, 1 s without), so changes by other
+ * processes show within about a second without a key (issue 3).
+ */
+export default function useSessions(options: Options): void {
+	const scanner = useRef<Scanner | undefined>(undefined);
+	const {store, watchDir, dispatch, rescanMs, pollMs, debounceMs} = options;
+	useEffect(() => {
+		const created = createScanner({store, watchDir, dispatch, rescanMs, pollMs, debounceMs, reloadRequest: 0});
+		scanner.current = created;
+		created.request(true);
+		return () => {
+			created.close();
+			scanner.current = undefined;
+		};
+	}, [store, watchDir, dispatch, rescanMs, pollMs, debounceMs]);
+
+	const first = useRef(true);
+	useEffect(() => {
+		// The initial load is the effect above; later bumps are `r` or a finished task.
+		if (first.current) {
+			first.current = false;
+			return;
+		}
+
+		scanner.current?.request(true);
+	}, [options.reloadRequest]);
+}

@@ -1,0 +1,118 @@
+// `cleanup` and `delete` as a user runs them: the built CLI as a child process, then a look
+// at what is left in the directory.
+import {describe, expect, test} from 'vitest';
+import {runCli} from './helpers/cli.js';
+import {fixtureTokens, idsIn, makeSession, makeSessionDir, makeUser} from './helpers/session-dir.js';
+
+const HOUR = 60 * 60 * 1000;
+const brokenFile = {'broken.json': '{"id": "broken", "access_token": "gho_LEAKED'};
+
+describe('cleanup', () => {
+	test('removes only the expired sessions and says how many', async () => {
+		const dir = makeSessionDir({
+			sessions: [makeSession('gone', -HOUR), makeSession('staying', HOUR)],
+			files: brokenFile,
+		});
+		const result = await runCli(['cleanup', '--dir', dir]);
+		expect(result.stderr).toBe('');
+		expect(result.code).toBe(0);
+		expect(result.stdout).toBe(`removed 3 expired sessions from ${dir}\n`);
+		expect(idsIn(dir)).toEqual([
+			'active-berlin',
+			'broken',
+			'github',
+			'local-session',
+			'no-user-session',
+			'staying',
+		]);
+
+		const again = await runCli(['cleanup', '--dir', dir]);
+		expect(again.code).toBe(0);
+		expect(again.stdout).toBe(`removed 0 expired sessions from ${dir}\n`);
+	});
+
+	test('says "session" for one', async () => {
+		const dir = makeSessionDir({
+			fixtures: false,
+			sessions: [makeSession('gone', -1000), makeSession('staying', HOUR)],
+		});
+		const result = await runCli(['cleanup', '--dir', dir]);
+		expect(result.stdout).toBe(`removed 1 expired session from ${dir}\n`);
+		expect(idsIn(dir)).toEqual(['staying']);
+	});
+
+	test('a missing directory has nothing to clean up', async () => {
+		const result = await runCli(['cleanup', '--dir', '/nonexistent/stacktower/sessions']);
+		expect(result.code).toBe(0);
+		expect(result.stdout).toContain('removed 0 expired sessions');
+	});
+});
+
+describe('delete', () => {
+	test('removes the sessions named, and says whose they were', async () => {
+		const dir = makeSessionDir({files: brokenFile});
+		const result = await runCli(['delete', 'github', 'expired-2020', 'broken', '--dir', dir]);
+		expect(result.stderr).toBe('');
+		expect(result.code).toBe(0);
+		expect(result.stdout).toBe(
+			'deleted github (@octocat)\ndeleted expired-2020\ndeleted broken\n',
+		);
+		expect(idsIn(dir)).toEqual([
+			'active-berlin',
+			'expired-india',
+			'local-session',
+			'no-user-session',
+		]);
+	});
+
+	test('an id with no session is reported and exits 1, the others are still deleted', async () => {
+		const dir = makeSessionDir();
+		const result = await runCli(['delete', 'nope', 'github', '--dir', dir]);
+		expect(result.code).toBe(1);
+		expect(result.stderr).toBe(`no session nope in ${dir}\n`);
+		expect(result.stdout).toBe('deleted github (@octocat)\n');
+		expect(idsIn(dir)).not.toContain('github');
+	});
+
+	test('an invalid id is a usage error and nothing is deleted', async () => {
+		const dir = makeSessionDir();
+		const before = idsIn(dir);
+		const result = await runCli(['delete', 'github', '../etc/passwd', 'local-session', '--dir', dir]);
+		expect(result.code).toBe(2);
+		expect(result.stdout).toBe('');
+		expect(result.stderr).toContain('invalid session id "../etc/passwd"');
+		expect(idsIn(dir)).toEqual(before);
+	});
+
+	test('without ids is a usage error', async () => {
+		const dir = makeSessionDir();
+		const result = await runCli(['delete', '--dir', dir]);
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain('delete needs the ids of the sessions to remove');
+		expect(idsIn(dir)).toHaveLength(6);
+	});
+
+	test('a login holding an escape sequence is printed escaped', async () => {
+		const dir = makeSessionDir({
+			fixtures: false,
+			sessions: [makeSession('hostile', HOUR, {user: makeUser('evil\u001B]0;pwned\u0007')})],
+		});
+		const result = await runCli(['delete', 'hostile', '--dir', dir]);
+		expect(result.code).toBe(0);
+		expect(result.stdout).toBe('deleted hostile (@evil\\x1b]0;pwned\\x07)\n');
+	});
+
+	test('no command prints a token', async () => {
+		const dir = makeSessionDir({files: brokenFile});
+		const outputs = [
+			await runCli(['delete', 'github', 'nope', '--dir', dir]),
+			await runCli(['cleanup', '--dir', dir]),
+			await runCli(['list', '--dir', dir]),
+		];
+		for (const {stdout, stderr} of outputs) {
+			for (const token of [...fixtureTokens, 'gho_LEAKED']) {
+				expect(stdout + stderr).not.toContain(token);
+			}
+		}
+	});
+});

@@ -1,0 +1,468 @@
+// The loopback login flow against a fake GitHub on 127.0.0.1, with real HTTP on both sides.
+import {mkdtempSync, rmSync} from 'node:fs';
+import {request} from 'node:http';
+import {createServer, type AddressInfo} from 'node:net';
+import {networkInterfaces, tmpdir} from 'node:os';
+import path from 'node:path';
+import {afterEach, beforeEach, describe, expect, test} from 'vitest';
+import {LoginError, type LoginOptions, login} from '../source/github/login-flow.js';
+import {MemoryStateStore, MemoryStore, newSession, type Session} from '../source/session/index.js';
+import {installFakeBrowser, waitForVisit} from './helpers/fake-browser.js';
+import {FakeGitHub, MONALISA, OCTOCAT} from './helpers/fake-github.js';
+
+let fake: FakeGitHub;
+let store: MemoryStore;
+let stateStore: MemoryStateStore;
+let dir: string;
+
+beforeEach(async () => {
+	fake = await FakeGitHub.start();
+	store = new MemoryStore();
+	stateStore = new MemoryStateStore();
+	dir = mkdtempSync(path.join(tmpdir(), 'stacktower-login-'));
+});
+
+afterEach(async () => {
+	await fake.close();
+	rmSync(dir, {recursive: true, force: true});
+});
+
+type Reply = {status: number; headers: Record<string, string | string[] | undefined>; body: string};
+
+/** A raw request, so the test controls the method, the path and the Host header. */
+function send(
+	port: number,
+	pathAndQuery: string,
+	options: {method?: string; host?: string; address?: string} = {},
+): Promise<Reply> {
+	return new Promise((resolve, reject) => {
+		const req = request(
+			{
+				host: options.address ?? '127.0.0.1',
+				port,
+				path: pathAndQuery,
+				method: options.method ?? 'GET',
+				headers: {Host: options.host ?? `127.0.0.1:${port}`},
+				agent: false,
+			},
+			(res) => {
+				let body = '';
+				res.setEncoding('utf8');
+				res.on('data', (chunk: string) => {
+					body += chunk;
+				});
+				res.on('end', () => resolve({status: res.statusCode ?? 0, headers: res.headers, body}));
+			},
+		);
+		req.on('error', reject);
+		req.end();
+	});
+}
+
+/** Starts a login with no browser; resolves the authorize URL once the server listens. */
+function start(overrides: Partial<LoginOptions> = {}) {
+	let gotUrl: (url: string) => void = () => {};
+	const url = new Promise<string>((resolve) => {
+		gotUrl = resolve;
+	});
+	const result = login({
+		store,
+		stateStore,
+		sessionId: 'github',
+		clientId: fake.clientId,
+		clientSecret: fake.clientSecret,
+		githubHost: fake.url,
+		openBrowser: false,
+		onUrl: gotUrl,
+		...overrides,
+	});
+	// Attach a handler now; each test awaits `result` itself.
+	result.catch(() => {});
+	return {result, url};
+}
+
+/** What the browser would do with the authorize URL: ask GitHub, and get the callback URL back. */
+async function callbackFor(authorizeUrl: string): Promise<URL> {
+	const response = await fetch(authorizeUrl, {redirect: 'manual'});
+	expect(response.status).toBe(302);
+	return new URL(response.headers.get('location') ?? '');
+}
+
+function portOf(url: URL): number {
+	return Number(url.port);
+}
+
+function pathOf(url: URL): string {
+	return `${url.pathname}${url.search}`;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<LoginError> {
+	const error = await promise.then(
+		() => {
+			throw new Error('expected the login to fail');
+		},
+		(error: unknown) => error,
+	);
+	expect(error).toBeInstanceOf(LoginError);
+	return error as LoginError;
+}
+
+async function expectRefused(port: number, address = '127.0.0.1'): Promise<void> {
+	const error = (await send(port, '/callback', {address}).then(
+		() => new Error('the server answered'),
+		(error: unknown) => error,
+	)) as NodeJS.ErrnoException;
+	expect(['ECONNREFUSED', 'EADDRNOTAVAIL', 'ENETUNREACH']).toContain(error.code);
+}
+
+async function portIsFree(port: number): Promise<void> {
+	const server = createServer();
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, '127.0.0.1', resolve);
+	});
+	expect((server.address() as AddressInfo).port).toBe(port);
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+describe('login through the loopback callback', () => {
+	test('succeeds end to end through $BROWSER and saves the fake user and token', async () => {
+		const browser = installFakeBrowser(dir);
+		const saved = {BROWSER: process.env.BROWSER, LOG: process.env.FAKE_BROWSER_LOG};
+		process.env.BROWSER = browser.command;
+		process.env.FAKE_BROWSER_LOG = browser.logFile;
+		try {
+			const {result, url} = start({openBrowser: true});
+			const authorizeUrl = new URL(await url);
+			const outcome = await result;
+			const visit = await waitForVisit(browser.logFile);
+
+			expect(visit.argv).toEqual([authorizeUrl.href]);
+			expect(visit.callback?.status).toBe(200);
+			expect(visit.callback?.body).toContain('Logged in to GitHub as @octocat');
+
+			expect(authorizeUrl.origin + authorizeUrl.pathname).toBe(`${fake.url}/login/oauth/authorize`);
+			const query = authorizeUrl.searchParams;
+			expect(query.get('client_id')).toBe(fake.clientId);
+			expect(query.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+			expect(query.get('scope')).toBe('read:user user:email');
+			expect(query.get('code_challenge_method')).toBe('S256');
+			expect(query.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+			expect(query.get('state')).toMatch(/^[\w-]{43}$/);
+			expect(query.has('login')).toBe(false);
+
+			const [token] = [...fake.tokens.keys()];
+			expect(outcome.userChanged).toBe(false);
+			expect(outcome.user).toEqual({
+				id: OCTOCAT.id,
+				login: 'octocat',
+				name: 'The Octocat',
+				avatarUrl: OCTOCAT.avatar_url,
+				email: '',
+			});
+			const session = await store.get('github');
+			expect(session?.accessToken).toBe(token);
+			expect(session?.user).toEqual(outcome.user);
+			expect(session?.id).toBe('github');
+
+			const exchange = fake.tokenRequests[0];
+			expect(exchange?.params.redirect_uri).toBe(query.get('redirect_uri'));
+			expect(exchange?.headers.accept).toBe('application/json');
+			const userRequest = fake.userRequests[0];
+			expect(userRequest?.accept).toBe('application/vnd.github+json');
+			expect(userRequest?.['user-agent']).toBe('stacktower-sessions');
+
+			await expectRefused(portOf(new URL(query.get('redirect_uri') ?? '')));
+		} finally {
+			for (const [key, value] of [
+				['BROWSER', saved.BROWSER],
+				['FAKE_BROWSER_LOG', saved.LOG],
+			] as const) {
+				if (value === undefined) delete process.env[key];
+				else process.env[key] = value;
+			}
+		}
+	});
+
+	test('re-login keeps the id, passes login=, and says when GitHub returns another user', async () => {
+		const previous: Session = {
+			...newSession('gho_previous_token', {
+				id: OCTOCAT.id,
+				login: 'octocat',
+				name: 'The Octocat',
+				avatarUrl: '',
+				email: '',
+			}),
+			id: 'work-laptop',
+		};
+		await store.set(previous);
+
+		const same = start({sessionId: 'work-laptop', previous});
+		const authorizeUrl = await same.url;
+		expect(new URL(authorizeUrl).searchParams.get('login')).toBe('octocat');
+		const callback = await callbackFor(authorizeUrl);
+		expect((await send(portOf(callback), pathOf(callback))).status).toBe(200);
+		const first = await same.result;
+		expect(first).toMatchObject({userChanged: false, previousLogin: 'octocat'});
+		expect(first.session.id).toBe('work-laptop');
+
+		fake.user = MONALISA;
+		const other = start({sessionId: 'work-laptop', previous: first.session});
+		const again = await callbackFor(await other.url);
+		expect((await send(portOf(again), pathOf(again))).status).toBe(200);
+		const second = await other.result;
+		expect(second).toMatchObject({userChanged: true, previousLogin: 'octocat'});
+		const stored = await store.get('work-laptop');
+		expect(stored?.user).toEqual({
+			id: 1,
+			login: 'monalisa',
+			name: 'Mona Lisa',
+			avatarUrl: MONALISA.avatar_url,
+			email: 'mona@example.com',
+		});
+		expect(stored?.accessToken).not.toBe('gho_previous_token');
+		expect((await store.list()).map((entry) => entry.id)).toEqual(['work-laptop']);
+	});
+
+	test('a wrong state gets 400, nothing is saved, and the right callback still succeeds', async () => {
+		const {result, url} = start();
+		const callback = await callbackFor(await url);
+		const port = portOf(callback);
+
+		for (const state of ['wrong', '', null]) {
+			const tampered = new URL(callback);
+			if (state === null) tampered.searchParams.delete('state');
+			else tampered.searchParams.set('state', state);
+			const reply = await send(port, pathOf(tampered));
+			expect(reply.status).toBe(400);
+			expect(reply.body).toContain('missing, unknown, used or expired state');
+		}
+
+		// Two states, one of them right: refused without using up the right one.
+		const doubled = new URL(callback);
+		doubled.searchParams.append('state', 'wrong');
+		expect((await send(port, pathOf(doubled))).status).toBe(400);
+
+		expect(fake.tokenRequests).toHaveLength(0);
+		expect(await store.list()).toEqual([]);
+
+		expect((await send(port, pathOf(callback))).status).toBe(200);
+		expect((await result).user.login).toBe('octocat');
+	});
+
+	test('a replayed callback is refused and its code is never exchanged twice', async () => {
+		fake.holdTokenRequests();
+		const {result, url} = start();
+		const callback = await callbackFor(await url);
+		const port = portOf(callback);
+
+		const first = send(port, pathOf(callback));
+		await expect.poll(() => fake.tokenRequests.length, {timeout: 20_000}).toBe(1);
+		const replay = await send(port, pathOf(callback));
+		expect(replay.status).toBe(400);
+		expect(replay.body).toContain('used or expired state');
+
+		fake.release();
+		expect((await first).status).toBe(200);
+		await result;
+		expect(fake.tokenRequests).toHaveLength(1);
+		// After the flow the server is gone altogether.
+		await expectRefused(port);
+	});
+
+	test('other paths get 404, other methods 405, another Host 400, and the flow goes on', async () => {
+		const {result, url} = start();
+		const callback = await callbackFor(await url);
+		const port = portOf(callback);
+
+		const foreign = await send(port, '/favicon.ico');
+		expect(foreign.status).toBe(404);
+		expect((await send(port, `/callback/${callback.search}`)).status).toBe(404);
+
+		const post = await send(port, pathOf(callback), {method: 'POST'});
+		expect(post.status).toBe(405);
+		expect(post.headers.allow).toBe('GET');
+
+		for (const host of ['localhost:' + port, 'evil.example', `127.0.0.1:${port + 1}`, '127.0.0.1']) {
+			const rebound = await send(port, pathOf(callback), {host});
+			expect(rebound.status).toBe(400);
+			expect(rebound.body).toContain(`only answers on 127.0.0.1:${port}`);
+		}
+
+		expect(fake.tokenRequests).toHaveLength(0);
+		expect((await send(port, pathOf(callback))).status).toBe(200);
+		await result;
+	});
+
+	test('error=access_denied ends the login cleanly, and HTML in the description is escaped', async () => {
+		fake.denyWith = {
+			error: 'access_denied',
+			description: '<script>alert("pwned")</script> & <b>bold</b>',
+		};
+		const {result, url} = start();
+		const callback = await callbackFor(await url);
+		const reply = await send(portOf(callback), pathOf(callback));
+
+		expect(reply.status).toBe(400);
+		expect(reply.headers['content-type']).toBe('text/html; charset=utf-8');
+		expect(reply.body).not.toContain('<script>');
+		expect(reply.body).not.toContain('<b>');
+		expect(reply.body).toContain(
+			'&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;',
+		);
+
+		const error = await rejection(result);
+		expect(error.code).toBe('ACCESS_DENIED');
+		expect(error.message).toContain('access_denied');
+		expect(error.message).toContain('<script>alert("pwned")</script>');
+		expect(fake.tokenRequests).toHaveLength(0);
+		expect(await store.list()).toEqual([]);
+		await portIsFree(portOf(callback));
+	});
+
+	test.each([
+		['bad_verification_code', 'BAD_VERIFICATION_CODE'],
+		['incorrect_client_credentials', 'INCORRECT_CLIENT_CREDENTIALS'],
+		['redirect_uri_mismatch', 'REDIRECT_URI_MISMATCH'],
+		['unsupported_grant_type', 'TOKEN_EXCHANGE_FAILED'],
+	])('a token endpoint error %s fails cleanly', async (error, code) => {
+		fake.tokenError = {error, description: `described ${error}`};
+		const {result, url} = start();
+		const callback = await callbackFor(await url);
+		const reply = await send(portOf(callback), pathOf(callback));
+		expect(reply.status).toBe(502);
+		expect(reply.body).toContain('Login failed');
+		expect(reply.body).toContain(`described ${error}`);
+
+		const failure = await rejection(result);
+		expect(failure.code).toBe(code);
+		expect(failure.message).toContain(`described ${error}`);
+		expect(await store.list()).toEqual([]);
+	});
+
+	test('the real checks of the fake: a wrong secret, and a PKCE verifier that does not match', async () => {
+		const wrongSecret = start({clientSecret: 'not-the-secret'});
+		const callback = await callbackFor(await wrongSecret.url);
+		expect((await send(portOf(callback), pathOf(callback))).status).toBe(502);
+		const error = await rejection(wrongSecret.result);
+		expect(error.code).toBe('INCORRECT_CLIENT_CREDENTIALS');
+		expect(error.message).toContain('STACKTOWER_GITHUB_CLIENT_SECRET');
+		expect(error.message).not.toContain('not-the-secret');
+
+		// A fetch that swaps the verifier: the fake must catch it against the challenge.
+		const swapped = start({
+			fetch: (input, init) => {
+				const body = new URLSearchParams(String(init?.body ?? ''));
+				if (body.has('code_verifier')) body.set('code_verifier', 'x'.repeat(43));
+				return fetch(input, body.has('code_verifier') ? {...init, body} : init);
+			},
+		});
+		const second = await callbackFor(await swapped.url);
+		expect((await send(portOf(second), pathOf(second))).status).toBe(502);
+		expect((await rejection(swapped.result)).code).toBe('BAD_VERIFICATION_CODE');
+	});
+
+	test('a GitHub that cannot be reached fails cleanly', async () => {
+		const {result, url} = start();
+		const callback = await callbackFor(await url);
+		await fake.close();
+		const reply = await send(portOf(callback), pathOf(callback));
+		expect(reply.status).toBe(502);
+		const error = await rejection(result);
+		expect(error.code).toBe('TOKEN_EXCHANGE_FAILED');
+		expect(error.message).toContain('could not reach');
+		fake = await FakeGitHub.start();
+	});
+
+	test('a timeout fails cleanly and frees the port', async () => {
+		const {result, url} = start({timeoutMs: 300});
+		const port = portOf(new URL(new URL(await url).searchParams.get('redirect_uri') ?? ''));
+		const error = await rejection(result);
+		expect(error.code).toBe('TIMEOUT');
+		expect(error.message).toContain('timed out');
+		await expectRefused(port);
+		await portIsFree(port);
+	});
+
+	test('an abort signal cancels the login and frees the port', async () => {
+		const controller = new AbortController();
+		const {result, url} = start({signal: controller.signal});
+		const authorizeUrl = await url;
+		const callback = await callbackFor(authorizeUrl);
+		controller.abort();
+		const error = await rejection(result);
+		expect(error.code).toBe('CANCELLED');
+		await portIsFree(portOf(callback));
+		// The state was used up, so even a server on that port could not take the callback.
+		expect(await stateStore.validate(callback.searchParams.get('state') ?? '')).toBe(false);
+	});
+
+	test('a fixed callback port is used, and a busy one fails cleanly', async () => {
+		const blocker = createServer();
+		await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+		const busy = (blocker.address() as AddressInfo).port;
+		try {
+			const error = await rejection(start({callbackPort: busy}).result);
+			expect(error.code).toBe('SERVER_FAILED');
+			expect(error.message).toContain(`Port ${busy}`);
+		} finally {
+			await new Promise<void>((resolve) => blocker.close(() => resolve()));
+		}
+
+		const {result, url} = start({callbackPort: busy});
+		const callback = await callbackFor(await url);
+		expect(portOf(callback)).toBe(busy);
+		expect((await send(busy, pathOf(callback))).status).toBe(200);
+		await result;
+	});
+
+	test('the server answers on 127.0.0.1 only', async () => {
+		const {result, url} = start();
+		const callback = await callbackFor(await url);
+		const port = portOf(callback);
+
+		await expectRefused(port, '::1');
+		const others = Object.values(networkInterfaces())
+			.flat()
+			.filter((info) => info && info.family === 'IPv4' && !info.internal)
+			.map((info) => info?.address ?? '');
+		for (const address of others) await expectRefused(port, address);
+
+		expect((await send(port, pathOf(callback))).status).toBe(200);
+		await result;
+	});
+
+	test('bad options are refused before anything listens', async () => {
+		for (const [overrides, text] of [
+			[{sessionId: '../escape'}, 'valid session id'],
+			[{clientId: ''}, 'client id'],
+			[{clientSecret: ''}, 'client secret'],
+			[{callbackPort: 70_000}, 'callback port'],
+			[{timeoutMs: 61 * 60_000}, 'at most 1h'],
+			[{timeoutMs: 0}, 'more than 0'],
+			[{githubHost: 'http://github.example.com'}, 'https://'],
+		] as const) {
+			const error = await rejection(start(overrides as Partial<LoginOptions>).result);
+			expect(error.code).toBe('INVALID_OPTIONS');
+			expect(error.message).toContain(text);
+		}
+	});
+
+	test('a $BROWSER that cannot start is reported, and the login goes on', async () => {
+		const saved = process.env.BROWSER;
+		process.env.BROWSER = path.join(dir, 'no-such-browser');
+		const problems: LoginError[] = [];
+		try {
+			const {result, url} = start({openBrowser: true, onBrowserError: (error) => problems.push(error)});
+			const callback = await callbackFor(await url);
+			await expect.poll(() => problems.length, {timeout: 20_000}).toBe(1);
+			expect(problems[0]?.code).toBe('BROWSER_FAILED');
+			expect(problems[0]?.message).toContain('ENOENT');
+			expect((await send(portOf(callback), pathOf(callback))).status).toBe(200);
+			await result;
+		} finally {
+			if (saved === undefined) delete process.env.BROWSER;
+			else process.env.BROWSER = saved;
+		}
+	});
+});

@@ -1,0 +1,34 @@
+import {chmodSync, existsSync, readFileSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+export type BrowserVisit = {
+	argv: string[];
+	authorize?: {status: number; location: string | null};
+	callback?: {status: number; body: string};
+	error?: string;
+};
+
+const script = fileURLToPath(new URL('fake-browser.mjs', import.meta.url));
+
+/**
+ * Writes an executable `browser.mjs` script into `dir` (a shebang naming this node, then the
+ * stand-in's code) and returns its path, for `$BROWSER`. Visits are logged to `logFile`.
+ */
+export function installFakeBrowser(dir: string): {command: string; logFile: string} {
+	const command = path.join(dir, 'browser.mjs');
+	const logFile = path.join(dir, 'browser-visit.json');
+	writeFileSync(command, `#!${process.execPath}\n${readFileSync(script, 'utf8')}`);
+	chmodSync(command, 0o755);
+	return {command, logFile};
+}
+
+export async function waitForVisit(logFile: string, timeoutMs = 30_000): Promise<BrowserVisit> {
+	const deadline = Date.now() + timeoutMs;
+	while (!existsSync(logFile)) {
+		if (Date.now() > deadline) throw new Error('the fake browser never reported a visit');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+
+	return JSON.parse(readFileSync(logFile, 'utf8')) as BrowserVisit;
+}

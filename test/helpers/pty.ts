@@ -1,0 +1,209 @@
+// The built CLI in a real pseudo-terminal: node-pty runs it, @xterm/headless emulates the
+// screen it draws, and tests read that screen as text, the way a person would. Every spawned
+// process is killed when the test that started it finishes (or at the latest by killAllPtys()).
+import xterm from '@xterm/headless';
+import * as pty from 'node-pty';
+import {onTestFinished} from 'vitest';
+import {builtCli, cliEnv, repoRoot} from './cli.js';
+
+// @xterm/headless is CommonJS; its named exports are not visible to ES module import.
+const {Terminal} = xterm;
+
+/** Keys as a terminal sends them. */
+export const keys = {
+	up: '\u001B[A',
+	down: '\u001B[B',
+	right: '\u001B[C',
+	left: '\u001B[D',
+	enter: '\r',
+	escape: '\u001B',
+	backspace: '\u007F',
+	tab: '\t',
+	pageUp: '\u001B[5~',
+	pageDown: '\u001B[6~',
+	home: '\u001B[H',
+	end: '\u001B[F',
+	ctrlC: '\u0003',
+} as const;
+
+export type KeyName = keyof typeof keys;
+
+export type Condition = string | RegExp | ((screen: string) => boolean);
+
+export type PtyOptions = {
+	/** Arguments after `node dist/cli.js`. */
+	readonly args?: readonly string[];
+	readonly cols?: number;
+	readonly rows?: number;
+	/** Added to (or, as undefined, removed from) the environment cliEnv() gives. */
+	readonly env?: Record<string, string | undefined>;
+	readonly cwd?: string;
+};
+
+export type PtyExit = {readonly exitCode: number; readonly signal: number | undefined};
+
+export type PtySession = {
+	/** The visible screen: one line per row, trailing spaces cut, trailing empty rows dropped. */
+	screenText(): string;
+	/** Everything the program wrote, raw, escape sequences included. */
+	output(): string;
+	/** Resolves with the screen once it satisfies the condition; rejects (showing the screen) on timeout. */
+	waitFor(condition: Condition, timeoutMs?: number): Promise<string>;
+	/** Resolves with the screen once it differs from `from` (default: the screen now). */
+	waitForChange(from?: string, timeoutMs?: number): Promise<string>;
+	/** Sends a named key (see `keys`) or, for anything else, the text as typed. */
+	press(key: KeyName | (string & {})): void;
+	/** Types the characters one write at a time, as a person would. */
+	type(text: string): void;
+	resize(cols: number, rows: number): void;
+	/** Settles when the process exits. */
+	readonly exit: Promise<PtyExit>;
+	readonly pid: number;
+	kill(): void;
+};
+
+const live = new Set<PtySession>();
+
+function describeCondition(condition: Condition): string {
+	return typeof condition === 'function' ? 'the condition' : JSON.stringify(String(condition));
+}
+
+function matches(screen: string, condition: Condition): boolean {
+	if (typeof condition === 'string') return screen.includes(condition);
+	if (condition instanceof RegExp) return condition.test(screen);
+	return condition(screen);
+}
+
+/** Spawns `node dist/cli.js ...args` in a pseudo-terminal (100x30 unless told). */
+export async function spawnCli(options: PtyOptions = {}): Promise<PtySession> {
+	const cli = await builtCli();
+	let cols = options.cols ?? 100;
+	let rows = options.rows ?? 30;
+	const env = cliEnv({TERM: 'xterm-256color', COLUMNS: undefined, LINES: undefined, ...options.env});
+	const terminal = new Terminal({cols, rows, allowProposedApi: true, scrollback: 0});
+	const child = pty.spawn(process.execPath, [cli, ...(options.args ?? [])], {
+		name: 'xterm-256color',
+		cols,
+		rows,
+		cwd: options.cwd ?? repoRoot,
+		env,
+	});
+
+	let raw = '';
+	let exited = false;
+	const listeners = new Set<() => void>();
+	const notify = () => {
+		for (const listener of listeners) listener();
+	};
+
+	child.onData((data) => {
+		raw += data;
+		// The emulator parses asynchronously; look at the screen only once it has this chunk.
+		terminal.write(data, notify);
+	});
+
+	const exit = new Promise<PtyExit>((resolve) => {
+		child.onExit(({exitCode, signal}) => {
+			exited = true;
+			// Let the emulator finish the last chunk before anyone reads the final screen.
+			terminal.write('', () => {
+				notify();
+				resolve({exitCode, signal});
+			});
+		});
+	});
+
+	const screenText = () => {
+		const buffer = terminal.buffer.active;
+		const lines: string[] = [];
+		for (let y = 0; y < rows; y++) {
+			lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
+		}
+
+		while (lines.length > 0 && lines.at(-1) === '') lines.pop();
+		return lines.join('\n');
+	};
+
+	const waitFor = (condition: Condition, timeoutMs = 20_000) =>
+		new Promise<string>((resolve, reject) => {
+			const check = () => {
+				const screen = screenText();
+				if (matches(screen, condition)) {
+					done();
+					resolve(screen);
+				} else if (exited) {
+					done();
+					reject(
+						new Error(
+							`the program exited before the screen showed ${describeCondition(condition)}; screen:\n${screen}`,
+						),
+					);
+				}
+			};
+
+			const timer = setTimeout(() => {
+				done();
+				reject(
+					new Error(
+						`timed out after ${timeoutMs} ms waiting for ${describeCondition(condition)}; screen:\n${screenText()}`,
+					),
+				);
+			}, timeoutMs);
+			const done = () => {
+				clearTimeout(timer);
+				listeners.delete(check);
+			};
+
+			listeners.add(check);
+			check();
+		});
+
+	const session: PtySession = {
+		screenText,
+		output: () => raw,
+		waitFor,
+		waitForChange(from = screenText(), timeoutMs) {
+			return waitFor((screen) => screen !== from, timeoutMs);
+		},
+		press(key) {
+			child.write(key in keys ? keys[key as KeyName] : key);
+		},
+		type(text) {
+			for (const char of text) child.write(char);
+		},
+		resize(newCols, newRows) {
+			cols = newCols;
+			rows = newRows;
+			terminal.resize(newCols, newRows);
+			child.resize(newCols, newRows);
+		},
+		exit,
+		pid: child.pid,
+		kill() {
+			if (!exited) {
+				try {
+					child.kill('SIGKILL');
+				} catch {
+					// Already gone.
+				}
+			}
+
+			live.delete(session);
+		},
+	};
+
+	live.add(session);
+	void exit.then(() => live.delete(session));
+	try {
+		onTestFinished(() => session.kill());
+	} catch {
+		// Spawned outside a test (beforeAll): killAllPtys() in an afterAll is the backstop.
+	}
+
+	return session;
+}
+
+/** Kills every pseudo-terminal process still running; call from afterEach/afterAll. */
+export function killAllPtys(): void {
+	for (const session of live) session.kill();
+}

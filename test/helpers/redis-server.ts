@@ -1,0 +1,195 @@
+// A real redis-server for the tests: a free port on 127.0.0.1, no persistence, its own temp
+// directory, stopped afterwards. Readiness is polled with PING over a plain socket, never slept.
+import {type ChildProcess, spawn} from 'node:child_process';
+import {accessSync, constants, mkdtempSync, rmSync} from 'node:fs';
+import {createConnection, createServer} from 'node:net';
+import {tmpdir} from 'node:os';
+import {delimiter, join} from 'node:path';
+
+/** The absolute path of an executable on the PATH, or undefined. */
+export function which(command: string): string | undefined {
+	for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+		if (!dir) continue;
+		const candidate = join(dir, command);
+		try {
+			accessSync(candidate, constants.X_OK);
+			return candidate;
+		} catch {}
+	}
+
+	return undefined;
+}
+
+const INSTALL_HINT =
+	'install it to run them: `apt-get install redis-server` (Debian/Ubuntu) or `brew install redis` (macOS)';
+
+/**
+ * Whether the Redis tests can run. Without redis-server they are skipped with a warning saying
+ * how to install it; under CI (CI=true) a missing redis-server is an error, never a skip.
+ */
+export function redisServerAvailable(): boolean {
+	if (which('redis-server')) return true;
+	if (process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0') {
+		throw new Error(`redis-server is not on the PATH, and CI must run the Redis tests: ${INSTALL_HINT}`);
+	}
+
+	console.warn(`Skipping the Redis tests: redis-server is not on the PATH; ${INSTALL_HINT}`);
+	return false;
+}
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/** Resolves true when a PING on 127.0.0.1:port gets +PONG, false on any failure. */
+export async function ping(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const socket = createConnection({host: '127.0.0.1', port});
+		let reply = '';
+		const done = (ok: boolean) => {
+			socket.destroy();
+			resolve(ok);
+		};
+
+		socket.setTimeout(1000, () => done(false));
+		socket.once('error', () => done(false));
+		socket.once('connect', () => socket.write('PING\r\n'));
+		socket.on('data', (chunk) => {
+			reply += chunk.toString('latin1');
+			if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+		});
+	});
+}
+
+/** Polls `condition` until it holds; throws with `what` after `timeoutMs`. */
+export async function waitFor(
+	condition: () => boolean | Promise<boolean>,
+	what: string,
+	timeoutMs = 20_000,
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+		if (await condition()) return;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, delay));
+	}
+}
+
+export type RedisServer = {
+	readonly host: '127.0.0.1';
+	readonly port: number;
+	/** `redis://127.0.0.1:<port>` */
+	readonly url: string;
+	/** Kills the server with SIGKILL (no goodbye to clients) and waits for it to exit. */
+	kill(): Promise<void>;
+	/** Starts it again on the same port (after kill()), waiting until it answers PING. */
+	restart(): Promise<void>;
+	/** Freezes it (SIGSTOP): connections stay open, nothing is answered. */
+	pause(): void;
+	/** Thaws it after pause() (SIGCONT). */
+	resume(): void;
+	/** Stops it (SIGTERM, then SIGKILL) and removes its directory. */
+	stop(): Promise<void>;
+};
+
+function exited(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+	return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Starts a redis-server on a free port of 127.0.0.1 and resolves once it answers PING. */
+export async function startRedisServer(): Promise<RedisServer> {
+	const dir = mkdtempSync(join(tmpdir(), 'stacktower-redis-'));
+	let child: ChildProcess | undefined;
+	let port = 0;
+	let stderr = '';
+
+	const launch = async (): Promise<boolean> => {
+		stderr = '';
+		const proc = spawn(
+			'redis-server',
+			[
+				'--port',
+				String(port),
+				'--bind',
+				'127.0.0.1',
+				'--save',
+				'',
+				'--appendonly',
+				'no',
+				'--dir',
+				dir,
+				'--protected-mode',
+				'yes',
+			],
+			{cwd: dir, stdio: ['ignore', 'ignore', 'pipe']},
+		);
+		proc.stderr?.on('data', (chunk: Buffer) => {
+			stderr += chunk.toString();
+		});
+		child = proc;
+		let gone = false;
+		void exited(proc).then(() => {
+			gone = true;
+		});
+		// Up once it answers; failed if it exits first (e.g. someone took the port meanwhile).
+		await waitFor(async () => gone || (await ping(port)), `redis-server on port ${port}`);
+		return !gone;
+	};
+
+	for (let attempt = 0; ; attempt++) {
+		port = await freePort();
+		if (await launch()) break;
+		if (attempt === 4) {
+			rmSync(dir, {recursive: true, force: true});
+			throw new Error(`redis-server did not start: ${stderr.trim()}`);
+		}
+	}
+
+	const kill = async () => {
+		if (!child) return;
+		const proc = child;
+		proc.kill('SIGKILL');
+		await exited(proc);
+		child = undefined;
+	};
+
+	return {
+		host: '127.0.0.1',
+		port,
+		url: `redis://127.0.0.1:${port}`,
+		kill,
+		pause() {
+			child?.kill('SIGSTOP');
+		},
+		resume() {
+			child?.kill('SIGCONT');
+		},
+		async restart() {
+			await kill();
+			// The port may linger briefly after a kill; retry until this port is ours again.
+			await waitFor(() => launch(), `redis-server to restart on port ${port}`);
+		},
+		async stop() {
+			if (child) {
+				const proc = child;
+				proc.kill('SIGCONT');
+				proc.kill('SIGTERM');
+				const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+				await exited(proc);
+				clearTimeout(timer);
+				child = undefined;
+			}
+
+			rmSync(dir, {recursive: true, force: true});
+		},
+	};
+}
