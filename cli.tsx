@@ -4,15 +4,20 @@
 // only on its own path, and the bundler puts it in a chunk of its own (issue 6).
 import process from 'node:process';
 import meow from 'meow';
+import packageJson from './package.json' with {type: 'json'};
 import {cleanupCommand} from './source/commands/cleanup.js';
 import {deleteCommand} from './source/commands/delete.js';
 import {createDemoDir, removeOnExit} from './source/commands/demo.js';
 import {listCommand} from './source/commands/list.js';
 import {type OpenedStore, openStore} from './source/commands/open-store.js';
 import {errorMessage, processOutput} from './source/commands/output.js';
-import {flagDefinitions, helpText, type Options, parseCommandLine} from './source/commands/usage.js';
+import {
+	flagDefinitions,
+	helpText,
+	type Options,
+	parseCommandLine,
+} from './source/commands/usage.js';
 import type {StartLogin} from './source/ui/types.js';
-import packageJson from './package.json' with {type: 'json'};
 
 const output = processOutput;
 
@@ -63,19 +68,53 @@ function list(options: Options, opened: OpenedStore): Promise<number> {
 	});
 }
 
-// LOGIN (helper D): a StartLogin for the inspector's `l` key, from options.login and the
-// opened store and state store; undefined when login is not configured.
-async function startLoginFor(
-	_options: Options,
-	_opened: OpenedStore,
-): Promise<StartLogin | undefined> {
-	return undefined;
+/** The checked login options as the flags loginCommand and resolveLoginConfig take. */
+function loginFlags(options: Options) {
+	const {login} = options;
+	return {
+		clientId: login.clientId,
+		githubHost: login.githubHost,
+		scopes: login.scopes,
+		callbackPort: login.callbackPort,
+		timeout: login.timeoutMs / 1000,
+		browser: login.openBrowser,
+	};
 }
 
-// LOGIN (helper D): the `login` command (exit 0 on success, 1 on failure).
-async function login(_options: Options, _opened: OpenedStore): Promise<number> {
-	output.err('stacktower-sessions: login is not available in this build yet\n');
-	return 1;
+// A StartLogin for the inspector's `l` key; undefined when login is not configured (`l`
+// then explains how).
+async function startLoginFor(
+	options: Options,
+	opened: OpenedStore,
+): Promise<StartLogin | undefined> {
+	const [{resolveLoginConfig}, {createStartLogin}] = await Promise.all([
+		import('./source/commands/login.js'),
+		import('./source/github/start-login.js'),
+	]);
+	const resolved = resolveLoginConfig(loginFlags(options), process.env);
+	if (!resolved.ok) return undefined;
+	return createStartLogin(resolved.config, opened.store, opened.stateStore);
+}
+
+// The `login` command (exit 0 on success, 1 on failure, 2 usage); Ctrl-C cancels it cleanly.
+async function login(options: Options, opened: OpenedStore): Promise<number> {
+	const {loginCommand} = await import('./source/commands/login.js');
+	const controller = new AbortController();
+	const cancel = () => controller.abort();
+	process.once('SIGINT', cancel);
+	try {
+		return await loginCommand({
+			store: opened.store,
+			stateStore: opened.stateStore,
+			id: options.login.id,
+			flags: loginFlags(options),
+			env: process.env,
+			stderr: process.stderr,
+			signal: controller.signal,
+		});
+	} finally {
+		process.off('SIGINT', cancel);
+	}
 }
 
 async function inspect(options: Options, opened: OpenedStore): Promise<number> {
@@ -91,6 +130,7 @@ async function inspect(options: Options, opened: OpenedStore): Promise<number> {
 		location: opened.location,
 		...(opened.watchDir === undefined ? {} : {watchDir: opened.watchDir}),
 		...(await startLoginFor(options, opened).then((start) => (start ? {login: start} : {}))),
+		loginTimeoutMs: options.login.timeoutMs,
 		emptyHint: EMPTY_HINT,
 	});
 }

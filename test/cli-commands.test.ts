@@ -1,8 +1,15 @@
 // `cleanup` and `delete` as a user runs them: the built CLI as a child process, then a look
 // at what is left in the directory.
+import path from 'node:path';
 import {describe, expect, test} from 'vitest';
 import {runCli} from './helpers/cli.js';
-import {fixtureTokens, idsIn, makeSession, makeSessionDir, makeUser} from './helpers/session-dir.js';
+import {
+	fixtureTokens,
+	idsIn,
+	makeSession,
+	makeSessionDir,
+	makeUser,
+} from './helpers/session-dir.js';
 
 const HOUR = 60 * 60 * 1000;
 const brokenFile = {'broken.json': '{"id": "broken", "access_token": "gho_LEAKED'};
@@ -42,7 +49,11 @@ describe('cleanup', () => {
 	});
 
 	test('a missing directory has nothing to clean up', async () => {
-		const result = await runCli(['cleanup', '--dir', '/nonexistent/stacktower/sessions']);
+		const result = await runCli([
+			'cleanup',
+			'--dir',
+			path.join(makeSessionDir({fixtures: false}), 'missing'),
+		]);
 		expect(result.code).toBe(0);
 		expect(result.stdout).toContain('removed 0 expired sessions');
 	});
@@ -54,9 +65,7 @@ describe('delete', () => {
 		const result = await runCli(['delete', 'github', 'expired-2020', 'broken', '--dir', dir]);
 		expect(result.stderr).toBe('');
 		expect(result.code).toBe(0);
-		expect(result.stdout).toBe(
-			'deleted github (@octocat)\ndeleted expired-2020\ndeleted broken\n',
-		);
+		expect(result.stdout).toBe('deleted github (@octocat)\ndeleted expired-2020\ndeleted broken\n');
 		expect(idsIn(dir)).toEqual([
 			'active-berlin',
 			'expired-india',
@@ -77,7 +86,14 @@ describe('delete', () => {
 	test('an invalid id is a usage error and nothing is deleted', async () => {
 		const dir = makeSessionDir();
 		const before = idsIn(dir);
-		const result = await runCli(['delete', 'github', '../etc/passwd', 'local-session', '--dir', dir]);
+		const result = await runCli([
+			'delete',
+			'github',
+			'../etc/passwd',
+			'local-session',
+			'--dir',
+			dir,
+		]);
 		expect(result.code).toBe(2);
 		expect(result.stdout).toBe('');
 		expect(result.stderr).toContain('invalid session id "../etc/passwd"');

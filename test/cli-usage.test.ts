@@ -57,7 +57,10 @@ describe('help and version', () => {
 
 describe('usage errors exit 2 and say how to fix them', () => {
 	test.each([
-		[['frobnicate'], 'unknown command "frobnicate"; the commands are list, cleanup, delete, demo, login'],
+		[
+			['frobnicate'],
+			'unknown command "frobnicate"; the commands are list, cleanup, delete, demo, login',
+		],
 		[['lsit'], 'unknown command "lsit" (did you mean list?)'],
 		[['list', '--frobnicate'], 'unknown flag --frobnicate'],
 		[['list', '--jsno'], 'unknown flag --jsno (did you mean --json?)'],
@@ -65,16 +68,28 @@ describe('usage errors exit 2 and say how to fix them', () => {
 		[['cleanup', '--json'], '--json does not apply to cleanup'],
 		[['list', '--id', 'github'], '--id does not apply to list'],
 		[['list', 'extra'], 'list takes no arguments'],
-		[['list', '--dir', '/tmp/a', '--redis', 'redis://127.0.0.1:6379'], '--dir and --redis both name a store'],
+		[
+			['list', '--dir', '/tmp/a', '--redis', 'redis://127.0.0.1:6379'],
+			'--dir and --redis both name a store',
+		],
 		[['list', '--redis', 'http://example.com'], 'is not a Redis URL'],
 		[['list', '--dir'], '--dir needs a path'],
 		[['list', '--dir', '/a', '--dir', '/b'], '--dir can only be set once'],
 		[['demo', '--dir', '/tmp/a'], '--dir does not apply to demo'],
 		[['login', '--client-id', 'x', '--id', '../x'], '--id "../x" is not a valid session id'],
-		[['login', '--client-id', 'x', '--callback-port', '70000'], '--callback-port "70000" is not a port'],
+		[
+			['login', '--client-id', 'x', '--callback-port', '70000'],
+			'--callback-port "70000" is not a port',
+		],
 		[['login', '--client-id', 'x', '--timeout', 'soon'], '--timeout "soon" is not a duration'],
-		[['login', '--client-id', 'x', '--github-host', 'ftp://x'], '--github-host "ftp://x" is not a host'],
-		[['login'], 'login needs a GitHub OAuth app: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID'],
+		[
+			['login', '--client-id', 'x', '--github-host', 'ftp://x'],
+			'--github-host "ftp://x" is not a host',
+		],
+		[
+			['login'],
+			'login needs a GitHub OAuth app: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID',
+		],
 	])('%j', async (args, message) => {
 		const result = await runCli(args);
 		expect(result.code).toBe(2);
@@ -85,7 +100,15 @@ describe('usage errors exit 2 and say how to fix them', () => {
 
 	test('every problem is reported at once', async () => {
 		const dir = makeSessionDir();
-		const result = await runCli(['delete', 'github', '.hidden', '--frobnicate', '--json', '--dir', dir]);
+		const result = await runCli([
+			'delete',
+			'github',
+			'.hidden',
+			'--frobnicate',
+			'--json',
+			'--dir',
+			dir,
+		]);
 		expect(result.code).toBe(2);
 		const lines = result.stderr.trim().split('\n');
 		expect(lines).toEqual([

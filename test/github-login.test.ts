@@ -1,11 +1,13 @@
 // The loopback login flow against a fake GitHub on 127.0.0.1, with real HTTP on both sides.
-import {mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {request} from 'node:http';
-import {createServer, type AddressInfo} from 'node:net';
+import {type AddressInfo, createServer} from 'node:net';
 import {networkInterfaces, tmpdir} from 'node:os';
 import path from 'node:path';
-import {afterEach, beforeEach, describe, expect, test} from 'vitest';
+import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
 import {LoginError, type LoginOptions, login} from '../source/github/login-flow.js';
+import {createStartLogin} from '../source/github/start-login.js';
+import {FileStore} from '../source/session/file-store.js';
 import {MemoryStateStore, MemoryStore, newSession, type Session} from '../source/session/index.js';
 import {installFakeBrowser, waitForVisit} from './helpers/fake-browser.js';
 import {FakeGitHub, MONALISA, OCTOCAT} from './helpers/fake-github.js';
@@ -132,7 +134,9 @@ describe('login through the loopback callback', () => {
 		process.env.BROWSER = browser.command;
 		process.env.FAKE_BROWSER_LOG = browser.logFile;
 		try {
-			const {result, url} = start({openBrowser: true});
+			const sessions = path.join(dir, 'sessions');
+			const files = new FileStore(sessions);
+			const {result, url} = start({openBrowser: true, store: files});
 			const authorizeUrl = new URL(await url);
 			const outcome = await result;
 			const visit = await waitForVisit(browser.logFile);
@@ -160,10 +164,24 @@ describe('login through the loopback callback', () => {
 				avatarUrl: OCTOCAT.avatar_url,
 				email: '',
 			});
-			const session = await store.get('github');
+			const session = await files.get('github');
 			expect(session?.accessToken).toBe(token);
 			expect(session?.user).toEqual(outcome.user);
 			expect(session?.id).toBe('github');
+			// The file itself, in the Go format.
+			const file = path.join(sessions, 'github.json');
+			expect(statSync(file).mode & 0o777).toBe(0o600);
+			const written = JSON.parse(readFileSync(file, 'utf8'));
+			expect(written).toMatchObject({
+				id: 'github',
+				access_token: token,
+				user: {
+					id: OCTOCAT.id,
+					login: 'octocat',
+					name: 'The Octocat',
+					avatar_url: OCTOCAT.avatar_url,
+				},
+			});
 
 			const exchange = fake.tokenRequests[0];
 			expect(exchange?.params.redirect_uri).toBe(query.get('redirect_uri'));
@@ -224,6 +242,40 @@ describe('login through the loopback callback', () => {
 		expect((await store.list()).map((entry) => entry.id)).toEqual(['work-laptop']);
 	});
 
+	test('leaves no timer behind that would keep the process alive', async () => {
+		// Every timer the flow starts must be cleared (or be unref'd) once it has ended, or a
+		// command that just logged in would hang on before exiting.
+		const live = new Set<NodeJS.Timeout>();
+		const realSet = globalThis.setTimeout;
+		const realClear = globalThis.clearTimeout;
+		vi.spyOn(globalThis, 'setTimeout').mockImplementation(((
+			callback: (...args: unknown[]) => void,
+			ms?: number,
+			...args: unknown[]
+		) => {
+			const timer = realSet(() => {
+				live.delete(timer);
+				callback(...args);
+			}, ms);
+			live.add(timer);
+			return timer;
+		}) as typeof setTimeout);
+		vi.spyOn(globalThis, 'clearTimeout').mockImplementation((timer) => {
+			live.delete(timer as NodeJS.Timeout);
+			realClear(timer);
+		});
+		try {
+			const {result, url} = start();
+			const callback = await callbackFor(await url);
+			expect((await send(portOf(callback), pathOf(callback))).status).toBe(200);
+			await result;
+		} finally {
+			vi.restoreAllMocks();
+		}
+
+		expect([...live].filter((timer) => timer.hasRef())).toEqual([]);
+	});
+
 	test('a wrong state gets 400, nothing is saved, and the right callback still succeeds', async () => {
 		const {result, url} = start();
 		const callback = await callbackFor(await url);
@@ -238,6 +290,12 @@ describe('login through the loopback callback', () => {
 			expect(reply.body).toContain('missing, unknown, used or expired state');
 		}
 
+		// A state that is valid in the store but belongs to another login: refused, and left valid.
+		const foreign = await stateStore.generate();
+		const stranger = new URL(callback);
+		stranger.searchParams.set('state', foreign);
+		expect((await send(port, pathOf(stranger))).status).toBe(400);
+
 		// Two states, one of them right: refused without using up the right one.
 		const doubled = new URL(callback);
 		doubled.searchParams.append('state', 'wrong');
@@ -248,6 +306,7 @@ describe('login through the loopback callback', () => {
 
 		expect((await send(port, pathOf(callback))).status).toBe(200);
 		expect((await result).user.login).toBe('octocat');
+		expect(await stateStore.validate(foreign)).toBe(true);
 	});
 
 	test('a replayed callback is refused and its code is never exchanged twice', async () => {
@@ -283,7 +342,12 @@ describe('login through the loopback callback', () => {
 		expect(post.status).toBe(405);
 		expect(post.headers.allow).toBe('GET');
 
-		for (const host of ['localhost:' + port, 'evil.example', `127.0.0.1:${port + 1}`, '127.0.0.1']) {
+		for (const host of [
+			`localhost:${port}`,
+			'evil.example',
+			`127.0.0.1:${port + 1}`,
+			'127.0.0.1',
+		]) {
 			const rebound = await send(port, pathOf(callback), {host});
 			expect(rebound.status).toBe(400);
 			expect(rebound.body).toContain(`only answers on 127.0.0.1:${port}`);
@@ -453,7 +517,10 @@ describe('login through the loopback callback', () => {
 		process.env.BROWSER = path.join(dir, 'no-such-browser');
 		const problems: LoginError[] = [];
 		try {
-			const {result, url} = start({openBrowser: true, onBrowserError: (error) => problems.push(error)});
+			const {result, url} = start({
+				openBrowser: true,
+				onBrowserError: (error) => problems.push(error),
+			});
 			const callback = await callbackFor(await url);
 			await expect.poll(() => problems.length, {timeout: 20_000}).toBe(1);
 			expect(problems[0]?.code).toBe('BROWSER_FAILED');
@@ -464,5 +531,64 @@ describe('login through the loopback callback', () => {
 			if (saved === undefined) delete process.env.BROWSER;
 			else process.env.BROWSER = saved;
 		}
+	});
+});
+
+describe('createStartLogin, for the inspector', () => {
+	test('logs in with the bound configuration and reports the outcome', async () => {
+		const start = createStartLogin(
+			{
+				clientId: fake.clientId,
+				clientSecret: fake.clientSecret,
+				githubHost: fake.url,
+				openBrowser: false,
+			},
+			store,
+			stateStore,
+		);
+		let gotUrl: (url: string) => void = () => {};
+		const url = new Promise<string>((resolve) => {
+			gotUrl = resolve;
+		});
+		const outcome = start({
+			sessionId: 'github',
+			previous: null,
+			signal: new AbortController().signal,
+			onUrl: gotUrl,
+		});
+		const callback = await callbackFor(await url);
+		expect((await send(portOf(callback), pathOf(callback))).status).toBe(200);
+		const result = await outcome;
+		expect(result).toEqual({session: await store.get('github'), userChanged: false});
+	});
+
+	test('its signal cancels (Esc) and frees the port', async () => {
+		const start = createStartLogin(
+			{
+				clientId: fake.clientId,
+				clientSecret: fake.clientSecret,
+				githubHost: fake.url,
+				openBrowser: false,
+			},
+			store,
+			stateStore,
+		);
+		const controller = new AbortController();
+		let gotUrl: (url: string) => void = () => {};
+		const url = new Promise<string>((resolve) => {
+			gotUrl = resolve;
+		});
+		const outcome = start({
+			sessionId: 'github',
+			previous: null,
+			signal: controller.signal,
+			onUrl: gotUrl,
+		});
+		outcome.catch(() => {});
+		const callback = await callbackFor(await url);
+		controller.abort();
+		expect((await rejection(outcome)).code).toBe('CANCELLED');
+		await portIsFree(portOf(callback));
+		expect(await store.list()).toEqual([]);
 	});
 });

@@ -46,7 +46,9 @@ export async function deleteCommand(options: DeleteCommandOptions): Promise<numb
 			const login = found.session?.user?.login;
 			output.out(`deleted ${shown}${login ? ` (@${escapeControl(login)})` : ''}\n`);
 		} catch (error) {
-			output.err(`stacktower-sessions: cannot delete ${shown} in ${location}: ${errorMessage(error)}\n`);
+			output.err(
+				`stacktower-sessions: cannot delete ${shown} in ${location}: ${errorMessage(error)}\n`,
+			);
 			code = 1;
 		}
 	}

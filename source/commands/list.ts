@@ -69,7 +69,9 @@ export function toJsonEntry(entry: ListEntry, now: number, showToken: boolean): 
 	return {
 		id: entry.id,
 		status: now > expiresAt ? 'expired' : 'active',
-		user: u ? {id: u.id, login: u.login, name: u.name, email: u.email, avatar_url: u.avatarUrl} : null,
+		user: u
+			? {id: u.id, login: u.login, name: u.name, email: u.email, avatar_url: u.avatarUrl}
+			: null,
 		created_at: session.createdAt.toISOString(),
 		expires_at: session.expiresAt.toISOString(),
 		expires_in_ms: expiresAt - now,
@@ -175,7 +177,9 @@ export async function listCommand(options: ListCommandOptions): Promise<number> 
 	try {
 		entries = await options.store.list();
 	} catch (error) {
-		output.err(`stacktower-sessions: cannot list the sessions in ${location}: ${errorMessage(error)}\n`);
+		output.err(
+			`stacktower-sessions: cannot list the sessions in ${location}: ${errorMessage(error)}\n`,
+		);
 		return 1;
 	}
 

@@ -2,7 +2,6 @@
 // URL and the outcome go to stderr (stdout stays empty: nothing here is data to pipe).
 import {escapeControl} from '../format/escape.js';
 import {DEFAULT_GITHUB_HOST, GitHubHostError, githubEndpoints} from '../github/endpoints.js';
-import {openInBrowser} from '../github/open-browser.js';
 import {
 	DEFAULT_LOGIN_TIMEOUT_MS,
 	DEFAULT_SCOPES,
@@ -11,6 +10,7 @@ import {
 	login,
 	MAX_LOGIN_TIMEOUT_MS,
 } from '../github/login-flow.js';
+import {openInBrowser} from '../github/open-browser.js';
 import {isValidId, type Session, type StateStore, type Store} from '../session/index.js';
 
 export type LoginCommandFlags = {
@@ -115,7 +115,7 @@ export function resolveLoginConfig(
 				`--timeout ${show(String(flags.timeout))} is not a duration: use seconds (300) or 90s, 5m, 1h`,
 			);
 		} else if (parsed > MAX_LOGIN_TIMEOUT_MS) {
-			problems.push(`--timeout ${show(String(flags.timeout))} is too long: at most 1h`);
+			problems.push(`--timeout ${formatTimeout(parsed)} is too long: at most 1h`);
 		} else {
 			timeoutMs = parsed;
 		}
@@ -228,7 +228,9 @@ export async function loginCommand(args: LoginCommandArgs): Promise<number> {
 		return 0;
 	} catch (error) {
 		const message =
-			error instanceof LoginError ? error.message : `unexpected error: ${(error as Error)?.message}`;
+			error instanceof LoginError
+				? error.message
+				: `unexpected error: ${(error as Error)?.message}`;
 		write(`Login failed: ${escapeControl(message)}\n`);
 		return 1;
 	}

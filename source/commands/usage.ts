@@ -148,9 +148,14 @@ const flagScope: Record<string, readonly Command[]> = {
 	redis: ['list', 'cleanup', 'delete', 'login', 'inspect'],
 };
 
+/** User input quoted for an error message: control characters escaped, long input cut. */
 function show(text: string): string {
 	const escaped = escapeControl(text);
 	return escaped.length > 60 ? `${escaped.slice(0, 60)}…` : escaped;
+}
+
+function quote(text: string): string {
+	return `"${show(text)}"`;
 }
 
 function editDistance(a: string, b: string): number {
@@ -260,7 +265,11 @@ export function parseGitHubHost(text: string): string | undefined {
 export function isRedisUrl(text: string): boolean {
 	try {
 		const url = new URL(text);
-		return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+		return (
+			(url.protocol === 'redis:' || url.protocol === 'rediss:') &&
+			url.hostname !== '' &&
+			/^(?:\/\d*)?$/.test(url.pathname)
+		);
 	} catch {
 		return false;
 	}
@@ -290,7 +299,7 @@ export function parseCommandLine(
 		} else {
 			const hint = suggest(first, commands);
 			errors.push(
-				`unknown command ${JSON.stringify(show(first))}${hint ? ` (did you mean ${hint}?)` : ''}; the commands are ${commands.join(', ')}`,
+				`unknown command ${quote(first)}${hint ? ` (did you mean ${hint}?)` : ''}; the commands are ${commands.join(', ')}`,
 			);
 		}
 	}
@@ -318,22 +327,22 @@ export function parseCommandLine(
 	const ids: string[] = [];
 	if (command === 'delete') {
 		if (rest.length === 0) {
-			errors.push('delete needs the ids of the sessions to remove: stacktower-sessions delete ID...');
+			errors.push(
+				'delete needs the ids of the sessions to remove: stacktower-sessions delete ID...',
+			);
 		}
 
 		for (const id of rest) {
 			if (!isValidId(id)) {
 				errors.push(
-					`invalid session id ${JSON.stringify(show(id))}: ids are 1–128 characters from A–Z a–z 0–9 _ - = . and do not start with "."`,
+					`invalid session id ${quote(id)}: ids are 1–128 characters from A–Z a–z 0–9 _ - = . and do not start with "."`,
 				);
 			} else if (!ids.includes(id)) {
 				ids.push(id);
 			}
 		}
 	} else if (first !== undefined && rest.length > 0) {
-		errors.push(
-			`${command} takes no arguments, got ${rest.map((arg) => JSON.stringify(show(arg))).join(' ')}`,
-		);
+		errors.push(`${command} takes no arguments, got ${rest.map((arg) => quote(arg)).join(' ')}`);
 	}
 
 	// Flags beat the environment; both at the same level is ambiguous.
@@ -374,14 +383,15 @@ export function parseCommandLine(
 
 	if (nonEmpty(flags.redis) && !isRedisUrl(flags.redis ?? '')) {
 		errors.push(
-			`--redis ${JSON.stringify(show(flags.redis ?? ''))} is not a Redis URL: use redis://[USER:PASSWORD@]HOST[:PORT][/DB] or rediss://...`,
+			// Not echoed: the URL may hold a password.
+			`--redis is not a Redis URL: use redis://[USER:PASSWORD@]HOST[:PORT][/DB] or rediss://...`,
 		);
 	}
 
 	const id = flags.id ?? DEFAULT_LOGIN_ID;
 	if (flags.id !== undefined && !isValidId(flags.id)) {
 		errors.push(
-			`--id ${JSON.stringify(show(flags.id))} is not a valid session id: use 1–128 characters from A–Z a–z 0–9 _ - = . , not starting with "."`,
+			`--id ${quote(flags.id)} is not a valid session id: use 1–128 characters from A–Z a–z 0–9 _ - = . , not starting with "."`,
 		);
 	}
 
@@ -389,7 +399,8 @@ export function parseCommandLine(
 		errors.push('--client-id needs the OAuth app client id: --client-id ID');
 	}
 
-	const clientId = nonEmpty(flags.clientId?.trim()) ?? nonEmpty(env.STACKTOWER_GITHUB_CLIENT_ID?.trim());
+	const clientId =
+		nonEmpty(flags.clientId?.trim()) ?? nonEmpty(env.STACKTOWER_GITHUB_CLIENT_ID?.trim());
 	if (command === 'login' && clientId === undefined && flags.clientId === undefined) {
 		errors.push(
 			'login needs a GitHub OAuth app: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID (and STACKTOWER_GITHUB_CLIENT_SECRET)',
@@ -402,14 +413,15 @@ export function parseCommandLine(
 		if (origin) githubHost = origin;
 		else {
 			errors.push(
-				`--github-host ${JSON.stringify(show(flags.githubHost))} is not a host: use HOST or https://HOST, e.g. https://github.example.com`,
+				`--github-host ${quote(flags.githubHost)} is not a host: use HOST or https://HOST, e.g. https://github.example.com`,
 			);
 		}
 	}
 
 	let scopes = DEFAULT_SCOPES;
 	if (flags.scopes !== undefined) {
-		if (flags.scopes.trim() === '') errors.push(`--scopes needs a value, e.g. --scopes "${DEFAULT_SCOPES}"`);
+		if (flags.scopes.trim() === '')
+			errors.push(`--scopes needs a value, e.g. --scopes "${DEFAULT_SCOPES}"`);
 		else scopes = flags.scopes.trim();
 	}
 
@@ -420,7 +432,7 @@ export function parseCommandLine(
 		if (port >= 0 && port <= 65_535) callbackPort = port;
 		else {
 			errors.push(
-				`--callback-port ${JSON.stringify(show(flags.callbackPort))} is not a port: use 1–65535, or 0 for any free port`,
+				`--callback-port ${quote(flags.callbackPort)} is not a port: use 1–65535, or 0 for any free port`,
 			);
 		}
 	}
@@ -430,7 +442,7 @@ export function parseCommandLine(
 		const parsed = parseDuration(flags.timeout);
 		if (parsed === undefined) {
 			errors.push(
-				`--timeout ${JSON.stringify(show(flags.timeout))} is not a duration: use e.g. 90s, 5m, 1h or a number of seconds`,
+				`--timeout ${quote(flags.timeout)} is not a duration: use e.g. 90s, 5m, 1h or a number of seconds`,
 			);
 		} else timeoutMs = parsed;
 	}

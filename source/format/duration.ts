@@ -47,14 +47,14 @@ export function formatShortSpan(spanMs: number): string {
 
 /**
  * The countdown to expiry: `23h 59m 12s` or `3d 4h` while the session lasts, `expired 3d ago`
- * after. Expiry follows Go's `IsExpired` (now strictly after expiresAt), so at the very instant
+ * after (`expired just now` within its first second). Expiry follows Go's `IsExpired` (now strictly after expiresAt), so at the very instant
  * of expiry the countdown still reads `0s`.
  */
 export function formatCountdown(expiresAt: Instant, now: Instant): string {
 	const left = ms(expiresAt) - ms(now);
 	if (Number.isNaN(left)) return '?';
 	if (left >= 0) return formatDuration(left);
-	return `expired ${formatShortSpan(-left)} ago`;
+	return left > -SECOND ? 'expired just now' : `expired ${formatShortSpan(-left)} ago`;
 }
 
 /** A time relative to now: `just now`, `12s ago`, `5m ago`, `2d ago`; `in 5m` for the future (clock skew). */

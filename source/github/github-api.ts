@@ -67,11 +67,9 @@ async function request(
 		// fetch wraps the reason (ECONNREFUSED, ENOTFOUND, a certificate error) in `cause`.
 		const cause = (error as {cause?: {code?: unknown; message?: unknown}}).cause;
 		const detail = safeText(cause?.code ?? cause?.message ?? (error as Error).message, 120);
-		throw new LoginError(
-			failure,
-			`${what}: could not reach ${new URL(url).origin} (${detail})`,
-			{cause: error},
-		);
+		throw new LoginError(failure, `${what}: could not reach ${new URL(url).origin} (${detail})`, {
+			cause: error,
+		});
 	}
 }
 
@@ -97,7 +95,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** POST /login/oauth/access_token. GitHub reports errors as HTTP 200 with an `error` field. */
-export async function exchangeCode(context: ApiContext, exchange: ExchangeRequest): Promise<string> {
+export async function exchangeCode(
+	context: ApiContext,
+	exchange: ExchangeRequest,
+): Promise<string> {
 	const what = 'Exchanging the authorization code failed';
 	const body = new URLSearchParams({
 		client_id: exchange.clientId,
@@ -128,14 +129,20 @@ export async function exchangeCode(context: ApiContext, exchange: ExchangeReques
 			typeof json.error_description === 'string' ? safeText(json.error_description) : '';
 		const said = description ? `: ${description}` : '';
 		if (known) {
-			throw new LoginError(known.code, `GitHub refused the code (${json.error}${said}); ${known.hint}`);
+			throw new LoginError(
+				known.code,
+				`GitHub refused the code (${json.error}${said}); ${known.hint}`,
+			);
 		}
 
 		throw new LoginError('TOKEN_EXCHANGE_FAILED', `${what} (${safeText(json.error, 80)}${said})`);
 	}
 
 	if (!response.ok) {
-		throw new LoginError('TOKEN_EXCHANGE_FAILED', `${what}: GitHub answered HTTP ${response.status}`);
+		throw new LoginError(
+			'TOKEN_EXCHANGE_FAILED',
+			`${what}: GitHub answered HTTP ${response.status}`,
+		);
 	}
 
 	if (!isObject(json) || typeof json.access_token !== 'string' || json.access_token === '') {
@@ -168,8 +175,12 @@ export async function fetchUser(
 	);
 	if (!response.ok) {
 		const json = await readJson(context, response, 'USER_FETCH_FAILED', what).catch(() => null);
-		const message = isObject(json) && typeof json.message === 'string' ? `: ${safeText(json.message, 120)}` : '';
-		throw new LoginError('USER_FETCH_FAILED', `${what}: GitHub answered HTTP ${response.status}${message}`);
+		const message =
+			isObject(json) && typeof json.message === 'string' ? `: ${safeText(json.message, 120)}` : '';
+		throw new LoginError(
+			'USER_FETCH_FAILED',
+			`${what}: GitHub answered HTTP ${response.status}${message}`,
+		);
 	}
 
 	const json = await readJson(context, response, 'USER_FETCH_FAILED', what);

@@ -1,5 +1,6 @@
 // The OAuth web flow with a loopback callback (RFC 8252 §7.3), PKCE S256 (RFC 7636), and a
 // single-use state from a StateStore checked before anything else the callback carries.
+import {timingSafeEqual} from 'node:crypto';
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {
@@ -13,7 +14,12 @@ import {
 } from '../session/index.js';
 import {DEFAULT_GITHUB_HOST, GitHubHostError, githubEndpoints} from './endpoints.js';
 import {LoginError, safeText} from './errors.js';
-import {type ApiContext, DEFAULT_REQUEST_TIMEOUT_MS, exchangeCode, fetchUser} from './github-api.js';
+import {
+	type ApiContext,
+	DEFAULT_REQUEST_TIMEOUT_MS,
+	exchangeCode,
+	fetchUser,
+} from './github-api.js';
 import {openInBrowser} from './open-browser.js';
 import {page} from './pages.js';
 import {createPkce} from './pkce.js';
@@ -116,6 +122,13 @@ function checkOptions(options: LoginOptions) {
 	return {port, timeoutMs, requestTimeoutMs, endpoints, scopes: options.scopes ?? DEFAULT_SCOPES};
 }
 
+/** Compares without leaking through timing how much of a guess was right. */
+function sameText(a: string, b: string): boolean {
+	const left = Buffer.from(a);
+	const right = Buffer.from(b);
+	return left.length === right.length && timingSafeEqual(left, right);
+}
+
 type Answer = {status: number; title: string; message: string; headers?: Record<string, string>};
 
 /** Answers a request and resolves once the page is handed to the OS (or the socket is gone). */
@@ -189,8 +202,9 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 	let busy = false;
 	let expectedHost = '';
 	let redirectUri = '';
-	let finishWith: (result: {ok: true; outcome: LoginOutcome} | {ok: false; error: LoginError}) => void =
-		() => {};
+	let finishWith: (
+		result: {ok: true; outcome: LoginOutcome} | {ok: false; error: LoginError},
+	) => void = () => {};
 	const result = new Promise<LoginOutcome>((resolve, reject) => {
 		finishWith = (outcome) => (outcome.ok ? resolve(outcome.outcome) : reject(outcome.error));
 	});
@@ -277,10 +291,12 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 		}
 
 		// The state first: nothing else in a callback is looked at before it has been checked
-		// (and consumed, so a replayed callback can never be exchanged again).
+		// (and consumed, so a replayed callback can never be exchanged again). It must be this
+		// login's own state, too: a StateStore in Redis may hold other logins' states, and a
+		// stranger's callback must neither pass with one nor use one up.
 		const states = url.searchParams.getAll('state');
 		let valid = false;
-		if (states.length === 1 && states[0]) {
+		if (states.length === 1 && states[0] && sameText(states[0], state)) {
 			try {
 				valid = await stateStore.validate(states[0]);
 			} catch (error) {
@@ -372,6 +388,8 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 	};
 
 	flow.signal.addEventListener('abort', () => {
+		// finish() aborts too, to stop anything still running: nothing left to end then.
+		if (ended) return;
 		if (!busy) {
 			void finish({ok: false, error: aborted()});
 			return;
@@ -396,8 +414,9 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 			// straggler, and must not hold the port.
 			server.closeAllConnections();
 		});
-		// An unused state would stay valid until it expires: use it up.
-		if (!stateUsed) await stateStore.validate(state).catch(() => false);
+		// An unused state would stay valid until it expires: use it up. Not awaited: a state
+		// store that hangs (Redis gone) must not keep the login from ending.
+		if (!stateUsed) void stateStore.validate(state).catch(() => false);
 		if (!flow.signal.aborted) flow.abort(new LoginError('CANCELLED', 'The login has ended'));
 		finishWith(outcome);
 	}
@@ -411,7 +430,7 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 			});
 		});
 	} catch (error) {
-		await stateStore.validate(state).catch(() => false);
+		void stateStore.validate(state).catch(() => false);
 		const code = (error as NodeJS.ErrnoException).code;
 		throw new LoginError(
 			'SERVER_FAILED',
@@ -457,7 +476,10 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 		} catch (error) {
 			void finish({
 				ok: false,
-				error: new LoginError('INVALID_OPTIONS', `onUrl failed: ${safeText((error as Error).message)}`),
+				error: new LoginError(
+					'INVALID_OPTIONS',
+					`onUrl failed: ${safeText((error as Error).message)}`,
+				),
 			});
 		}
 	}

@@ -8,7 +8,10 @@ import {LoginError, safeText} from './errors.js';
  * colon-separated, `%s`-templated $BROWSER of some Linux tools is not supported.)
  * Resolves once the command has started; rejects with BROWSER_FAILED when it cannot start.
  */
-export async function openInBrowser(url: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function openInBrowser(
+	url: string,
+	env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
 	const command = env.BROWSER?.trim();
 	if (command) {
 		await new Promise<void>((resolve, reject) => {

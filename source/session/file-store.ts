@@ -12,7 +12,6 @@ import {
 	type Dirent,
 	fchmodSync,
 	fstatSync,
-	fsyncSync,
 	linkSync,
 	lstatSync,
 	mkdirSync,
@@ -85,8 +84,22 @@ function errorCode(error: unknown): string | undefined {
 	return typeof code === 'string' ? code : undefined;
 }
 
+const ERRNO_TEXT: Record<string, string> = {
+	EACCES: 'permission denied',
+	EPERM: 'operation not permitted',
+	ENOTDIR: 'a part of the path is not a directory',
+	EROFS: 'read-only file system',
+	ENOSPC: 'no space left on device',
+	EDQUOT: 'disk quota exceeded',
+	EISDIR: 'a directory is in the way',
+	EIO: 'input/output error',
+};
+
+/** A short reason for an fs error, with its code, e.g. `permission denied (EACCES)`. */
 function describeError(error: unknown): string {
-	return errorCode(error) ?? (error instanceof Error ? error.message : String(error));
+	const code = errorCode(error);
+	if (code) return ERRNO_TEXT[code] ? `${ERRNO_TEXT[code]} (${code})` : code;
+	return error instanceof Error ? error.message : String(error);
 }
 
 function reasonForOpenError(code: string | undefined): string {
@@ -263,6 +276,7 @@ export class FileStore implements ListableStore {
 	 * writers or cleanups left behind.
 	 */
 	async cleanup(options: ListOptions = {}): Promise<number> {
+		options.signal?.throwIfAborted();
 		const dirents = this.#readDirectory();
 		const total = dirents.length;
 		let removed = 0;
@@ -299,6 +313,7 @@ export class FileStore implements ListableStore {
 	 * symlink, opens nothing that is not a regular file, deletes nothing.
 	 */
 	async list(options: ListOptions = {}): Promise<ListEntry[]> {
+		options.signal?.throwIfAborted();
 		const dirents = this.#readDirectory().filter((dirent) => dirent.name.endsWith(SUFFIX));
 		const total = dirents.length;
 		const entries: ListEntry[] = [];
@@ -492,6 +507,14 @@ export class FileStore implements ListableStore {
 		}
 	}
 
+	#isSymlink(path: string): boolean {
+		try {
+			return lstatSync(path).isSymbolicLink();
+		} catch {
+			return false;
+		}
+	}
+
 	#isDirectory(path: string): boolean {
 		try {
 			return lstatSync(path).isDirectory();
@@ -545,10 +568,9 @@ export class FileStore implements ListableStore {
 		try {
 			created = mkdirSync(dir, {recursive: true, mode: 0o700}) !== undefined;
 		} catch (error) {
-			const code = errorCode(error);
-			// Something that is not a directory is in the way (a file, a dangling symlink):
-			// the open below says which.
-			if (code !== 'ENOTDIR' && code !== 'EEXIST') {
+			// Something that is not a directory is in the way (a file, a dangling symlink,
+			// which mkdir reports as ENOENT): the open below says which.
+			if (!this.#exists(dir)) {
 				throw new StoreUnavailableError(
 					`cannot create the session directory ${dir}: ${describeError(error)}`,
 					{cause: error},
@@ -561,7 +583,8 @@ export class FileStore implements ListableStore {
 			fd = openSync(dir, constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK);
 		} catch (error) {
 			const code = errorCode(error);
-			if (code === 'ELOOP' || code === 'EMLINK') {
+			// Linux answers ENOTDIR, not ELOOP, for a symlink opened with O_DIRECTORY|O_NOFOLLOW.
+			if (code === 'ELOOP' || code === 'EMLINK' || this.#isSymlink(dir)) {
 				throw new UnsafeDirectoryError(
 					`The session directory ${dir} is a symbolic link. Sessions hold access tokens, so they are kept only in a real directory: replace the link with a directory (mkdir -m 700 '${dir}') or use another directory.`,
 				);

@@ -106,14 +106,15 @@ export class MemoryStateStore implements StateStore {
 		// Delete before answering: the check and the removal happen in one synchronous step, so
 		// of many concurrent validate calls exactly one sees the state.
 		this.#states.delete(state);
-		return this.#now() < expiresAt;
+		// Expired strictly after expiresAt, as sessions (Go's time.After) and Redis keys are.
+		return this.#now() <= expiresAt;
 	}
 
 	async cleanup(): Promise<number> {
 		const now = this.#now();
 		let removed = 0;
 		for (const [state, expiresAt] of this.#states) {
-			if (now >= expiresAt) {
+			if (now > expiresAt) {
 				this.#states.delete(state);
 				removed++;
 			}

@@ -15,7 +15,13 @@ import type {RedisClientType} from 'redis';
 import {decodeSession, encodeSession} from './codec.js';
 import {CorruptError, ExpiredError, StoreUnavailableError} from './errors.js';
 import {assertValidId, generateState, isValidId} from './ids.js';
-import {assertTtl, DEFAULT_STATE_TTL_MS, isExpired, type Session} from './session.js';
+import {
+	assertSession,
+	assertTtl,
+	DEFAULT_STATE_TTL_MS,
+	isExpired,
+	type Session,
+} from './session.js';
 import type {ListableStore, ListEntry, ListOptions, StateStore} from './store.js';
 
 /**
@@ -139,6 +145,7 @@ function serverOf(client: AnyRedisClient): string {
 }
 
 class CommandDeadlineError extends Error {}
+type PendingCall = {readonly deadline: number; readonly reject: (error: unknown) => void};
 class ConnectDeadlineError extends Error {}
 
 type RedisModule = typeof import('redis');
@@ -146,7 +153,12 @@ let redisModule: Promise<RedisModule> | undefined;
 // Loaded on first use, so importing the library (or the CLI's file commands) never pays for
 // node-redis and its modules.
 function loadRedis(): Promise<RedisModule> {
-	redisModule ??= import('redis');
+	redisModule ??= import('redis').then((mod) => {
+		// node-redis is CommonJS: Node gives its exports as named ones, esbuild's bundle (the
+		// CLI) only as `default`.
+		if (typeof mod.createClient === 'function') return mod;
+		return (mod as {default?: RedisModule}).default ?? mod;
+	});
 	return redisModule;
 }
 
@@ -162,6 +174,8 @@ class Connection {
 	readonly #commandTimeoutMs: number;
 	#closed = false;
 	#lastError: unknown;
+	readonly #pending = new Set<PendingCall>();
+	#watchdog: NodeJS.Timeout | undefined;
 	readonly #onError = (error: unknown) => {
 		// Kept for the next message; without a listener node-redis would crash the process on a
 		// lost connection, and printing each reconnect failure would flood stderr.
@@ -223,25 +237,65 @@ class Connection {
 	}
 
 	/** Runs one command under the deadline; maps every failure to a StoreUnavailableError. */
-	async run<T>(command: (client: RedisClientType) => Promise<T>, where?: string): Promise<T> {
-		if (this.#closed) throw new StoreUnavailableError(`the Redis store at ${this.url} is closed`);
-		let timer: NodeJS.Timeout | undefined;
+	run<T>(command: (client: RedisClientType) => Promise<T>, where?: string): Promise<T> {
+		if (this.#closed) {
+			return Promise.reject(new StoreUnavailableError(`the Redis store at ${this.url} is closed`));
+		}
+
+		let reply: Promise<T>;
 		try {
-			return await Promise.race([
-				command(this.client),
-				new Promise<never>((_, reject) => {
-					timer = setTimeout(() => reject(new CommandDeadlineError()), this.#commandTimeoutMs);
-				}),
-			]);
+			reply = command(this.client);
 		} catch (error) {
-			if (where && error instanceof Error && error.message.startsWith('WRONGTYPE')) {
-				throw new CorruptError(where, 'the key holds a Redis value that is not a string');
+			reply = Promise.reject(error);
+		}
+
+		return new Promise<T>((resolve, reject) => {
+			const call: PendingCall = {deadline: Date.now() + this.#commandTimeoutMs, reject};
+			this.#pending.add(call);
+			this.#watch();
+			reply.then(
+				(value) => {
+					this.#pending.delete(call);
+					resolve(value);
+				},
+				(error: unknown) => {
+					this.#pending.delete(call);
+					this.#failure(error, where).then(reject, reject);
+				},
+			);
+		});
+	}
+
+	async #failure(error: unknown, where?: string): Promise<Error> {
+		if (where && error instanceof Error && error.message.startsWith('WRONGTYPE')) {
+			return new CorruptError(where, 'the key holds a Redis value that is not a string');
+		}
+
+		return this.unavailable(error);
+	}
+
+	// One sweeping timer for all calls, not a timer per command: a setTimeout and a
+	// Promise.race per command cost more than the rest of the store's work on a fast connection
+	// (see bench/redis-throughput.mjs). A call rejects between its deadline and one tick later.
+	#watch(): void {
+		if (this.#watchdog) return;
+		const tick = Math.max(10, Math.min(250, this.#commandTimeoutMs / 4));
+		this.#watchdog = setInterval(() => {
+			const now = Date.now();
+			// Calls are added in deadline order (one timeout for all), so stop at the first live one.
+			for (const call of this.#pending) {
+				if (call.deadline > now) break;
+				this.#pending.delete(call);
+				this.unavailable(new CommandDeadlineError()).then(call.reject, call.reject);
 			}
 
-			throw await this.unavailable(error);
-		} finally {
-			clearTimeout(timer);
-		}
+			if (this.#pending.size === 0) {
+				clearInterval(this.#watchdog);
+				this.#watchdog = undefined;
+			}
+		}, tick);
+		// The socket keeps the process alive while a reply is due; the watchdog alone never does.
+		this.#watchdog.unref();
 	}
 
 	async unavailable(
@@ -255,13 +309,11 @@ class Connection {
 			error instanceof redis.ErrorReply
 				? 'check the URL (user, password, database) and the server'
 				: `check that redis-server is running at ${this.server} and reachable from here`;
-		const verb = phase === 'connect' ? 'cannot connect to' : 'unavailable:';
-		return new StoreUnavailableError(
+		const what =
 			phase === 'connect'
-				? `${verb} Redis at ${this.server}: ${reason}; ${advice}`
-				: `Redis at ${this.server} ${verb} ${reason}; ${advice}`,
-			{cause: error},
-		);
+				? `cannot connect to Redis at ${this.server}`
+				: `Redis at ${this.server} is unavailable`;
+		return new StoreUnavailableError(`${what} (${reason}); ${advice}`, {cause: error});
 	}
 
 	#reason(redis: RedisModule, error: unknown): string {
@@ -270,7 +322,7 @@ class Connection {
 		if (cause instanceof redis.ClientOfflineError) {
 			const last =
 				this.#lastError && !(this.#lastError instanceof redis.ClientOfflineError)
-					? ` (${this.#reason(redis, this.#lastError)})`
+					? `: ${this.#reason(redis, this.#lastError)}`
 					: '';
 			return `the connection is down and being re-established${last}`;
 		}
@@ -291,7 +343,9 @@ class Connection {
 		if (cause instanceof redis.ErrorReply) return `it replied ${JSON.stringify(cause.message)}`;
 		const code = (cause as {code?: unknown} | undefined)?.code;
 		if (code === 'ECONNREFUSED') return 'connection refused';
+		if (code === 'ECONNRESET' || code === 'EPIPE') return 'the connection was reset';
 		if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name does not resolve';
+		if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'the host is unreachable';
 		if (typeof code === 'string') return code;
 		return cause instanceof Error ? cause.message : String(cause);
 	}
@@ -406,8 +460,10 @@ export class RedisStore implements ListableStore {
 	}
 
 	async set(session: Session): Promise<void> {
-		const key = this.key(session.id);
-		// Encode before any command, so a session that cannot be written fails without I/O.
+		// Checked and encoded before any command, so a session that cannot be written fails
+		// without I/O.
+		assertSession(session);
+		const key = this.#prefix + session.id;
 		const value = encodeSession(session);
 		const msLeft = session.expiresAt.getTime() - this.#now();
 		if (msLeft <= 0) {

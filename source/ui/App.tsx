@@ -10,11 +10,11 @@ import Footer from './Footer.js';
 import Header from './Header.js';
 import Help from './Help.js';
 import {type Command, footerFor, footerItems} from './keymap.js';
-import {layoutColumns, tableHeight} from './layout.js';
 import Loading from './Loading.js';
 import LoginView from './LoginView.js';
-import {initialState, keyContext, reducer, type State, selectedRow} from './state.js';
+import {layoutColumns, tableHeight} from './layout.js';
 import StatusLine from './StatusLine.js';
+import {initialState, keyContext, reducer, type State, selectedRow} from './state.js';
 import Table from './Table.js';
 import type {StartLogin} from './types.js';
 import useClock from './use-clock.js';
@@ -49,7 +49,9 @@ function footerItemsFor(state: State): string[] {
 	if (context !== 'list') return footerItems(context);
 	if (mode.kind === 'help') return [footerFor('back'), footerFor('quit')];
 	if (mode.kind === 'login') {
-		return state.login?.phase === 'waiting' ? ['Esc cancel'] : [footerFor('back'), footerFor('quit')];
+		return state.login?.phase === 'waiting'
+			? ['Esc cancel']
+			: [footerFor('back'), footerFor('quit')];
 	}
 
 	if (mode.kind === 'busy') return [footerFor('quit')];
@@ -102,13 +104,18 @@ export default function App(props: Props) {
 		() => state.view.slice(state.top, state.top + state.height),
 		[state.view, state.top, state.height],
 	);
-	const widestId = useMemo(() => visible.reduce((max, row) => Math.max(max, row.shownId.length), 2), [visible]);
+	const widestId = useMemo(
+		() => visible.reduce((max, row) => Math.max(max, row.shownId.length), 2),
+		[visible],
+	);
 	const columns = useMemo(() => layoutColumns(width, widestId), [width, widestId]);
 
 	let body: React.ReactNode;
 	if (state.mode.kind === 'help') body = <Help width={width} />;
-	else if (state.mode.kind === 'login' && state.login) body = <LoginView login={state.login} now={now} />;
-	else if (state.error !== null) body = <ErrorView location={location} message={escapeControl(state.error)} />;
+	else if (state.mode.kind === 'login' && state.login)
+		body = <LoginView login={state.login} now={now} />;
+	else if (state.error !== null)
+		body = <ErrorView location={location} message={escapeControl(state.error)} />;
 	else if (state.entries === null) body = <Loading load={state.load} />;
 	else if (state.mode.kind === 'details') body = <Details row={selectedRow(state)} now={now} />;
 	else if (state.entries.length === 0) {

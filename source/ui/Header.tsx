@@ -13,7 +13,9 @@ export default function Header({location, counts}: Props) {
 		<Box justifyContent="space-between">
 			<Box flexShrink={1}>
 				<Text wrap="truncate-middle">
-					<Text bold> stacktower sessions</Text> {location}
+					<Text bold> stacktower sessions</Text>
+					{'  '}
+					{location}
 				</Text>
 			</Box>
 			{counts ? (

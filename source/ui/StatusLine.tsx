@@ -10,8 +10,8 @@ type Props = {
 	readonly now: number;
 };
 
-function plural(count: number, one: string): string {
-	return `${count.toLocaleString('en-US')} ${count === 1 ? one : `${one}s`}`;
+function plural(count: number, one: string, many = `${one}s`): string {
+	return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
 }
 
 /** The line above the footer: a question, a running task, the filter being typed, or the view's summary. */
@@ -40,7 +40,7 @@ export default function StatusLine({state, now}: Props) {
 				{' /'}
 				{state.filter}
 				<Text inverse> </Text>
-				<Text dimColor>{`  ${plural(state.view.length, 'match')}`}</Text>
+				<Text dimColor>{`  ${plural(state.view.length, 'match', 'matches')}`}</Text>
 			</Text>
 		);
 	}

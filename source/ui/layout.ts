@@ -28,7 +28,8 @@ export type Columns = {
 export function layoutColumns(width: number, widestId: number): Columns {
 	let id = Math.max(MIN_ID_WIDTH, Math.min(widestId, MAX_ID_WIDTH));
 	let created = CREATED_WIDTH;
-	const rest = () => width - MARKER_WIDTH - id - GAP - GAP - EXPIRES_WIDTH - (created ? created + GAP : 0);
+	const rest = () =>
+		width - MARKER_WIDTH - id - GAP - GAP - EXPIRES_WIDTH - (created ? created + GAP : 0);
 	let user = rest();
 	if (user < 20) {
 		created = 0;

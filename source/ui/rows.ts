@@ -17,11 +17,9 @@ export const SORT_LABELS: Readonly<Record<SortKey, string>> = {
 	id: 'id',
 };
 
-export type Row = {
-	/** The id as stored: what store.delete and login are called with. */
-	readonly id: string;
-	readonly entry: ListEntry;
-	/** The id, escaped for the terminal. */
+/** What a row shows, escaped for the terminal. */
+export type Display = {
+	/** The id, escaped. */
 	readonly shownId: string;
 	/** The login, escaped; '' when the session has no user. */
 	readonly login: string;
@@ -29,47 +27,93 @@ export type Row = {
 	readonly name: string;
 	/** Why the entry is unreadable, escaped; '' for sessions. */
 	readonly reason: string;
+};
+
+/**
+ * One ListEntry as the table needs it. Only the times are computed up front: what a row shows,
+ * its filter text and its sort keys are computed on first use and kept, so loading 100,000
+ * entries allocates little and only the visible rows are ever escaped (issue 6). Nothing here
+ * depends on `now`.
+ */
+export class Row {
+	/** The id as stored: what store.delete and login are called with. */
+	readonly id: string;
+	readonly entry: ListEntry;
 	/** Expiry in ms since the epoch; NaN for unreadable entries. */
 	readonly expiresAt: number;
 	/** Creation in ms since the epoch; NaN for unreadable entries. */
 	readonly createdAt: number;
-	/** Lower-cased login for the user sort; '' when none. */
-	readonly userKey: string;
-	/** Lower-cased id, login and name, newline-separated, for the filter. */
-	readonly haystack: string;
-};
+	readonly unreadable: boolean;
+	#display: Display | undefined;
+	#haystack: string | undefined;
+	#userKey: string | undefined;
 
-export function toRow(entry: ListEntry): Row {
-	if (entry.kind === 'unreadable') {
-		return {
-			id: entry.id,
-			entry,
-			shownId: escapeControl(entry.id),
-			login: '',
-			name: '',
-			reason: escapeControl(entry.reason),
-			expiresAt: Number.NaN,
-			createdAt: Number.NaN,
-			userKey: '',
-			haystack: entry.id.toLowerCase(),
-		};
+	constructor(entry: ListEntry) {
+		this.id = entry.id;
+		this.entry = entry;
+		this.unreadable = entry.kind === 'unreadable';
+		this.expiresAt = entry.kind === 'session' ? entry.session.expiresAt.getTime() : Number.NaN;
+		this.createdAt = entry.kind === 'session' ? entry.session.createdAt.getTime() : Number.NaN;
 	}
 
-	const {session} = entry;
-	const login = session.user?.login ?? '';
-	const name = session.user?.name ?? '';
-	return {
-		id: entry.id,
-		entry,
-		shownId: escapeControl(entry.id),
-		login: escapeControl(login),
-		name: escapeControl(name),
-		reason: '',
-		expiresAt: session.expiresAt.getTime(),
-		createdAt: session.createdAt.getTime(),
-		userKey: login.toLowerCase(),
-		haystack: `${entry.id}\n${login}\n${name}`.toLowerCase(),
-	};
+	get display(): Display {
+		if (!this.#display) {
+			const {entry} = this;
+			const user = entry.kind === 'session' ? entry.session.user : null;
+			this.#display = {
+				shownId: escapeControl(entry.id),
+				login: escapeControl(user?.login ?? ''),
+				name: escapeControl(user?.name ?? ''),
+				reason: entry.kind === 'unreadable' ? escapeControl(entry.reason) : '',
+			};
+		}
+
+		return this.#display;
+	}
+
+	get shownId(): string {
+		return this.display.shownId;
+	}
+
+	get login(): string {
+		return this.display.login;
+	}
+
+	get name(): string {
+		return this.display.name;
+	}
+
+	get reason(): string {
+		return this.display.reason;
+	}
+
+	/** Lower-cased id, login and name, newline-separated, for the filter. */
+	get haystack(): string {
+		if (this.#haystack === undefined) {
+			const {entry} = this;
+			const user = entry.kind === 'session' ? entry.session.user : null;
+			this.#haystack = user
+				? `${entry.id}\n${user.login}\n${user.name}`.toLowerCase()
+				: entry.id.toLowerCase();
+		}
+
+		return this.#haystack;
+	}
+
+	/** Lower-cased login for the user sort; '' when none. */
+	get userKey(): string {
+		if (this.#userKey === undefined) {
+			const {entry} = this;
+			this.#userKey =
+				entry.kind === 'session' ? (entry.session.user?.login ?? '').toLowerCase() : '';
+		}
+
+		return this.#userKey;
+	}
+}
+
+export function toRow(entry: ListEntry): Row {
+	return new Row(entry);
 }
 
 /** True when two entries would show and sort the same (a rescan hands back fresh copies). */
@@ -105,17 +149,38 @@ export function sameEntry(a: ListEntry, b: ListEntry): boolean {
  * so memoised row components skip re-rendering and an unchanged rescan can be recognised.
  */
 export function buildRows(entries: readonly ListEntry[], previous: readonly Row[] = []): Row[] {
-	const byId = new Map<string, Row>();
-	for (const row of previous) byId.set(row.id, row);
-	return entries.map((entry) => {
-		const old = byId.get(entry.id);
-		return old && sameEntry(old.entry, entry) ? old : toRow(entry);
-	});
+	if (previous.length === 0) return entries.map(toRow);
+	const rows: Row[] = new Array(entries.length);
+	// A directory lists in the same order each time: compare position by position, and build
+	// the id index only from the first entry that is not where it was.
+	let i = 0;
+	for (; i < entries.length; i++) {
+		const entry = entries[i] as ListEntry;
+		const old = previous[i];
+		if (!old || old.id !== entry.id) break;
+		rows[i] = sameEntry(old.entry, entry) ? old : toRow(entry);
+	}
+
+	if (i < entries.length) {
+		const byId = new Map<string, Row>();
+		for (const row of previous) byId.set(row.id, row);
+		for (; i < entries.length; i++) {
+			const entry = entries[i] as ListEntry;
+			const old = byId.get(entry.id);
+			rows[i] = old && sameEntry(old.entry, entry) ? old : toRow(entry);
+		}
+	}
+
+	return rows;
 }
 
 function compareStrings(a: string, b: string): number {
 	// Code-unit order, not localeCompare: it is ~10× faster on 100,000 rows and deterministic.
 	return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareIds(a: Row, b: Row): number {
+	return compareStrings(a.id, b.id);
 }
 
 function compareNumbers(a: number, b: number): number {
@@ -127,11 +192,9 @@ type Compare = (a: Row, b: Row) => number;
 // Unreadable rows carry no times or user, so they go last in every order but `id`.
 function unreadableLast(compare: Compare): Compare {
 	return (a, b) => {
-		const au = a.entry.kind === 'unreadable';
-		const bu = b.entry.kind === 'unreadable';
-		if (au !== bu) return au ? 1 : -1;
-		if (au) return compareStrings(a.id, b.id);
-		return compare(a, b) || compareStrings(a.id, b.id);
+		if (a.unreadable !== b.unreadable) return a.unreadable ? 1 : -1;
+		if (a.unreadable) return compareIds(a, b);
+		return compare(a, b) || compareIds(a, b);
 	};
 }
 
@@ -142,10 +205,12 @@ const comparators: Readonly<Record<SortKey, Compare>> = {
 	created: unreadableLast((a, b) => compareNumbers(b.createdAt, a.createdAt)),
 	// Sessions without a user after those with one.
 	user: unreadableLast((a, b) => {
-		if ((a.userKey === '') !== (b.userKey === '')) return a.userKey === '' ? 1 : -1;
-		return compareStrings(a.userKey, b.userKey);
+		const ak = a.userKey;
+		const bk = b.userKey;
+		if ((ak === '') !== (bk === '')) return ak === '' ? 1 : -1;
+		return compareStrings(ak, bk);
 	}),
-	id: (a, b) => compareStrings(a.id, b.id),
+	id: compareIds,
 };
 
 /** A sorted copy; ties are broken by id, so the order is total and stable across rescans. */

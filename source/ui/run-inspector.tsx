@@ -71,7 +71,9 @@ export async function runInspector(options: InspectorOptions): Promise<number> {
 	} catch (error) {
 		code = 1;
 		leave();
-		stderr.write(`stacktower-sessions: ${error instanceof Error ? error.message : String(error)}\n`);
+		stderr.write(
+			`stacktower-sessions: ${error instanceof Error ? error.message : String(error)}\n`,
+		);
 	} finally {
 		for (const off of handlers) off();
 		leave();

@@ -1,11 +1,12 @@
 // The inspector's state and its reducer: pure, with `now` passed in the actions that need it.
 // Effects (deleting, cleaning up, logging in, reloading) are requested by putting a `task` in the
 // state; use-tasks runs it and reports back with an action carrying the task's `seq`.
+
+import type {Key} from 'ink';
 import {formatDuration} from '../format/duration.js';
 import {isExpiredAt} from '../format/status.js';
 import type {Session} from '../session/session.js';
 import type {ListEntry} from '../session/store.js';
-import type {Key} from 'ink';
 import {type Command, commandFor, type KeyContext} from './keymap.js';
 import {scrollTop} from './layout.js';
 import {buildRows, filterRows, nextSort, type Row, type SortKey, sortRows} from './rows.js';
@@ -156,7 +157,8 @@ function select(state: State, index: number): State {
 
 // After the view changed: follow the selected id; if it is gone, stay at the same index.
 function reselect(state: State): State {
-	const index = state.selectedId === null ? -1 : state.view.findIndex((row) => row.id === state.selectedId);
+	const index =
+		state.selectedId === null ? -1 : state.view.findIndex((row) => row.id === state.selectedId);
 	return select(state, index === -1 ? state.selected : index);
 }
 
@@ -167,7 +169,8 @@ function withView(state: State, sorted: readonly Row[], filter: string): State {
 function setFilter(state: State, filter: string): State {
 	if (filter === state.filter) return state;
 	// Typing narrows: search within what the previous query matched.
-	const narrowing = state.filter !== '' && filter.toLowerCase().includes(state.filter.toLowerCase());
+	const narrowing =
+		state.filter !== '' && filter.toLowerCase().includes(state.filter.toLowerCase());
 	const view = filterRows(narrowing ? state.view : state.sorted, filter);
 	return reselect({...state, filter, view});
 }
@@ -204,14 +207,22 @@ function onCommand(state: State, command: Command, now: number): State {
 		if (command !== 'yes') return state;
 		if (state.mode.kind === 'confirmDelete') {
 			const {id, label} = state.mode;
-			return startTask(state, {kind: 'delete', id, label}, {kind: 'busy', label: `deleting ${label}`, since: now});
+			return startTask(
+				state,
+				{kind: 'delete', id, label},
+				{kind: 'busy', label: `deleting ${label}`, since: now},
+			);
 		}
 
-		return startTask(state, {kind: 'cleanup'}, {
-			kind: 'busy',
-			label: 'removing expired sessions',
-			since: now,
-		});
+		return startTask(
+			state,
+			{kind: 'cleanup'},
+			{
+				kind: 'busy',
+				label: 'removing expired sessions',
+				since: now,
+			},
+		);
 	}
 
 	if (mode === 'login') {
@@ -276,19 +287,27 @@ function onCommand(state: State, command: Command, now: number): State {
 			return {...state, mode: {kind: 'filter'}, message: null};
 		case 'sort': {
 			const sort = nextSort(state.sort);
-			return {...withView({...state, sort}, sortRows(state.rows, sort), state.filter), message: null};
+			return {
+				...withView({...state, sort}, sortRows(state.rows, sort), state.filter),
+				message: null,
+			};
 		}
 		case 'reload':
 			return {...state, reloadRequest: state.reloadRequest + 1, message: null};
 		case 'delete': {
 			const row = selectedRow(state);
 			if (!row) return {...state, message: {text: 'nothing to delete', tone: 'info'}};
-			return {...state, mode: {kind: 'confirmDelete', id: row.id, label: describeRow(row)}, message: null};
+			return {
+				...state,
+				mode: {kind: 'confirmDelete', id: row.id, label: describeRow(row)},
+				message: null,
+			};
 		}
 		case 'cleanup': {
 			let count = 0;
 			for (const row of state.rows) if (isExpiredAt(row.expiresAt, now)) count++;
-			if (count === 0) return {...state, message: {text: 'no expired sessions to remove', tone: 'info'}};
+			if (count === 0)
+				return {...state, message: {text: 'no expired sessions to remove', tone: 'info'}};
 			return {...state, mode: {kind: 'confirmCleanup', count}, message: null};
 		}
 		case 'login':
@@ -366,7 +385,11 @@ export function reducer(state: State, action: Action): State {
 		case 'resize': {
 			const height = Math.max(1, action.height);
 			if (height === state.height) return state;
-			return {...state, height, top: scrollTop(state.top, state.selected, state.view.length, height)};
+			return {
+				...state,
+				height,
+				top: scrollTop(state.top, state.selected, state.view.length, height),
+			};
 		}
 
 		case 'loadStarted':

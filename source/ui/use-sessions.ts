@@ -133,7 +133,15 @@ export default function useSessions(options: Options): void {
 	const scanner = useRef<Scanner | undefined>(undefined);
 	const {store, watchDir, dispatch, rescanMs, pollMs, debounceMs} = options;
 	useEffect(() => {
-		const created = createScanner({store, watchDir, dispatch, rescanMs, pollMs, debounceMs, reloadRequest: 0});
+		const created = createScanner({
+			store,
+			watchDir,
+			dispatch,
+			rescanMs,
+			pollMs,
+			debounceMs,
+			reloadRequest: 0,
+		});
 		scanner.current = created;
 		created.request(true);
 		return () => {
@@ -142,14 +150,12 @@ export default function useSessions(options: Options): void {
 		};
 	}, [store, watchDir, dispatch, rescanMs, pollMs, debounceMs]);
 
-	const first = useRef(true);
+	const {reloadRequest} = options;
+	const seen = useRef(reloadRequest);
 	useEffect(() => {
 		// The initial load is the effect above; later bumps are `r` or a finished task.
-		if (first.current) {
-			first.current = false;
-			return;
-		}
-
+		if (seen.current === reloadRequest) return;
+		seen.current = reloadRequest;
 		scanner.current?.request(true);
-	}, [options.reloadRequest]);
+	}, [reloadRequest]);
 }

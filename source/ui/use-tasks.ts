@@ -60,7 +60,9 @@ export default function useTasks({task, store, login, loginTimeoutMs, dispatch}:
 			} catch (error) {
 				const message = errorMessage(error);
 				report(
-					task.kind === 'login' ? {type: 'loginFailed', seq, message} : {type: 'taskFailed', seq, message},
+					task.kind === 'login'
+						? {type: 'loginFailed', seq, message}
+						: {type: 'taskFailed', seq, message},
 				);
 			} finally {
 				clearTimeout(deadline);

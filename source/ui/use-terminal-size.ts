@@ -3,20 +3,22 @@ import {useEffect, useState} from 'react';
 
 export type Size = {readonly width: number; readonly height: number};
 
+const FALLBACK: Size = {width: 80, height: 24};
+
+function sizeOf(stdout: NodeJS.WriteStream): Size {
+	return {width: stdout.columns || FALLBACK.width, height: stdout.rows || FALLBACK.height};
+}
+
 /**
  * The terminal's size from Ink's stdout, following its 'resize' event. ink-testing-library's
- * stdout has no rows, hence the fallbacks (and App's width/height props for tests).
+ * stdout has no rows, hence the fallback (and App's width/height props for tests).
  */
-export default function useTerminalSize(fallback: Size = {width: 80, height: 24}): Size {
+export default function useTerminalSize(): Size {
 	const {stdout} = useStdout();
-	const read = (): Size => ({
-		width: stdout.columns || fallback.width,
-		height: stdout.rows || fallback.height,
-	});
-	const [size, setSize] = useState(read);
+	const [size, setSize] = useState(() => sizeOf(stdout));
 	useEffect(() => {
 		const onResize = () => {
-			const next = read();
+			const next = sizeOf(stdout);
 			setSize((old) => (old.width === next.width && old.height === next.height ? old : next));
 		};
 
@@ -24,7 +26,6 @@ export default function useTerminalSize(fallback: Size = {width: 80, height: 24}
 		return () => {
 			stdout.off('resize', onResize);
 		};
-		// biome-ignore lint/correctness/useExhaustiveDependencies: read only closes over stdout and the fallback
 	}, [stdout]);
 	return size;
 }

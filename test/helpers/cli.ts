@@ -88,7 +88,10 @@ export type RunOptions = {
 };
 
 /** Runs `node dist/cli.js ...args` with pipes for stdio and resolves when it exits. */
-export async function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+export async function runCli(
+	args: readonly string[],
+	options: RunOptions = {},
+): Promise<CliResult> {
 	const cli = await builtCli();
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, [cli, ...args], {

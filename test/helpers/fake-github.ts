@@ -206,7 +206,10 @@ export class FakeGitHub {
 
 		grant.used = true;
 		if (params.redirect_uri !== grant.redirectUri) {
-			fail('redirect_uri_mismatch', 'The redirect_uri MUST match the registered callback URL for this application.');
+			fail(
+				'redirect_uri_mismatch',
+				'The redirect_uri MUST match the registered callback URL for this application.',
+			);
 			return;
 		}
 
@@ -228,7 +231,10 @@ export class FakeGitHub {
 		const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
 		const user = match ? this.tokens.get(match[1] ?? '') : undefined;
 		if (!user) {
-			json(res, 401, {message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest'});
+			json(res, 401, {
+				message: 'Bad credentials',
+				documentation_url: 'https://docs.github.com/rest',
+			});
 			return;
 		}
 

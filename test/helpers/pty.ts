@@ -1,6 +1,7 @@
 // The built CLI in a real pseudo-terminal: node-pty runs it, @xterm/headless emulates the
 // screen it draws, and tests read that screen as text, the way a person would. Every spawned
 // process is killed when the test that started it finishes (or at the latest by killAllPtys()).
+import {execFile} from 'node:child_process';
 import xterm from '@xterm/headless';
 import * as pty from 'node-pty';
 import {onTestFinished} from 'vitest';
@@ -49,6 +50,12 @@ export type PtySession = {
 	output(): string;
 	/** Resolves with the screen once it satisfies the condition; rejects (showing the screen) on timeout. */
 	waitFor(condition: Condition, timeoutMs?: number): Promise<string>;
+	/**
+	 * Resolves with the screen once it satisfies the condition and the program reads keys (its
+	 * terminal is in raw mode). Ink draws its first frame before it turns raw mode on, and keys
+	 * typed before that sit in the terminal's line buffer: wait for this before the first key.
+	 */
+	ready(condition: Condition, timeoutMs?: number): Promise<string>;
 	/** Resolves with the screen once it differs from `from` (default: the screen now). */
 	waitForChange(from?: string, timeoutMs?: number): Promise<string>;
 	/** Sends a named key (see `keys`) or, for anything else, the text as typed. */
@@ -79,7 +86,12 @@ export async function spawnCli(options: PtyOptions = {}): Promise<PtySession> {
 	const cli = await builtCli();
 	let cols = options.cols ?? 100;
 	let rows = options.rows ?? 30;
-	const env = cliEnv({TERM: 'xterm-256color', COLUMNS: undefined, LINES: undefined, ...options.env});
+	const env = cliEnv({
+		TERM: 'xterm-256color',
+		COLUMNS: undefined,
+		LINES: undefined,
+		...options.env,
+	});
 	const terminal = new Terminal({cols, rows, allowProposedApi: true, scrollback: 0});
 	const child = pty.spawn(process.execPath, [cli, ...(options.args ?? [])], {
 		name: 'xterm-256color',
@@ -158,10 +170,39 @@ export async function spawnCli(options: PtyOptions = {}): Promise<PtySession> {
 			check();
 		});
 
+	// node-pty has the slave's path (/dev/pts/N) but leaves it out of its typings.
+	const {ptsName} = child as unknown as {ptsName: string};
+	// `stty -a` on the pty shows `-icanon` once the program has switched the terminal to raw mode.
+	const isRaw = () =>
+		new Promise<boolean>((resolve) => {
+			execFile('stty', ['-F', ptsName, '-a'], (error, stdout) => {
+				resolve(!error && /(^|\s)-icanon(\s|$)/.test(stdout));
+			});
+		});
+
+	const ready = async (condition: Condition, timeoutMs = 20_000) => {
+		const deadline = Date.now() + timeoutMs;
+		await waitFor(condition, timeoutMs);
+		while (!(await isRaw())) {
+			if (exited)
+				throw new Error(`the program exited before reading keys; screen:\n${screenText()}`);
+			if (Date.now() > deadline) {
+				throw new Error(`timed out waiting for the program to read keys; screen:\n${screenText()}`);
+			}
+
+			await new Promise((resolve) => {
+				setTimeout(resolve, 20);
+			});
+		}
+
+		return screenText();
+	};
+
 	const session: PtySession = {
 		screenText,
 		output: () => raw,
 		waitFor,
+		ready,
 		waitForChange(from = screenText(), timeoutMs) {
 			return waitFor((screen) => screen !== from, timeoutMs);
 		},

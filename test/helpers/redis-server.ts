@@ -30,7 +30,9 @@ const INSTALL_HINT =
 export function redisServerAvailable(): boolean {
 	if (which('redis-server')) return true;
 	if (process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0') {
-		throw new Error(`redis-server is not on the PATH, and CI must run the Redis tests: ${INSTALL_HINT}`);
+		throw new Error(
+			`redis-server is not on the PATH, and CI must run the Redis tests: ${INSTALL_HINT}`,
+		);
 	}
 
 	console.warn(`Skipping the Redis tests: redis-server is not on the PATH; ${INSTALL_HINT}`);

@@ -1,0 +1,76 @@
+// The plain commands must not load Ink, React or the Redis client (issue 6): they would cost
+// start-up time for nothing. A module hook records every file the built CLI loads, and no
+// loaded file may hold their code.
+import {spawnSync} from 'node:child_process';
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {pathToFileURL} from 'node:url';
+import {describe, expect, test} from 'vitest';
+import {builtCli, cliEnv} from './helpers/cli.js';
+import {makeSessionDir} from './helpers/session-dir.js';
+
+// Strings that occur only in the code of each package (checked below to be in some chunk).
+const markers = {
+	ink: 'ink-root',
+	react: 'react.transitional.element',
+	redis: 'ClientClosedError',
+};
+
+/** A session directory, and a `--import` module that records each file loaded into `loads`. */
+function setUp(): {dir: string; loads: string; register: string} {
+	const dir = makeSessionDir();
+	const loads = path.join(dir, 'loads.txt');
+	const hooks = path.join(dir, 'hooks.mjs');
+	const register = path.join(dir, 'register.mjs');
+	writeFileSync(
+		hooks,
+		`import {appendFileSync} from 'node:fs';
+export async function load(url, context, nextLoad) {
+	if (url.startsWith('file:')) appendFileSync(${JSON.stringify(loads)}, url + '\\n');
+	return nextLoad(url, context);
+}
+`,
+	);
+	writeFileSync(
+		register,
+		`import {register} from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+	);
+	writeFileSync(loads, '');
+	return {dir, loads, register};
+}
+
+describe('the plain commands load neither Ink, React nor the Redis client', () => {
+	test.each([[['list', '--json']], [['list']], [['cleanup']], [['delete', 'github']]])(
+		'%j',
+		async (args) => {
+			const cli = await builtCli();
+			const chunks = readdirSync(path.join(path.dirname(cli), 'chunks')).map((name) =>
+				readFileSync(path.join(path.dirname(cli), 'chunks', name), 'utf8'),
+			);
+			for (const marker of Object.values(markers)) {
+				// The markers are real: the bundle holds that code, somewhere.
+				expect(chunks.some((code) => code.includes(marker))).toBe(true);
+			}
+
+			const {dir, loads, register} = setUp();
+			const result = spawnSync(
+				process.execPath,
+				['--import', pathToFileURL(register).href, cli, ...args, '--dir', dir],
+				{env: cliEnv(), encoding: 'utf8'},
+			);
+			expect(result.stderr).toBe('');
+			expect(result.status).toBe(0);
+			const files = readFileSync(loads, 'utf8')
+				.split('\n')
+				.filter(Boolean)
+				.map((url) => new URL(url).pathname);
+			expect(files).toContain(cli);
+			for (const file of files) {
+				const code = readFileSync(file, 'utf8');
+				for (const [name, marker] of Object.entries(markers)) {
+					expect(code.includes(marker), `${path.basename(file)} holds ${name}`).toBe(false);
+				}
+			}
+		},
+	);
+});

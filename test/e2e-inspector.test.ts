@@ -1,0 +1,274 @@
+// The inspector end to end: the built CLI in a real pseudo-terminal on a real session
+// directory, read back as the screen a person would see. Every step waits for what the screen
+// (or the directory) should show; nothing sleeps for a fixed time.
+import {existsSync, unlinkSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {afterAll, describe, expect, test} from 'vitest';
+import {FileStore} from '../source/session/file-store.js';
+import {killAllPtys, type PtySession, spawnCli} from './helpers/pty.js';
+import {idsIn, makeSession, makeSessionDir, makeUser} from './helpers/session-dir.js';
+
+const MINUTE = 60 * 1000;
+const HOUR = 60 * MINUTE;
+
+afterAll(() => killAllPtys());
+
+/** The screen line showing the session `id` (ids are the first column). */
+function rowOf(screen: string, id: string): string | undefined {
+	return screen.split('\n').find((line) => new RegExp(`^[❯ ] ${id}\\s`).test(line));
+}
+
+/** The line with the selection marker. */
+function selectedRow(screen: string): string | undefined {
+	return screen.split('\n').find((line) => line.startsWith('❯'));
+}
+
+/** Moves the selection down (j) until it is on `id`. */
+async function select(p: PtySession, id: string): Promise<void> {
+	for (let i = 0; i < 50; i++) {
+		const screen = p.screenText();
+		const current = selectedRow(screen);
+		if (current && rowOf(screen, id) === current) return;
+		p.press('j');
+		await p.waitFor((next) => selectedRow(next) !== current);
+	}
+
+	throw new Error(`could not select ${id}; screen:\n${p.screenText()}`);
+}
+
+/** Polls until `check` holds: for effects outside the screen, such as a file being removed. */
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+		await new Promise((resolve) => {
+			setTimeout(resolve, 25);
+		});
+	}
+}
+
+async function quit(p: PtySession): Promise<void> {
+	p.press('q');
+	const {exitCode} = await p.exit;
+	expect(exitCode).toBe(0);
+}
+
+describe('the inspector in a real terminal', () => {
+	test('shows the sessions, their users and counts, and counts down without a key', async () => {
+		const dir = makeSessionDir({
+			sessions: [
+				makeSession('ticking', 10 * MINUTE, {user: makeUser('ticker', {name: 'Tick Tock'})}),
+				makeSession('ending', 3000, {user: makeUser('ender')}),
+			],
+			files: {'broken.json': '{"id": "broken", "access_token": "gho_LEAKED'},
+		});
+		const p = await spawnCli({args: ['--dir', dir]});
+		const screen = await p.ready((s) =>
+			['ticking', 'ending', 'github', 'expired-2020', 'broken'].every((id) => rowOf(s, id)),
+		);
+		expect(screen).toContain(dir);
+		expect(screen).toMatch(/\d active · 2 expired · 1 unreadable/);
+		expect(screen).toMatch(/ID\s+USER\s+CREATED\s+EXPIRES IN/);
+		expect(rowOf(screen, 'github')).toMatch(/@octocat {2}Name of octocat/);
+		expect(rowOf(screen, 'expired-2020')).toMatch(/expired \d+y ago/);
+		expect(rowOf(screen, 'broken')).toContain('unreadable: not valid JSON');
+		expect(rowOf(screen, 'ticking')).toMatch(/@ticker {2}Tick Tock\s+1h ago\s+9m \d+s/);
+
+		// The countdown moves on its own, and a session reaching its expiry turns expired.
+		const before = rowOf(screen, 'ticking');
+		await p.waitFor((s) => {
+			const row = rowOf(s, 'ticking');
+			return row !== undefined && row !== before && /9m \d+s/.test(row);
+		});
+		await p.waitFor((s) => /expired \d+s ago/.test(rowOf(s, 'ending') ?? ''));
+		await p.waitFor(/\d active · 3 expired · 1 unreadable/);
+		expect(p.output()).not.toContain('gho_LEAKED');
+		expect(p.output()).not.toContain('gho_githubTOKEN');
+		await quit(p);
+	});
+
+	test('d then y deletes the selected session: the file is gone; n keeps it', async () => {
+		const dir = makeSessionDir();
+		const p = await spawnCli({args: ['--dir', dir]});
+		await p.ready((s) => rowOf(s, 'github') !== undefined);
+		await select(p, 'github');
+
+		p.press('d');
+		await p.waitFor('delete github (@octocat)? y/n');
+		p.press('n');
+		await p.waitFor((s) => !s.includes('delete github (@octocat)? y/n'));
+		expect(existsSync(path.join(dir, 'github.json'))).toBe(true);
+
+		p.press('d');
+		await p.waitFor('delete github (@octocat)? y/n');
+		p.press('y');
+		await until(() => !existsSync(path.join(dir, 'github.json')), 'github.json is deleted');
+		await p.waitFor((s) => rowOf(s, 'github') === undefined && s.includes('deleted github'));
+		expect(idsIn(dir)).toEqual([
+			'active-berlin',
+			'expired-2020',
+			'expired-india',
+			'local-session',
+			'no-user-session',
+		]);
+		await quit(p);
+	});
+
+	test('c then y removes only the expired sessions and reports how many', async () => {
+		const dir = makeSessionDir({
+			sessions: [makeSession('gone-too', -MINUTE)],
+			files: {'broken.json': '{'},
+		});
+		const p = await spawnCli({args: ['--dir', dir]});
+		await p.ready(/4 active · 3 expired · 1 unreadable/);
+		p.press('c');
+		await p.waitFor('remove 3 expired sessions? y/n');
+		p.press('y');
+		await p.waitFor((s) => s.includes('removed 3 expired sessions') && s.includes('0 expired'));
+		expect(idsIn(dir)).toEqual([
+			'active-berlin',
+			'broken',
+			'github',
+			'local-session',
+			'no-user-session',
+		]);
+		await quit(p);
+	});
+
+	test('/ filters by id, login or name as you type; Esc clears the filter', async () => {
+		const dir = makeSessionDir();
+		const p = await spawnCli({args: ['--dir', dir]});
+		await p.ready((s) => rowOf(s, 'github') !== undefined);
+		/** The filter line as the inspector shows it: `/text   N matches`. */
+		const filterLine = (text: string) => (s: string) =>
+			s.split('\n').some((line) => new RegExp(`^ /${text} +\\d+ match`).test(line));
+
+		p.press('/');
+		p.type('oct');
+		const filtered = await p.waitFor(filterLine('oct'));
+		expect(rowOf(filtered, 'github')).toContain('@octocat');
+		for (const id of ['active-berlin', 'local-session', 'expired-2020']) {
+			expect(rowOf(filtered, id)).toBeUndefined();
+		}
+
+		// One key per frame: a terminal delivers keys typed at once in one read, and Ink reads
+		// several Backspaces in one read as no key at all.
+		for (const left of ['oc', 'o', '']) {
+			p.press('backspace');
+			await p.waitFor(filterLine(left));
+		}
+
+		// By name: "Name of mojombo".
+		p.type('mojombo');
+		const byName = await p.waitFor(filterLine('mojombo'));
+		expect(rowOf(byName, 'expired-india')).toContain('@mojombo');
+		expect(rowOf(byName, 'github')).toBeUndefined();
+
+		p.press('escape');
+		await p.waitFor(
+			(s) =>
+				!filterLine('mojombo')(s) &&
+				rowOf(s, 'github') !== undefined &&
+				rowOf(s, 'active-berlin') !== undefined,
+		);
+		await quit(p);
+	});
+
+	test('sessions written and removed by another process appear and vanish without a key', async () => {
+		const dir = makeSessionDir();
+		const p = await spawnCli({args: ['--dir', dir]});
+		await p.ready((s) => rowOf(s, 'github') !== undefined);
+
+		// Another process: the library's own FileStore, writing as stacktower would.
+		const other = new FileStore(dir);
+		await other.set(makeSession('from-elsewhere', 2 * HOUR, {user: makeUser('newcomer')}));
+		const screen = await p.waitFor((s) => rowOf(s, 'from-elsewhere') !== undefined);
+		expect(rowOf(screen, 'from-elsewhere')).toContain('@newcomer');
+
+		unlinkSync(path.join(dir, 'local-session.json'));
+		await p.waitFor((s) => rowOf(s, 'local-session') === undefined);
+		await quit(p);
+	});
+
+	test('escape sequences in stored fields are shown escaped, never sent to the terminal', async () => {
+		const name = '\u001B]0;pwned\u0007\u001B[31mred';
+		const dir = makeSessionDir({
+			fixtures: false,
+			sessions: [makeSession('hostile', 2 * HOUR, {user: makeUser('mallory', {name})})],
+		});
+		const p = await spawnCli({args: ['--dir', dir]});
+		const screen = await p.ready((s) => rowOf(s, 'hostile') !== undefined);
+		expect(rowOf(screen, 'hostile')).toContain('@mallory  \\x1b]0;pwned\\x07\\x1b[31mred');
+		expect(p.output()).not.toContain('\u001B]0;pwned');
+		expect(p.output()).not.toContain('\u001B[31m');
+
+		// The details screen shows every field, escaped too.
+		p.press('enter');
+		const details = await p.waitFor('mallory@example.com');
+		expect(details).toContain('\\x1b]0;pwned\\x07\\x1b[31mred');
+		expect(p.output()).not.toContain('\u001B]0;pwned');
+		expect(details).not.toContain('SECRET0123456789abcdef');
+		await quit(p);
+	});
+
+	test('resizing re-lays the table to the new width', async () => {
+		const dir = makeSessionDir();
+		const p = await spawnCli({args: ['--dir', dir], cols: 120, rows: 30});
+		const wide = await p.ready((s) => rowOf(s, 'github') !== undefined);
+		expect(wide).toMatch(/ID\s+USER\s+CREATED\s+EXPIRES IN/);
+
+		p.resize(50, 20);
+		const narrow = await p.waitFor(
+			(s) => rowOf(s, 'github') !== undefined && !s.includes('CREATED'),
+		);
+		for (const line of narrow.split('\n')) expect(line.length).toBeLessThanOrEqual(50);
+
+		p.resize(120, 30);
+		await p.waitFor((s) => rowOf(s, 'github') !== undefined && s.includes('CREATED'));
+		await quit(p);
+	});
+
+	test('Ctrl-C quits and leaves the screen as it was', async () => {
+		const dir = makeSessionDir();
+		const p = await spawnCli({args: ['--dir', dir]});
+		await p.ready((s) => rowOf(s, 'github') !== undefined);
+		p.press('ctrlC');
+		const {exitCode} = await p.exit;
+		expect(exitCode).toBe(0);
+		// The alternate screen is left: the inspector's rows are no longer on the terminal.
+		expect(rowOf(p.screenText(), 'github')).toBeUndefined();
+	});
+
+	test('a missing directory shows the empty state with the path and how to log in', async () => {
+		const dir = path.join(makeSessionDir({fixtures: false}), 'not-yet');
+		const p = await spawnCli({args: ['--dir', dir]});
+		const screen = await p.ready('No sessions yet');
+		expect(screen).toContain(dir);
+		expect(screen).toContain('stacktower-sessions login');
+		await quit(p);
+	});
+
+	test('a directory that cannot be used is a clear error, exit 1', async () => {
+		const root = makeSessionDir({fixtures: false});
+		writeFileSync(path.join(root, 'file'), '');
+		const p = await spawnCli({args: ['--dir', path.join(root, 'file', 'sessions')]});
+		const {exitCode} = await p.exit;
+		expect(exitCode).toBe(1);
+		// The message may wrap across rows.
+		expect(p.screenText().replace(/\n/g, '')).toMatch(/stacktower-sessions: .*not a directory/);
+	});
+
+	test('demo shows sample sessions and removes its directory on quit', async () => {
+		const p = await spawnCli({args: ['demo']});
+		const screen = await p.ready((s) => rowOf(s, 'ci-runner') !== undefined);
+		const demoDir = /\/\S*stacktower-sessions-demo-\S+/.exec(screen)?.[0];
+		expect(demoDir).toBeDefined();
+		expect(existsSync(demoDir as string)).toBe(true);
+		expect(screen).toMatch(/\d+ active · 3 expired · 1 unreadable/);
+		expect(rowOf(screen, 'ci-runner')).toMatch(/1m \d+s|\d+s/);
+		expect(rowOf(screen, 'escape-test')).toContain('\\x1b]0;pwned\\x07');
+		expect(rowOf(screen, 'broken')).toContain('unreadable');
+		await quit(p);
+		expect(existsSync(demoDir as string)).toBe(false);
+	});
+});

@@ -1,0 +1,185 @@
+// Real processes, real SIGKILLs: writers rewrite sessions in a loop and are killed at random
+// moments while this process reads; no read and no file left behind may ever be partial. And a
+// writer refreshing sessions while cleanup() runs in a loop here must never lose one.
+import {type ChildProcess, spawn} from 'node:child_process';
+import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {decodeSession, encodeSession, FileStore, STALE_TEMP_MS} from '../source/session/index.js';
+import {childScript} from './session-children/build.js';
+import {CRASH_IDS, versionOf, versionSession} from './session-children/versions.js';
+
+const roots: string[] = [];
+const children = new Set<ChildProcess>();
+afterEach(() => {
+	for (const child of children) child.kill('SIGKILL');
+	children.clear();
+	for (const root of roots.splice(0)) rmSync(root, {recursive: true, force: true});
+});
+
+function sessionsDir(): string {
+	const root = mkdtempSync(join(tmpdir(), 'st-crash-'));
+	roots.push(root);
+	return join(root, 'sessions');
+}
+
+function start(script: string, args: string[]): ChildProcess {
+	const child = spawn(process.execPath, [script, ...args], {stdio: ['ignore', 'pipe', 'inherit']});
+	children.add(child);
+	child.once('exit', () => children.delete(child));
+	return child;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+	return new Promise((resolve) => {
+		child.once('exit', () => resolve());
+	});
+}
+
+function printed(child: ChildProcess, line: string): Promise<void> {
+	return new Promise((resolve, reject) => {
+		let output = '';
+		child.stdout?.on('data', (chunk: Buffer) => {
+			output += chunk.toString();
+			if (output.includes(`${line}\n`)) resolve();
+		});
+		child.once('exit', (code, signal) => {
+			if (!output.includes(`${line}\n`)) {
+				reject(new Error(`the child exited (${code ?? signal}) before printing ${line}`));
+			}
+		});
+	});
+}
+
+/** Asserts that a file's text is exactly one of the versions the writers write. */
+function assertWholeVersion(id: string, text: string): void {
+	const session = decodeSession(text, `${id}.json`);
+	const version = versionOf(id, session.accessToken);
+	expect(version, `${id}.json holds an unknown token`).toBeDefined();
+	expect(text).toBe(encodeSession(versionSession(id, version as number)));
+}
+
+describe('FileStore under SIGKILL', () => {
+	it('never shows a partial session, while writers are killed at random moments 200 times', async () => {
+		const dir = sessionsDir();
+		const store = new FileStore(dir);
+		const script = await childScript('crash-writer');
+		const KILLS = 200;
+		let kills = 0;
+		let reads = 0;
+		let done = false;
+
+		// Two lanes of writers, so kills also land while another process renames the same files.
+		const lane = async (index: number) => {
+			while (kills < KILLS) {
+				const child = start(script, [dir, String(index)]);
+				await printed(child, 'ready');
+				// A random moment inside the write loop: now, or after a few more writes.
+				const delay = Math.floor(Math.random() * 12);
+				if (delay > 0) {
+					await new Promise((resolve) => {
+						setTimeout(resolve, delay);
+					});
+				}
+
+				child.kill('SIGKILL');
+				await exited(child);
+				kills++;
+			}
+		};
+
+		// Meanwhile, this process keeps reading through the store and straight from the files.
+		const reader = async () => {
+			while (!done) {
+				for (const id of CRASH_IDS) {
+					const session = await store.get(id);
+					if (session) {
+						expect(session).toEqual(
+							versionSession(id, versionOf(id, session.accessToken) as number),
+						);
+						reads++;
+					}
+				}
+
+				await new Promise((resolve) => {
+					setImmediate(resolve);
+				});
+			}
+		};
+
+		const reading = reader();
+		await Promise.all([lane(0), lane(1)]);
+		done = true;
+		await reading;
+
+		expect(kills).toBeGreaterThanOrEqual(KILLS);
+		expect(reads).toBeGreaterThan(0);
+		for (const id of CRASH_IDS) {
+			const file = join(dir, `${id}.json`);
+			assertWholeVersion(id, readFileSync(file, 'utf8'));
+			expect(statSync(file).mode & 0o777).toBe(0o600);
+		}
+
+		// Temp files of killed writers are never listed as sessions…
+		const entries = await store.list();
+		expect(entries.map((entry) => `${entry.kind}:${entry.id}`).sort()).toEqual(
+			CRASH_IDS.map((id) => `session:${id}`).sort(),
+		);
+		expect(readdirSync(dir).filter((name) => !name.endsWith('.json'))).toEqual(
+			readdirSync(dir).filter((name) => name.startsWith('.tmp-')),
+		);
+		// …and are swept by cleanup once stale, which removes no session.
+		const later = new FileStore(dir, {now: () => Date.now() + STALE_TEMP_MS + 1000});
+		expect(await later.cleanup()).toBe(0);
+		expect(readdirSync(dir).sort()).toEqual(CRASH_IDS.map((id) => `${id}.json`).sort());
+	});
+});
+
+describe('FileStore cleanup racing a writer in another process', () => {
+	it('never removes a session refreshed between its read and its removal', async () => {
+		const dir = sessionsDir();
+		const store = new FileStore(dir);
+		const COUNT = 300;
+		const writer = start(await childScript('refresh-writer'), [dir, String(COUNT)]);
+		const finished = printed(writer, 'done');
+		let writing = true;
+		void finished.then(
+			() => {
+				writing = false;
+			},
+			() => {
+				writing = false;
+			},
+		);
+
+		let removed = 0;
+		let rounds = 0;
+		while (writing) {
+			removed += await store.cleanup();
+			rounds++;
+			await new Promise((resolve) => {
+				setImmediate(resolve);
+			});
+		}
+
+		await finished;
+		await exited(writer);
+		expect(writer.exitCode).toBe(0);
+		removed += await store.cleanup();
+
+		// Every session was refreshed last, so every one must be there, refreshed.
+		const missing: string[] = [];
+		for (let i = 0; i < COUNT; i++) {
+			const session = await store.get(`r${i}`);
+			if (session?.accessToken !== `refreshed-${i}`) missing.push(`r${i}`);
+		}
+
+		expect(missing).toEqual([]);
+		expect(readdirSync(dir).filter((name) => name.startsWith('.'))).toEqual([]);
+		// The race was real: cleanup ran throughout and caught short-lived versions expired.
+		expect(rounds).toBeGreaterThan(10);
+		expect(removed).toBeGreaterThan(0);
+	});
+});

@@ -1,0 +1,316 @@
+import {render} from 'ink-testing-library';
+import {afterEach, describe, expect, it} from 'vitest';
+import {MASK} from '../source/format/mask-token.js';
+import App, {type Props} from '../source/ui/App.js';
+import {KEYMAP} from '../source/ui/keymap.js';
+import {
+	createTestSession,
+	DAY,
+	driver,
+	HOUR,
+	keys,
+	MINUTE,
+	TestStore,
+	unreadableEntry,
+} from './ui-helpers.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+	for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+function open(store: TestStore, props: Partial<Props> = {}) {
+	const app = render(
+		<App store={store} location="~/.config/stacktower/sessions" height={14} {...props} />,
+	);
+	cleanups.push(() => app.unmount());
+	return driver(app);
+}
+
+/** The sketch from DESIGN.md, relative to the real clock. */
+function sketch() {
+	const now = Date.now();
+	const store = new TestStore([
+		createTestSession({
+			id: 'github',
+			login: 'octocat',
+			name: 'Mona Lisa',
+			token: 'gho_octocatSECRET0123456789',
+			now,
+			expiresIn: DAY - MINUTE,
+			createdIn: -2 * DAY,
+		}),
+		createTestSession({
+			id: 'local-session',
+			login: 'local',
+			name: 'Local User',
+			now,
+			expiresIn: 364 * DAY + 23 * HOUR + 30 * MINUTE,
+			createdIn: -5 * MINUTE,
+		}),
+		createTestSession({
+			id: 'old-one',
+			login: 'monalisa',
+			name: '',
+			now,
+			expiresIn: -3 * DAY,
+			createdIn: -40 * DAY,
+		}),
+	]);
+	store.unreadable = [unreadableEntry('broken', 'Unexpected end of JSON input')];
+	return store;
+}
+
+/** Whether the table shows a row for `id`. */
+const hasRow = (frame: string, id: string) =>
+	frame.split('\n').some((l) => /^[❯ ] /.test(l) && l.slice(2).startsWith(`${id} `));
+const line = (frame: string, text: string) => frame.split('\n').find((l) => l.includes(text)) ?? '';
+
+describe('the inspector', () => {
+	it('shows the header, the rows and the footer', async () => {
+		const ui = open(sketch());
+		await ui.see('local-session');
+		const frame = ui.frame();
+		expect(frame).toContain('stacktower sessions  ~/.config/stacktower/sessions');
+		expect(frame).toContain('2 active · 1 expired · 1 unreadable');
+		expect(frame).toMatch(/ID\s+USER\s+CREATED\s+EXPIRES IN/);
+		expect(line(frame, 'github')).toMatch(/@octocat {2}Mona Lisa\s+2d ago\s+23h 5\dm \d+s/);
+		expect(line(frame, 'local-session')).toMatch(/@local {2}Local User\s+5m ago\s+364d 2\dh/);
+		expect(line(frame, 'old-one')).toMatch(/@monalisa\s+40d ago\s+expired 3d ago/);
+		expect(line(frame, 'broken')).toContain('unreadable: Unexpected end of JSON input');
+		expect(frame).toContain(
+			'↑↓ move  ⏎ details  d delete  c clean up  l log in  / filter  s sort  ? help  q quit',
+		);
+		// Sorted by expiry: the long-expired first, the unreadable last; the first row selected.
+		const order = ['old-one', 'github', 'local-session', 'broken'].map((id) => frame.indexOf(id));
+		expect(order).toEqual([...order].sort((a, b) => a - b));
+		expect(line(frame, 'old-one')).toMatch(/^❯ old-one/);
+	});
+
+	it('moves the selection with ↓/↑, j/k, G and g', async () => {
+		const ui = open(sketch());
+		await ui.see('local-session');
+		await ui.press(keys.down, (f) => line(f, 'github').startsWith('❯'));
+		await ui.press('j', (f) => line(f, 'local-session').startsWith('❯'));
+		await ui.press('k', (f) => line(f, 'github').startsWith('❯'));
+		await ui.press('G', (f) => line(f, 'broken').startsWith('❯'));
+		await ui.press('g', (f) => line(f, 'old-one').startsWith('❯'));
+		await ui.press(keys.end, (f) => line(f, 'broken').startsWith('❯'));
+		await ui.press(keys.home, (f) => line(f, 'old-one').startsWith('❯'));
+		await ui.press(keys.up, (f) => line(f, 'old-one').startsWith('❯'));
+	});
+
+	it('d then y deletes the selected session from the store', async () => {
+		const store = sketch();
+		const ui = open(store);
+		await ui.see('local-session');
+		await ui.press(keys.down, (f) => line(f, 'github').startsWith('❯'));
+		await ui.press('d', (f) => f.includes('delete github (@octocat)? y/n'));
+		await ui.press('y', (f) => f.includes('deleted github (@octocat)'));
+		expect(store.deletes).toEqual(['github']);
+		expect(await store.list()).toHaveLength(3);
+		await ui.until((f) => !hasRow(f, 'github'));
+	});
+
+	it('d then n (or Esc) keeps the session', async () => {
+		const store = sketch();
+		const ui = open(store);
+		await ui.see('local-session');
+		await ui.press('d', (f) => f.includes('delete old-one (@monalisa)? y/n'));
+		await ui.press('n', (f) => !f.includes('y/n'));
+		await ui.press('d', (f) => f.includes('y/n'));
+		await ui.press(keys.escape, (f) => !f.includes('y/n'));
+		expect(store.deletes).toEqual([]);
+		expect(ui.frame()).toContain('old-one');
+	});
+
+	it('deletes an unreadable entry', async () => {
+		const store = sketch();
+		const ui = open(store);
+		await ui.see('broken');
+		await ui.press('G', (f) => line(f, 'broken').startsWith('❯'));
+		await ui.press('d', (f) => f.includes('delete broken (unreadable)? y/n'));
+		await ui.press('y', (f) => !f.includes('unreadable: '));
+		expect(store.deletes).toEqual(['broken']);
+	});
+
+	it('c then y removes the expired sessions and reports how many', async () => {
+		const store = sketch();
+		await store.set(createTestSession({id: 'older', expiresIn: -10 * DAY, now: Date.now()}));
+		const ui = open(store);
+		await ui.see('older');
+		await ui.press('c', (f) => f.includes('remove 2 expired sessions? y/n'));
+		await ui.press('y', (f) => f.includes('removed 2 expired sessions'));
+		expect(store.cleanups).toBe(1);
+		await ui.until((f) => !hasRow(f, 'old-one') && !hasRow(f, 'older'));
+		expect(ui.frame()).toContain('2 active · 0 expired · 1 unreadable');
+	});
+
+	it('c then n removes nothing; c with nothing expired says so', async () => {
+		const store = sketch();
+		const ui = open(store);
+		await ui.see('old-one');
+		await ui.press('c', (f) => f.includes('remove 1 expired session? y/n'));
+		await ui.press('n', (f) => !f.includes('y/n'));
+		expect(store.cleanups).toBe(0);
+
+		await ui.press('d', (f) => f.includes('y/n'));
+		await ui.press('y', (f) => !hasRow(f, 'old-one'));
+		await ui.press('c', (f) => f.includes('no expired sessions to remove'));
+		expect(store.cleanups).toBe(0);
+	});
+
+	it('/ filters by id, login or name as you type; Esc clears; Enter keeps', async () => {
+		const ui = open(sketch());
+		await ui.see('local-session');
+		await ui.press('/', (f) => f.includes(' /'));
+		await ui.press('MONA', (f) => !f.includes('local-session') && f.includes('2 matches'));
+		expect(ui.frame()).toContain('github');
+		expect(ui.frame()).toContain('old-one');
+		// "monal" matches @monalisa but no longer "Mona Lisa".
+		await ui.press('l', (f) => f.includes('1 match') && !hasRow(f, 'github'));
+		expect(hasRow(ui.frame(), 'old-one')).toBe(true);
+		await ui.press(keys.backspace, (f) => f.includes('2 matches'));
+		await ui.press(keys.escape, (f) => f.includes('local-session') && f.includes('sorted by'));
+
+		await ui.press('/', (f) => f.includes('0 matches') || f.includes(' /'));
+		await ui.press('local', (f) => f.includes('1 match'));
+		await ui.press(keys.enter, (f) => f.includes('filter "local": 1 of 4'));
+		expect(ui.frame()).not.toContain('github');
+		// q is a key again, not filter text; Esc in the list clears the kept filter.
+		await ui.press(keys.escape, (f) => f.includes('github'));
+	});
+
+	it('s cycles the sort and says which', async () => {
+		const ui = open(sketch());
+		await ui.see('sorted by expiry');
+		await ui.press('s', (f) => f.includes('sorted by created (newest first)'));
+		const frame = ui.frame();
+		expect(frame.indexOf('local-session')).toBeLessThan(frame.indexOf('github'));
+		await ui.press('s', (f) => f.includes('sorted by user'));
+		await ui.press('s', (f) => f.includes('sorted by id'));
+		await ui.press('s', (f) => f.includes('sorted by expiry'));
+	});
+
+	it('? shows every binding of the keymap', async () => {
+		const ui = open(sketch(), {height: 30});
+		await ui.see('github');
+		await ui.press('?', (f) => f.includes('In the list and the details'));
+		for (const binding of KEYMAP) expect(ui.frame()).toContain(binding.description);
+		await ui.press('?', (f) => f.includes('github'));
+	});
+
+	it('Enter shows every field with the token masked, Esc goes back', async () => {
+		const ui = open(sketch(), {height: 20});
+		await ui.see('github');
+		await ui.press(keys.down, (f) => line(f, 'github').startsWith('❯'));
+		await ui.press(keys.enter, (f) => f.includes('session github'));
+		const frame = ui.frame();
+		expect(frame).toContain(`gho_${MASK}`);
+		expect(frame).not.toContain('octocatSECRET');
+		expect(frame).toMatch(/file\s+memory:github/);
+		expect(frame).toMatch(/@octocat \(GitHub id \d+, github:\d+\)/);
+		expect(frame).toContain('Mona Lisa');
+		expect(frame).toContain('octocat@example.com');
+		expect(frame).toMatch(/avatar\s+https:\/\/avatars\.example\.com/);
+		expect(frame).toMatch(/created\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(2d ago\)/);
+		expect(frame).toMatch(/expires\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in 23h 5\dm \d+s\)/);
+		await ui.press(keys.escape, (f) => f.includes('EXPIRES IN'));
+	});
+
+	it('shows the details of an unreadable entry', async () => {
+		const ui = open(sketch(), {height: 20});
+		await ui.see('broken');
+		await ui.press('G', (f) => line(f, 'broken').startsWith('❯'));
+		await ui.press(keys.enter, (f) => f.includes('session broken'));
+		expect(ui.frame()).toMatch(/reason\s+Unexpected end of JSON input/);
+	});
+
+	it('shows control characters in stored fields escaped, never raw', async () => {
+		const now = Date.now();
+		const store = new TestStore([
+			createTestSession({
+				id: 'evil',
+				login: 'red\u001B[31m',
+				name: 'title\u001B]0;pwned\u0007 \u009B2J',
+				token: 'gho_evilSECRET\u001B[2J',
+				now,
+			}),
+		]);
+		store.unreadable = [unreadableEntry('bad\u001B[1mname', 'reason\u0000with\nnewline')];
+		const ui = open(store, {height: 20});
+		await ui.see('evil');
+		const frame = ui.frame();
+		expect(frame).toContain('@red\\x1b[31m');
+		expect(frame).toContain('title\\x1b]0;pwned\\x07 \\u009b2J');
+		expect(frame).toContain('bad\\x1b[1mname');
+		expect(frame).toContain('reason\\x00with\\nnewline');
+		// biome-ignore lint/suspicious/noControlCharactersInRegex: checking for them is the point
+		expect(frame).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+		await ui.press(keys.enter, (f) => f.includes('session evil'));
+		expect(ui.frame()).not.toContain('evilSECRET');
+		// biome-ignore lint/suspicious/noControlCharactersInRegex: checking for them is the point
+		expect(ui.frame()).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+	});
+
+	it('shows a friendly empty state with the location and how to log in', async () => {
+		const ui = open(new TestStore(), {emptyHint: 'log in with: stacktower login'});
+		await ui.see('No sessions yet in ~/.config/stacktower/sessions');
+		expect(ui.frame()).toContain('log in with: stacktower login');
+		expect(ui.frame()).toContain('0 active · 0 expired · 0 unreadable');
+	});
+
+	it('shows a store error, and r retries', async () => {
+		const store = sketch();
+		store.failure = new Error('connect ECONNREFUSED 127.0.0.1:6379');
+		const ui = open(store);
+		await ui.see('Cannot read the sessions in ~/.config/stacktower/sessions');
+		expect(ui.frame()).toContain('connect ECONNREFUSED 127.0.0.1:6379');
+		store.failure = null;
+		await ui.press('r', (f) => f.includes('github'));
+	});
+
+	it('shows progress while a large store loads', async () => {
+		const store = sketch();
+		let open_: () => void = () => {};
+		store.gate = new Promise((resolve) => {
+			open_ = resolve;
+		});
+		store.progress = [[12_000, 100_000]];
+		const ui = open(store);
+		await ui.see('loading 12,000 / 100,000 sessions…');
+		open_();
+		await ui.see('github');
+	});
+
+	it('renders only the rows that fit and scrolls through thousands', async () => {
+		const now = Date.now();
+		const sessions = Array.from({length: 5000}, (_, i) =>
+			createTestSession({id: `s${String(i).padStart(5, '0')}`, now, expiresIn: HOUR + i * MINUTE}),
+		);
+		const ui = open(new TestStore(sessions), {height: 14});
+		await ui.see('s00000');
+		const rows = () =>
+			ui
+				.frame()
+				.split('\n')
+				.filter((l) => /^. s\d{5}/.test(l));
+		expect(rows()).toHaveLength(9);
+		await ui.press('G', (f) => line(f, 's04999').startsWith('❯'));
+		expect(rows()).toHaveLength(9);
+		expect(rows()[0]).toContain('s04991');
+		await ui.press(keys.pageUp, (f) => line(f, 's04991').startsWith('❯'));
+		await ui.press(keys.pageUp, (f) => line(f, 's04983').startsWith('❯'));
+		expect(ui.frame()).toContain('5,000 active');
+	});
+
+	it('drops columns instead of wrapping on a narrow terminal', async () => {
+		const ui = open(sketch(), {width: 56});
+		await ui.see('github');
+		const frame = ui.frame();
+		expect(frame).not.toContain('CREATED');
+		expect(frame).not.toContain('Mona Lisa');
+		expect(line(frame, 'github')).toMatch(/@octocat\s+23h/);
+		for (const l of frame.split('\n')) expect(l.length).toBeLessThanOrEqual(56);
+	});
+});

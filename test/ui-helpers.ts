@@ -1,0 +1,159 @@
+// Shared by the inspector's tests: sessions with an explicit clock, a listable store that can
+// also hold unreadable entries and fail on demand, and polling waits (never fixed sleeps).
+import {setTimeout as sleep} from 'node:timers/promises';
+import {MemoryStore} from '../source/session/memory-store.js';
+import type {GitHubUser, Session} from '../source/session/session.js';
+import type {ListableStore, ListEntry, ListOptions} from '../source/session/store.js';
+
+/** The tests' "now": 2026-11-26 12:00:00 UTC. */
+export const NOW = Date.parse('2026-11-26T12:00:00Z');
+export const SECOND = 1000;
+export const MINUTE = 60 * SECOND;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+export type TestSessionOptions = {
+	id?: string;
+	login?: string;
+	name?: string;
+	user?: GitHubUser | null;
+	token?: string;
+	/** Expiry relative to `now`. */
+	expiresIn?: number;
+	/** Creation relative to `now` (negative: in the past). */
+	createdIn?: number;
+	now?: number;
+};
+
+let counter = 0;
+
+export function createTestSession(options: TestSessionOptions = {}): Session {
+	counter++;
+	const now = options.now ?? NOW;
+	const login = options.login ?? `user${counter}`;
+	const user: GitHubUser | null =
+		options.user === undefined
+			? {
+					id: 1000 + counter,
+					login,
+					name: options.name ?? `User ${counter}`,
+					avatarUrl: `https://avatars.example.com/u/${1000 + counter}`,
+					email: `${login}@example.com`,
+				}
+			: options.user;
+	return {
+		id: options.id ?? `session-${counter}`,
+		accessToken: options.token ?? `gho_secretTOKEN${counter}abcdefghijklmnop`,
+		user,
+		expiresAt: new Date(now + (options.expiresIn ?? DAY)),
+		createdAt: new Date(now + (options.createdIn ?? -HOUR)),
+	};
+}
+
+export function sessionEntry(session: Session): ListEntry {
+	return {kind: 'session', id: session.id, session, location: `/sessions/${session.id}.json`};
+}
+
+export function unreadableEntry(id: string, reason = 'Unexpected end of JSON input'): ListEntry {
+	return {kind: 'unreadable', id, reason, location: `/sessions/${id}.json`};
+}
+
+/**
+ * A MemoryStore that can also list unreadable entries (as FileStore does for broken files) and
+ * fail its listing, as a Redis store does when the server is down.
+ */
+export class TestStore extends MemoryStore implements ListableStore {
+	unreadable: ListEntry[] = [];
+	failure: Error | null = null;
+	lists = 0;
+	cleanups = 0;
+	deletes: string[] = [];
+	/** When set, list() waits for it: lets a test see the loading screen. */
+	gate: Promise<void> | null = null;
+	/** Progress reports list() makes before answering. */
+	progress: Array<[number, number | undefined]> = [];
+
+	constructor(sessions: Session[] = [], options: {now?: () => number} = {}) {
+		super(options);
+		for (const session of sessions) void this.set(session);
+	}
+
+	override async list(options: ListOptions = {}): Promise<ListEntry[]> {
+		this.lists++;
+		for (const [done, total] of this.progress) options.onProgress?.(done, total);
+		if (this.gate) await this.gate;
+		if (this.failure) throw this.failure;
+		return [...(await super.list()), ...this.unreadable];
+	}
+
+	override async delete(id: string): Promise<void> {
+		this.deletes.push(id);
+		this.unreadable = this.unreadable.filter((entry) => entry.id !== id);
+		await super.delete(id);
+	}
+
+	override async cleanup(): Promise<number> {
+		this.cleanups++;
+		return super.cleanup();
+	}
+
+	override describe(): string {
+		return 'test';
+	}
+}
+
+/** Polls until `check` returns true (or stops throwing); fails with the last frame after `timeoutMs`. */
+export async function waitFor(
+	check: () => boolean,
+	describe: () => string = () => '',
+	timeoutMs = 10_000,
+): Promise<void> {
+	const started = performance.now();
+	for (;;) {
+		if (check()) return;
+		if (performance.now() - started > timeoutMs) {
+			throw new Error(`timed out waiting; last state:\n${describe()}`);
+		}
+
+		// node:timers/promises is not touched by vi.useFakeTimers, so polling works under fake time.
+		await sleep(5);
+	}
+}
+
+/** Keys as a terminal sends them. */
+export const keys = {
+	up: '\u001B[A',
+	down: '\u001B[B',
+	enter: '\r',
+	escape: '\u001B',
+	backspace: '\u007F',
+	pageUp: '\u001B[5~',
+	pageDown: '\u001B[6~',
+	home: '\u001B[H',
+	end: '\u001B[F',
+	ctrlC: '\u0003',
+} as const;
+
+type Rendered = {
+	lastFrame: () => string | undefined;
+	stdin: {write: (data: string) => void};
+};
+
+/** Driving a rendered app the way a person does: look, type, look again. */
+export function driver(app: Rendered) {
+	const frame = () => app.lastFrame() ?? '';
+	const until = (check: (frame: string) => boolean, timeoutMs?: number) =>
+		waitFor(() => check(frame()), frame, timeoutMs);
+	return {
+		frame,
+		until,
+		/** Waits until the frame shows `text`. */
+		see: (text: string, timeoutMs?: number) => until((f) => f.includes(text), timeoutMs),
+		/** Types `data` and waits until `check` holds for the frame. */
+		async press(data: string, check: (frame: string) => boolean) {
+			app.stdin.write(data);
+			await until(check);
+		},
+		write: (data: string) => app.stdin.write(data),
+	};
+}

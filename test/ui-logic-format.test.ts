@@ -1,0 +1,155 @@
+import {describe, expect, it} from 'vitest';
+import {
+	formatAbsolute,
+	formatCountdown,
+	formatDuration,
+	formatRelative,
+} from '../source/format/duration.js';
+import {escapeControl} from '../source/format/escape.js';
+import {MASK, maskToken} from '../source/format/mask-token.js';
+import {countStatuses, entryStatus, urgency} from '../source/format/status.js';
+import {
+	createTestSession,
+	DAY,
+	HOUR,
+	MINUTE,
+	NOW,
+	SECOND,
+	sessionEntry,
+	unreadableEntry,
+} from './ui-helpers.js';
+
+describe('formatCountdown', () => {
+	const at = (ms: number) => formatCountdown(NOW + ms, NOW);
+
+	it('counts seconds, minutes and hours to the second', () => {
+		expect(at(0)).toBe('0s');
+		expect(at(999)).toBe('0s');
+		expect(at(SECOND)).toBe('1s');
+		expect(at(59 * SECOND)).toBe('59s');
+		expect(at(MINUTE)).toBe('1m 0s');
+		expect(at(12 * MINUTE + 5 * SECOND)).toBe('12m 5s');
+		expect(at(HOUR - SECOND)).toBe('59m 59s');
+		expect(at(HOUR)).toBe('1h 0m 0s');
+		expect(at(23 * HOUR + 59 * MINUTE + 12 * SECOND)).toBe('23h 59m 12s');
+		expect(at(DAY - 1)).toBe('23h 59m 59s');
+	});
+
+	it('shows days and hours from a day on', () => {
+		expect(at(DAY)).toBe('1d 0h');
+		expect(at(3 * DAY + 4 * HOUR + 59 * MINUTE)).toBe('3d 4h');
+		expect(at(365 * DAY - HOUR)).toBe('364d 23h');
+	});
+
+	it('says how long ago a session expired', () => {
+		expect(at(-1)).toBe('expired just now');
+		expect(at(-SECOND)).toBe('expired 1s ago');
+		expect(at(-59 * SECOND)).toBe('expired 59s ago');
+		expect(at(-5 * MINUTE)).toBe('expired 5m ago');
+		expect(at(-3 * HOUR - MINUTE)).toBe('expired 3h ago');
+		expect(at(-3 * DAY)).toBe('expired 3d ago');
+		expect(at(-400 * DAY)).toBe('expired 1y ago');
+	});
+
+	it('accepts Dates and survives invalid ones', () => {
+		expect(formatCountdown(new Date(NOW + MINUTE), new Date(NOW))).toBe('1m 0s');
+		expect(formatCountdown(new Date(Number.NaN), NOW)).toBe('?');
+		expect(formatDuration(-5)).toBe('0s');
+	});
+});
+
+describe('formatRelative', () => {
+	it('describes past and future times', () => {
+		expect(formatRelative(NOW, NOW)).toBe('just now');
+		expect(formatRelative(NOW - 5 * MINUTE, NOW)).toBe('5m ago');
+		expect(formatRelative(NOW - 2 * DAY, NOW)).toBe('2d ago');
+		expect(formatRelative(NOW - 40 * DAY, NOW)).toBe('40d ago');
+		expect(formatRelative(NOW + 5 * MINUTE, NOW)).toBe('in 5m');
+	});
+
+	it('formats absolute times in UTC', () => {
+		expect(formatAbsolute(NOW)).toBe('2026-11-26 12:00:00 UTC');
+	});
+});
+
+describe('status and urgency', () => {
+	it('follows Go: expired strictly after expiresAt', () => {
+		const session = createTestSession({expiresIn: 0});
+		expect(entryStatus(sessionEntry(session), NOW)).toBe('active');
+		expect(entryStatus(sessionEntry(session), NOW + 1)).toBe('expired');
+		expect(entryStatus(unreadableEntry('x'), NOW)).toBe('unreadable');
+	});
+
+	it('grades the time left', () => {
+		expect(urgency(NOW + 2 * HOUR, NOW)).toBe('ok');
+		expect(urgency(NOW + HOUR, NOW)).toBe('ok');
+		expect(urgency(NOW + HOUR - 1, NOW)).toBe('soon');
+		expect(urgency(NOW + 5 * MINUTE - 1, NOW)).toBe('imminent');
+		expect(urgency(NOW - 1, NOW)).toBe('expired');
+	});
+
+	it('counts every status in one pass', () => {
+		const entries = [
+			sessionEntry(createTestSession({expiresIn: HOUR})),
+			sessionEntry(createTestSession({expiresIn: DAY})),
+			sessionEntry(createTestSession({expiresIn: -DAY})),
+			unreadableEntry('broken'),
+		];
+		expect(countStatuses(entries, NOW)).toEqual({active: 2, expired: 1, unreadable: 1});
+		expect(countStatuses(entries, NOW + 2 * HOUR)).toEqual({active: 1, expired: 2, unreadable: 1});
+	});
+});
+
+describe('escapeControl', () => {
+	it('shows escape sequences as text', () => {
+		expect(escapeControl('\u001B[31mred')).toBe('\\x1b[31mred');
+		expect(escapeControl('\u001B]0;title\u0007')).toBe('\\x1b]0;title\\x07');
+		expect(escapeControl('a\u009Bb')).toBe('a\\u009bb');
+		expect(escapeControl('nul\u0000')).toBe('nul\\x00');
+		expect(escapeControl('del\u007F')).toBe('del\\x7f');
+		expect(escapeControl('two\nlines\r\ttab')).toBe('two\\nlines\\r\\ttab');
+		expect(escapeControl('evil\u202Eright')).toBe('evil\\u202eright');
+	});
+
+	it('leaves printable text alone', () => {
+		for (const text of ['octocat', 'Mona Lisa', 'Zoë Ærø 日本 🚀', 'back\\slash', '']) {
+			expect(escapeControl(text)).toBe(text);
+		}
+	});
+
+	it('never lets a control character through', () => {
+		let all = '';
+		for (let code = 0; code < 0x100; code++) all += String.fromCharCode(code);
+		// biome-ignore lint/suspicious/noControlCharactersInRegex: checking for them is the point
+		expect(escapeControl(all)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+	});
+});
+
+describe('maskToken', () => {
+	const tokens = [
+		'gho_16C7e42F292c6912E7710c838347Ae178B4a',
+		'ghp_abc',
+		'ghu_x',
+		'github_pat_11ABCDEFG_xyz',
+		'plain-secret-token',
+		'a',
+		'gho_',
+		'github_pat_',
+	];
+
+	it('keeps a GitHub prefix and hides the rest', () => {
+		expect(maskToken('gho_16C7e42F292c6912E7710c838347Ae178B4a')).toBe(`gho_${MASK}`);
+		expect(maskToken('ghp_abc')).toBe(`ghp_${MASK}`);
+		expect(maskToken('github_pat_11ABCDEFG_xyz')).toBe(`github_pat_${MASK}`);
+		expect(maskToken('plain-secret-token')).toBe(MASK);
+	});
+
+	it('never contains the whole token, however short', () => {
+		for (const token of tokens) expect(maskToken(token)).not.toContain(token);
+		expect(maskToken('gho_')).toBe(MASK);
+	});
+
+	it('masks the empty token to nothing', () => {
+		expect(maskToken('')).toBe('');
+	});
+});

@@ -1,0 +1,239 @@
+import {describe, expect, it} from 'vitest';
+import type {Command} from '../source/ui/keymap.js';
+import {type Action, initialState, reducer, type State, selectedRow} from '../source/ui/state.js';
+import {createTestSession, DAY, HOUR, NOW, sessionEntry, unreadableEntry} from './ui-helpers.js';
+
+function entries(count: number) {
+	// Ids sort the same way as expiry, so the default sort is predictable.
+	return Array.from({length: count}, (_, i) =>
+		sessionEntry(
+			createTestSession({
+				id: `s${String(i).padStart(3, '0')}`,
+				login: `user${i}`,
+				expiresIn: (i - 2) * HOUR,
+			}),
+		),
+	);
+}
+
+function run(state: State, ...actions: Action[]): State {
+	return actions.reduce(reducer, state);
+}
+
+const cmd = (command: Command, now = NOW): Action => ({type: 'command', command, now});
+
+function loaded(count: number, height = 5, options = {}): State {
+	return run(initialState({height, ...options}), {type: 'loaded', entries: entries(count)});
+}
+
+describe('movement', () => {
+	it('moves and clamps at both ends', () => {
+		let state = loaded(3);
+		expect(state.selectedId).toBe('s000');
+		state = run(state, cmd('up'));
+		expect(state.selected).toBe(0);
+		state = run(state, cmd('down'), cmd('down'), cmd('down'), cmd('down'));
+		expect(state.selectedId).toBe('s002');
+	});
+
+	it('pages by a screen and jumps with first/last, keeping the selection visible', () => {
+		let state = loaded(100, 10);
+		state = run(state, cmd('pageDown'));
+		expect(state.selected).toBe(9);
+		expect(state.top).toBe(0);
+		state = run(state, cmd('pageDown'));
+		expect(state.selected).toBe(18);
+		expect(state.top).toBe(9);
+		state = run(state, cmd('last'));
+		expect(state.selectedId).toBe('s099');
+		expect(state.top).toBe(90);
+		state = run(state, cmd('pageUp'));
+		expect(state.selected).toBe(90);
+		state = run(state, cmd('first'));
+		expect([state.selected, state.top]).toEqual([0, 0]);
+	});
+
+	it('keeps the selected row visible when the terminal shrinks', () => {
+		let state = run(loaded(100, 20), cmd('last'));
+		state = run(state, cmd('pageUp'));
+		state = run(state, {type: 'resize', height: 3});
+		expect(state.selected).toBeGreaterThanOrEqual(state.top);
+		expect(state.selected).toBeLessThan(state.top + 3);
+	});
+
+	it('resolves keys against the latest mode, so a burst of keys is never stale', () => {
+		const key = (input: string): Action => ({
+			type: 'key',
+			input,
+			now: NOW,
+			key: {escape: false, ctrl: false, meta: false} as never,
+		});
+		const state = run(loaded(20), key('/'), key('s'), key('0'), key('1'), key('5'));
+		expect(state.filter).toBe('s015');
+		expect(state.sort).toBe('expiry');
+	});
+});
+
+describe('selection by id', () => {
+	it('follows the selected session when rows are added before it', () => {
+		let state = run(loaded(5), cmd('down'), cmd('down'));
+		expect(state.selectedId).toBe('s002');
+		const earlier = sessionEntry(createTestSession({id: 'a-first', expiresIn: -10 * DAY}));
+		state = run(state, {type: 'loaded', entries: [earlier, ...entries(5)]});
+		expect(state.selectedId).toBe('s002');
+		expect(selectedRow(state)?.id).toBe('s002');
+		expect(state.selected).toBe(3);
+	});
+
+	it('stays at the same place when the selected session disappears', () => {
+		let state = run(loaded(5), cmd('down'), cmd('down'));
+		state = run(state, {type: 'loaded', entries: entries(5).filter((e) => e.id !== 's002')});
+		expect(state.selectedId).toBe('s003');
+	});
+
+	it('ignores a rescan that changed nothing', () => {
+		const list = entries(5);
+		const state = run(initialState({height: 5}), {type: 'loaded', entries: list});
+		// A rescan hands back fresh copies of the same sessions.
+		const copies = list.map((entry) => ({...entry}));
+		expect(run(state, {type: 'loaded', entries: copies})).toBe(state);
+	});
+
+	it('follows the selection through a sort change', () => {
+		let state = run(loaded(5), cmd('down'));
+		state = run(state, cmd('sort'));
+		expect(state.sort).toBe('created');
+		expect(state.selectedId).toBe('s001');
+	});
+});
+
+describe('filter mode', () => {
+	it('filters as you type, Enter keeps, Esc clears', () => {
+		let state = run(loaded(20), cmd('filter'), {type: 'type', text: 'USER1'});
+		expect(state.mode.kind).toBe('filter');
+		expect(state.view.map((row) => row.id)).toEqual([
+			's001',
+			's010',
+			's011',
+			's012',
+			's013',
+			's014',
+			's015',
+			's016',
+			's017',
+			's018',
+			's019',
+		]);
+		state = run(state, {type: 'type', text: '5'});
+		expect(state.view.map((row) => row.id)).toEqual(['s015']);
+		state = run(state, cmd('filterErase'));
+		expect(state.view).toHaveLength(11);
+		state = run(state, cmd('filterAccept'));
+		expect(state.mode.kind).toBe('list');
+		expect(state.filter).toBe('USER1');
+		state = run(state, cmd('back'));
+		expect(state.filter).toBe('');
+		expect(state.view).toHaveLength(20);
+		state = run(state, cmd('filter'), {type: 'type', text: 'x'}, cmd('filterClear'));
+		expect([state.mode.kind, state.filter]).toEqual(['list', '']);
+	});
+
+	it('drops control characters typed or pasted into the filter', () => {
+		const state = run(loaded(3), cmd('filter'), {type: 'type', text: 'us\u001B[2Jer'});
+		expect(state.filter).toBe('us[2Jer');
+	});
+});
+
+describe('confirm flows', () => {
+	it('d asks about the selected session, y starts the delete, the result removes the row', () => {
+		let state = run(loaded(3), cmd('delete'));
+		expect(state.mode).toEqual({kind: 'confirmDelete', id: 's000', label: 's000 (@user0)'});
+		state = run(state, cmd('yes'));
+		expect(state.task).toMatchObject({kind: 'delete', id: 's000'});
+		expect(state.mode.kind).toBe('busy');
+		const seq = state.task?.seq ?? -1;
+		state = run(state, {type: 'deleted', seq, id: 's000'});
+		expect(state.task).toBeNull();
+		expect(state.view.map((row) => row.id)).toEqual(['s001', 's002']);
+		expect(state.message?.text).toBe('deleted s000 (@user0)');
+		expect(state.reloadRequest).toBe(1);
+	});
+
+	it('n or Esc keeps everything', () => {
+		const state = run(loaded(3), cmd('delete'), cmd('no'));
+		expect(state.mode.kind).toBe('list');
+		expect(state.task).toBeNull();
+		expect(state.view).toHaveLength(3);
+	});
+
+	it('c counts the expired sessions at the time of the key', () => {
+		let state = run(loaded(6), cmd('cleanup'));
+		expect(state.mode).toEqual({kind: 'confirmCleanup', count: 2});
+		state = run(state, cmd('no'), cmd('cleanup', NOW + 2 * HOUR + 1));
+		expect(state.mode).toEqual({kind: 'confirmCleanup', count: 5});
+		state = run(state, cmd('yes'));
+		expect(state.task?.kind).toBe('cleanup');
+		state = run(state, {type: 'cleaned', seq: state.task?.seq ?? -1, count: 5});
+		expect(state.message?.text).toBe('removed 5 expired sessions');
+	});
+
+	it('c with nothing expired says so instead of asking', () => {
+		const state = run(loaded(6), cmd('cleanup', NOW - 10 * HOUR));
+		expect(state.mode.kind).toBe('list');
+		expect(state.message?.text).toBe('no expired sessions to remove');
+	});
+
+	it('ignores a stale task result', () => {
+		const state = run(loaded(3), cmd('delete'), cmd('yes'));
+		expect(run(state, {type: 'deleted', seq: 999, id: 's000'})).toBe(state);
+	});
+
+	it('labels unreadable rows', () => {
+		let state = run(initialState({height: 5}), {type: 'loaded', entries: [unreadableEntry('bad')]});
+		state = run(state, cmd('delete'));
+		expect(state.mode).toMatchObject({label: 'bad (unreadable)'});
+	});
+});
+
+describe('other modes', () => {
+	it('details, help and quit', () => {
+		let state = run(loaded(3), cmd('details'));
+		expect(state.mode.kind).toBe('details');
+		state = run(state, cmd('down'));
+		expect(state.selectedId).toBe('s001');
+		state = run(state, cmd('back'), cmd('help'));
+		expect(state.mode.kind).toBe('help');
+		state = run(state, cmd('help'));
+		expect(state.mode.kind).toBe('list');
+		expect(run(state, cmd('quit')).quitting).toBe(true);
+	});
+
+	it('login needs to be configured', () => {
+		const state = run(loaded(3), cmd('login'));
+		expect(state.message?.text).toMatch(/login is not configured: pass --client-id/);
+		expect(state.task).toBeNull();
+	});
+
+	it('login on the selected session, or on github when the store is empty', () => {
+		let state = run(loaded(3, 5, {loginConfigured: true}), cmd('down'), cmd('login'));
+		expect(state.task).toMatchObject({kind: 'login', sessionId: 's001'});
+		expect(state.login).toMatchObject({deadline: NOW + 5 * 60_000, phase: 'waiting'});
+		state = run(state, cmd('back'));
+		expect(state.task).toBeNull();
+		expect(state.message?.text).toBe('login cancelled');
+
+		const empty = run(
+			initialState({loginConfigured: true}),
+			{type: 'loaded', entries: []},
+			cmd('login'),
+		);
+		expect(empty.task).toMatchObject({kind: 'login', sessionId: 'github', previous: null});
+	});
+
+	it('a store error shows until a listing succeeds', () => {
+		let state = run(loaded(3), {type: 'loadFailed', message: 'redis is down'});
+		expect(state.error).toBe('redis is down');
+		state = run(state, {type: 'loaded', entries: entries(3)});
+		expect(state.error).toBeNull();
+	});
+});

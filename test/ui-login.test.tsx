@@ -1,0 +1,154 @@
+// `l` in the inspector with a StartLogin stand-in that behaves as the real flow's contract says:
+// it reports the URL, saves the session in the store, and rejects when aborted.
+import {render} from 'ink-testing-library';
+import {afterEach, describe, expect, it} from 'vitest';
+import type {Session} from '../source/session/session.js';
+import App, {type Props} from '../source/ui/App.js';
+import type {StartLogin} from '../source/ui/types.js';
+import {createTestSession, driver, keys, TestStore, waitFor} from './ui-helpers.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+	for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+function open(store: TestStore, props: Partial<Props> = {}) {
+	const app = render(<App store={store} location="/sessions" height={14} {...props} />);
+	cleanups.push(() => app.unmount());
+	return driver(app);
+}
+
+const URL = 'http://127.0.0.1:4567/login/oauth/authorize?client_id=abc&state=xyz';
+
+type Call = Parameters<StartLogin>[0];
+
+/** A login that waits until the test settles it, saving into `store` on success like the real flow. */
+function controllableLogin(store: TestStore) {
+	const calls: Call[] = [];
+	let settle: {resolve: (user: string) => void; reject: (error: Error) => void} | undefined;
+	const login: StartLogin = (args) => {
+		calls.push(args);
+		args.onUrl(URL);
+		return new Promise((resolve, reject) => {
+			args.signal.addEventListener('abort', () => reject(new Error('login cancelled')));
+			settle = {
+				resolve: (login) => {
+					const session: Session = {
+						...createTestSession({id: args.sessionId, login, name: 'New Name', now: Date.now()}),
+					};
+					void store.set(session).then(() => {
+						const before = args.previous?.user?.login;
+						resolve({
+							session,
+							userChanged: before !== undefined && before !== login,
+							previousLogin: before,
+						});
+					});
+				},
+				reject,
+			};
+		});
+	};
+
+	return {calls, login, settle: () => settle};
+}
+
+describe('login from the inspector', () => {
+	it('shows the URL, a spinner and the time left, then who is logged in, and reloads', async () => {
+		const store = new TestStore([
+			createTestSession({id: 'work', login: 'olduser', now: Date.now()}),
+		]);
+		const fake = controllableLogin(store);
+		const ui = open(store, {login: fake.login});
+		await ui.see('@olduser');
+		await ui.press('l', (f) => f.includes(URL));
+		const frame = ui.frame();
+		expect(frame).toContain('Logging in session work (@olduser)');
+		expect(frame).toMatch(/waiting for GitHub · (5m 0s|4m 5\ds) left/);
+		expect(frame).toContain('Esc cancel');
+		expect(fake.calls[0]?.sessionId).toBe('work');
+		expect(fake.calls[0]?.previous?.user?.login).toBe('olduser');
+
+		fake.settle()?.resolve('newuser');
+		await ui.see('✔ logged in as @newuser (New Name) · session work');
+		expect(ui.frame()).toContain('previously @olduser');
+		await ui.press(keys.escape, (f) => f.includes('@newuser') && f.includes('EXPIRES IN'));
+		expect(ui.frame()).not.toContain('@olduser');
+	});
+
+	it('says nothing about a previous user when the same user logs in again', async () => {
+		const store = new TestStore([createTestSession({id: 'work', login: 'same', now: Date.now()})]);
+		const fake = controllableLogin(store);
+		const ui = open(store, {login: fake.login});
+		await ui.see('@same');
+		await ui.press('l', (f) => f.includes(URL));
+		fake.settle()?.resolve('same');
+		await ui.see('✔ logged in as @same');
+		expect(ui.frame()).not.toContain('previously');
+	});
+
+	it('shows why the login failed', async () => {
+		const store = new TestStore([
+			createTestSession({id: 'work', login: 'olduser', now: Date.now()}),
+		]);
+		const fake = controllableLogin(store);
+		const ui = open(store, {login: fake.login});
+		await ui.see('@olduser');
+		await ui.press('l', (f) => f.includes(URL));
+		fake
+			.settle()
+			?.reject(
+				new Error('GitHub refused: access_denied (The user has denied your application access.)'),
+			);
+		await ui.see('✘ login failed for session work');
+		expect(ui.frame()).toContain('GitHub refused: access_denied');
+		await ui.press(keys.enter, (f) => f.includes('EXPIRES IN'));
+	});
+
+	it('Esc aborts the login through its signal', async () => {
+		const store = new TestStore([
+			createTestSession({id: 'work', login: 'olduser', now: Date.now()}),
+		]);
+		const fake = controllableLogin(store);
+		const ui = open(store, {login: fake.login});
+		await ui.see('@olduser');
+		await ui.press('l', (f) => f.includes(URL));
+		await ui.press(keys.escape, (f) => f.includes('login cancelled') && f.includes('EXPIRES IN'));
+		await waitFor(() => fake.calls[0]?.signal.aborted === true);
+	});
+
+	it('logs in the CLI session `github` on an empty store', async () => {
+		const store = new TestStore();
+		const fake = controllableLogin(store);
+		const ui = open(store, {login: fake.login, emptyHint: 'or run: stacktower login'});
+		await ui.see('Press l to log in now.');
+		await ui.press('l', (f) => f.includes('Logging in session github') && f.includes(URL));
+		expect(fake.calls[0]?.sessionId).toBe('github');
+		expect(fake.calls[0]?.previous).toBeNull();
+		fake.settle()?.resolve('octocat');
+		await ui.see('✔ logged in as @octocat');
+		await ui.press(keys.escape, (f) => f.includes('@octocat') && f.includes('1 active'));
+	});
+
+	it('explains how to configure login when there is none', async () => {
+		const store = new TestStore([createTestSession({id: 'work', now: Date.now()})]);
+		const ui = open(store);
+		await ui.see('work');
+		await ui.press('l', (f) => f.includes('login is not configured: pass --client-id'));
+	});
+
+	it('escapes what the login reports', async () => {
+		const store = new TestStore([
+			createTestSession({id: 'work', login: 'olduser', now: Date.now()}),
+		]);
+		const login: StartLogin = async ({onUrl}) => {
+			onUrl('http://127.0.0.1:1/\u001B]0;title\u0007');
+			throw new Error('bad\u001B[2Jthing');
+		};
+		const ui = open(store, {login});
+		await ui.see('@olduser');
+		await ui.press('l', (f) => f.includes('login failed'));
+		expect(ui.frame()).toContain('bad\\x1b[2Jthing');
+		expect(ui.frame()).not.toContain('\u001B');
+	});
+});
