@@ -1,15 +1,18 @@
 // `--redis URL` as a user runs it: the built CLI (plain commands as child processes, the
 // inspector in a real pseudo-terminal) against a real redis-server. Each test uses a Redis
 // database of its own (redis://HOST:PORT/N), so the default key prefix is shared safely.
+import {spawn} from 'node:child_process';
 import {createServer} from 'node:net';
 import {createClient} from 'redis';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {encodeSession} from '../source/session/codec.js';
 import {RedisStore} from '../source/session/redis-store.js';
 import type {Session} from '../source/session/session.js';
-import {runCli} from './helpers/cli.js';
+import {builtCli, cliEnv, runCli} from './helpers/cli.js';
+import {FakeGitHub} from './helpers/fake-github.js';
 import {killAllPtys, type PtySession, spawnCli} from './helpers/pty.js';
 import {
+	freePort,
 	type RedisServer,
 	redisServerAvailable,
 	startRedisServer,
@@ -31,15 +34,6 @@ type Db = {
 	store(...sessions: Session[]): Promise<void>;
 	keys(): Promise<string[]>;
 };
-
-/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
-async function closedPort(): Promise<number> {
-	const probe = createServer();
-	await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-	const {port} = probe.address() as {port: number};
-	await new Promise((resolve) => probe.close(resolve));
-	return port;
-}
 
 describe.skipIf(!available)('--redis', () => {
 	let server: RedisServer;
@@ -96,18 +90,10 @@ describe.skipIf(!available)('--redis', () => {
 			const entries = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
 			const byId = new Map(entries.map((e) => [e.id, e]));
 			expect([...byId.keys()].sort()).toEqual(['broken', 'github', 'no-user', 'stale']);
-			expect(byId.get('github')).toMatchObject({
-				status: 'active',
-				user: {login: 'octocat'},
-				location: `${PREFIX}github`,
-			});
+			expect(byId.get('github')).toMatchObject({status: 'active', user: {login: 'octocat'}});
 			expect(byId.get('no-user')).toMatchObject({status: 'active', user: null});
 			expect(byId.get('stale')).toMatchObject({status: 'expired'});
-			expect(byId.get('broken')).toMatchObject({
-				status: 'unreadable',
-				error: 'not valid JSON',
-				location: `${PREFIX}broken`,
-			});
+			expect(byId.get('broken')).toMatchObject({status: 'unreadable', error: 'not valid JSON'});
 			expect(result.stdout).not.toContain('gho_LEAKED');
 			expect(result.stdout).not.toContain('SECRET0123456789abcdef');
 		});
@@ -146,7 +132,10 @@ describe.skipIf(!available)('--redis', () => {
 
 		test('delete removes the keys named; an absent id exits 1', async () => {
 			const {url, raw, store, keys} = await db();
-			await store(makeSession('github', HOUR, {user: makeUser('octocat')}), makeSession('other', HOUR));
+			await store(
+				makeSession('github', HOUR, {user: makeUser('octocat')}),
+				makeSession('other', HOUR),
+			);
 			await raw.set(`${PREFIX}broken`, '[1, 2]', {PX: HOUR});
 			const result = await runCli(['delete', 'github', 'broken', '--redis', url]);
 			expect(result.stderr).toBe('');
@@ -160,7 +149,7 @@ describe.skipIf(!available)('--redis', () => {
 		});
 
 		test('an unreachable server: exit 1 at once with a message naming it, no password shown', async () => {
-			const port = await closedPort();
+			const port = await freePort();
 			for (const args of [
 				['list', '--redis', `redis://127.0.0.1:${port}`],
 				['list', '--json', '--redis', `redis://:hunter2@127.0.0.1:${port}/3`],
@@ -185,6 +174,54 @@ describe.skipIf(!available)('--redis', () => {
 				expect(result.stdout).toBe('');
 			}
 		});
+	});
+
+	test('login --redis saves the session in Redis; the state is used once and gone', async () => {
+		const {url, raw} = await db();
+		const fake = await FakeGitHub.start();
+		let child: ReturnType<typeof spawn> | undefined;
+		try {
+			child = spawn(
+				process.execPath,
+				[
+					await builtCli(),
+					'login',
+					'--no-browser',
+					'--client-id',
+					fake.clientId,
+					'--github-host',
+					fake.url,
+					'--redis',
+					url,
+				],
+				{env: cliEnv({STACKTOWER_GITHUB_CLIENT_SECRET: fake.clientSecret}), stdio: 'pipe'},
+			);
+			let stderr = '';
+			child.stderr?.on('data', (chunk: Buffer) => {
+				stderr += chunk.toString();
+			});
+			const running = child;
+			const exited = new Promise<number | null>((resolve) => running.on('close', resolve));
+			await waitFor(() => /Open this URL in your browser:\n\n {2}\S+\n/.test(stderr), 'the URL');
+			const authorize = /Open this URL in your browser:\n\n {2}(\S+)\n/.exec(stderr)?.[1] ?? '';
+			// The state the login generated waits in Redis, with a TTL.
+			const states = await raw.keys('stacktower:state:*');
+			expect(states).toHaveLength(1);
+			expect(await raw.pTTL(states[0] ?? '')).toBeGreaterThan(0);
+
+			const redirect = await fetch(authorize, {redirect: 'manual'});
+			const callback = new URL(redirect.headers.get('location') ?? '');
+			expect((await fetch(callback)).status).toBe(200);
+			expect(await exited).toBe(0);
+			expect(stderr).toContain('saved session "github"');
+			expect(await raw.keys('stacktower:state:*')).toEqual([]);
+			const saved = await raw.get(`${PREFIX}github`);
+			expect(JSON.parse(saved ?? '{}')).toMatchObject({id: 'github', user: {login: 'octocat'}});
+			expect(await raw.pTTL(`${PREFIX}github`)).toBeGreaterThan(0);
+		} finally {
+			if (child?.exitCode === null) child.kill('SIGKILL');
+			await fake.close();
+		}
 	});
 
 	describe('the inspector', () => {
@@ -213,7 +250,7 @@ describe.skipIf(!available)('--redis', () => {
 			);
 			await raw.set(`${PREFIX}broken`, '{"access_token": "gho_LEAKED', {PX: HOUR});
 			const p = await spawnCli({args: ['--redis', url]});
-			const screen = await p.waitFor((s) =>
+			const screen = await p.ready((s) =>
 				['github', 'keeper', 'broken'].every((id) => rowOf(s, id)),
 			);
 			expect(screen).toContain(url);
@@ -234,19 +271,63 @@ describe.skipIf(!available)('--redis', () => {
 			expect((await p.exit).exitCode).toBe(0);
 		});
 
+		test('c then y removes the present-but-expired sessions from Redis', async () => {
+			const {url, raw, store, keys} = await db();
+			await store(makeSession('live', HOUR));
+			for (const id of ['old-1', 'old-2']) {
+				await raw.set(`${PREFIX}${id}`, encodeSession(makeSession(id, -HOUR)));
+			}
+
+			const p = await spawnCli({args: ['--redis', url]});
+			await p.ready(/1 active · 2 expired · 0 unreadable/);
+			p.press('c');
+			await p.waitFor('remove 2 expired sessions? y/n');
+			p.press('y');
+			await p.waitFor((s) => s.includes('removed 2 expired sessions') && s.includes('0 expired'));
+			expect(await keys()).toEqual([`${PREFIX}live`]);
+			p.press('q');
+			expect((await p.exit).exitCode).toBe(0);
+		});
+
+		// Kills the file's server: keep it the last test that needs one.
+		test('Redis killed while it runs: an error naming the server; back again: the rows return', async () => {
+			const {url, store} = await db();
+			await store(makeSession('github', HOUR, {user: makeUser('octocat')}));
+			const p = await spawnCli({args: ['--redis', url]});
+			await p.ready((s) => rowOf(s, 'github') !== undefined);
+
+			await server.kill();
+			// The inspector rescans on its own (about every second without a directory to watch).
+			const failed = await p.waitFor(`Redis at 127.0.0.1:${server.port} is unavailable`);
+			expect(failed).toContain('redis-server');
+
+			await server.restart();
+			// No persistence: the restarted server is empty until a stacktower server writes again.
+			await store(makeSession('github', HOUR, {user: makeUser('octocat')}));
+			await p.waitFor((s) => rowOf(s, 'github') !== undefined && !s.includes('unavailable'));
+			p.press('q');
+			expect((await p.exit).exitCode).toBe(0);
+		});
+
 		test('an unreachable server is a clear message naming it, not a hang', async () => {
-			const port = await closedPort();
+			const port = await freePort();
 			const p = await spawnCli({args: ['--redis', `redis://:hunter2@127.0.0.1:${port}`]});
 			const screen = await p.waitFor(`127.0.0.1:${port}`);
 			expect(screen).toContain('connection refused');
 			expect(p.output()).not.toContain('hunter2');
-			// Either it exits with 1, or it shows an error screen that q leaves.
-			const exited = await Promise.race([p.exit, Promise.resolve(undefined)]);
-			if (exited === undefined) {
+			// Either it exits with 1 (the message above), or it shows an error screen that q leaves.
+			const outcome = await Promise.race([
+				p.exit,
+				p.waitFor(/q to quit/).then(
+					() => undefined,
+					() => new Promise<never>(() => {}),
+				),
+			]);
+			if (outcome === undefined) {
 				p.press('q');
-				await p.exit;
+				expect((await p.exit).exitCode).toBe(0);
 			} else {
-				expect(exited.exitCode).toBe(1);
+				expect(outcome.exitCode).toBe(1);
 			}
 		});
 	});

@@ -2,7 +2,10 @@
 // redis-server. Each check gets its own key prefix, so each starts from an empty store.
 import {afterAll, beforeAll, describe, it} from 'vitest';
 import {RedisStateStore, RedisStore} from '../source/session/redis-store.js';
-import {describeStateStoreConformance, describeStoreConformance} from '../source/sessiontest/index.js';
+import {
+	describeStateStoreConformance,
+	describeStoreConformance,
+} from '../source/sessiontest/index.js';
 import {type RedisServer, redisServerAvailable, startRedisServer} from './helpers/redis-server.js';
 
 const available = redisServerAvailable();

@@ -5,7 +5,12 @@ import {afterAll, beforeAll, describe, expect, test, vi} from 'vitest';
 import {InvalidIdError, StoreUnavailableError} from '../source/session/errors.js';
 import {RedisStateStore, RedisStore} from '../source/session/redis-store.js';
 import {newSession} from '../source/session/session.js';
-import {type RedisServer, redisServerAvailable, startRedisServer, waitFor} from './helpers/redis-server.js';
+import {
+	type RedisServer,
+	redisServerAvailable,
+	startRedisServer,
+	waitFor,
+} from './helpers/redis-server.js';
 
 const available = redisServerAvailable();
 
@@ -26,10 +31,11 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 
 async function worksAgain(store: RedisStore): Promise<void> {
 	await waitFor(
-		() => store.get('probe').then(
-			() => true,
-			() => false,
-		),
+		() =>
+			store.get('probe').then(
+				() => true,
+				() => false,
+			),
 		'the store to reconnect',
 	);
 }
@@ -71,7 +77,9 @@ describe.skipIf(!available)('Redis failure', () => {
 
 		// At most one validation (the one Redis answered before dying) is true.
 		const validated = await validating;
-		expect(validated.filter((o) => o.status === 'fulfilled' && o.value).length).toBeLessThanOrEqual(1);
+		expect(validated.filter((o) => o.status === 'fulfilled' && o.value).length).toBeLessThanOrEqual(
+			1,
+		);
 
 		const where = `127.0.0.1:${server.port}`;
 		const calls: Array<[string, () => Promise<unknown>]> = [

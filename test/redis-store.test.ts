@@ -12,12 +12,18 @@ import {
 } from '../source/session/errors.js';
 import {
 	assertRedisUrl,
-	redactRedisUrl,
 	RedisStateStore,
 	RedisStore,
+	redactRedisUrl,
 } from '../source/session/redis-store.js';
 import {newSession, type Session} from '../source/session/session.js';
-import {type RedisServer, redisServerAvailable, startRedisServer, waitFor} from './helpers/redis-server.js';
+import {
+	freePort,
+	type RedisServer,
+	redisServerAvailable,
+	startRedisServer,
+	waitFor,
+} from './helpers/redis-server.js';
 
 const available = redisServerAvailable();
 const fixtures = new URL('fixtures/go-written/', import.meta.url);
@@ -111,10 +117,7 @@ describe.skipIf(!available)('Redis stores', () => {
 				await store.set(far);
 				await states.generate();
 				await states.generate(1000);
-				const keys = [
-					...(await raw.keys(`${p}*`)),
-					...(await raw.keys(`${sp}*`)),
-				];
+				const keys = [...(await raw.keys(`${p}*`)), ...(await raw.keys(`${sp}*`))];
 				expect(keys).toHaveLength(21 + 2);
 				for (const key of keys) {
 					expect(await raw.pTTL(key), key).toBeGreaterThan(0);
@@ -218,7 +221,6 @@ describe.skipIf(!available)('Redis stores', () => {
 			const p = prefix();
 			// The store's clock says everything is expired, as under heavy skew; a session that
 			// another instance rewrites between the read and the delete must survive.
-			const store = await RedisStore.open(server.url, {prefix: p, now: () => Date.now() + 1e12});
 			const client = createClient({url: server.url});
 			client.on('error', () => {});
 			await client.connect();
@@ -227,19 +229,17 @@ describe.skipIf(!available)('Redis stores', () => {
 				const session = sessionWith({id: 'refreshed'});
 				await raw.set(`${p}refreshed`, encodeSession(session));
 				const refreshed = {...session, expiresAt: new Date(Date.now() + 7_200_000)};
-				const mGet = client.mGet.bind(client);
-				client.mGet = (async (keys: string[]) => {
+				hookMGet(client, async (keys, mGet) => {
 					const values = await mGet(keys);
 					await raw.set(`${p}refreshed`, encodeSession(refreshed), {PX: 7_200_000});
 					return values;
-				}) as typeof client.mGet;
+				});
 				expect(await hooked.cleanup()).toBe(0);
 				expect(await raw.get(`${p}refreshed`)).toBe(encodeSession(refreshed));
 				await hooked.close();
 				expect(client.isOpen).toBe(true);
 			} finally {
 				client.destroy();
-				await store.close();
 			}
 		});
 
@@ -280,7 +280,18 @@ describe.skipIf(!available)('Redis stores', () => {
 		test('bad ids are rejected by every method', async () => {
 			const store = await RedisStore.open(server.url, {prefix: prefix()});
 			try {
-				for (const id of ['', '.', '..', '../x', 'a/b', 'a\\b', '/etc/passwd', 'a\0b', 'x'.repeat(200), '*']) {
+				for (const id of [
+					'',
+					'.',
+					'..',
+					'../x',
+					'a/b',
+					'a\\b',
+					'/etc/passwd',
+					'a\0b',
+					'x'.repeat(200),
+					'*',
+				]) {
 					await expect(store.get(id)).rejects.toBeInstanceOf(InvalidIdError);
 					await expect(store.delete(id)).rejects.toBeInstanceOf(InvalidIdError);
 					await expect(store.set(sessionWith({id}))).rejects.toBeInstanceOf(InvalidIdError);
@@ -311,7 +322,11 @@ describe.skipIf(!available)('Redis stores', () => {
 				const byId = new Map(entries.map((e) => [e.id, e]));
 				expect(entries).toHaveLength(7);
 				expect(byId.get(good.id)).toMatchObject({kind: 'session', location: `${p}${good.id}`});
-				expect(byId.get('garbage')).toMatchObject({kind: 'unreadable', reason: 'not valid JSON', location: `${p}garbage`});
+				expect(byId.get('garbage')).toMatchObject({
+					kind: 'unreadable',
+					reason: 'not valid JSON',
+					location: `${p}garbage`,
+				});
 				expect(byId.get('array')).toMatchObject({kind: 'unreadable', reason: 'not a JSON object'});
 				expect(byId.get('bad-date')).toMatchObject({
 					kind: 'unreadable',
@@ -361,21 +376,22 @@ describe.skipIf(!available)('Redis stores', () => {
 				await multi.exec();
 				// Between each SCAN and its MGET, another instance deletes two of the batch's keys.
 				const deleted = new Set<string>();
-				const mGet = client.mGet.bind(client);
 				let batches = 0;
-				client.mGet = (async (keys: string[]) => {
+				hookMGet(client, async (keys, mGet) => {
 					batches++;
 					const gone = keys.slice(0, 2);
 					for (const key of gone) deleted.add(key.slice(p.length));
 					await raw.del(gone);
 					return mGet(keys);
-				}) as typeof client.mGet;
+				});
 				const progress: number[] = [];
 				const entries = await store.list({onProgress: (done) => progress.push(done)});
 				expect(batches).toBeGreaterThan(1);
 				expect(deleted.size).toBe(batches * 2);
 				expect(entries.every((e) => e.kind === 'session')).toBe(true);
-				expect(entries.map((e) => e.id).sort()).toEqual(ids.filter((id) => !deleted.has(id)).sort());
+				expect(entries.map((e) => e.id).sort()).toEqual(
+					ids.filter((id) => !deleted.has(id)).sort(),
+				);
 				expect(progress.length).toBe(batches);
 				expect(progress.at(-1)).toBe(entries.length);
 			} finally {
@@ -417,7 +433,7 @@ describe.skipIf(!available)('Redis stores', () => {
 			}
 		});
 
-		test('close leaves a caller\'s client open, and closes its own', async () => {
+		test("close leaves a caller's client open, and closes its own", async () => {
 			const client = createClient({url: server.url});
 			client.on('error', () => {});
 			await client.connect();
@@ -478,15 +494,15 @@ describe.skipIf(!available)('Redis stores', () => {
 			);
 			try {
 				for (let round = 0; round < 5; round++) {
-					const state = await stores[round]!.generate();
+					const state = await at(stores, round).generate();
 					const results = await Promise.all(stores.map((s) => s.validate(state)));
 					expect(results.filter(Boolean)).toHaveLength(1);
 				}
 
 				// And 100 concurrent validations on one connection, as the conformance checks ask.
-				const state = await stores[0]!.generate();
+				const state = await at(stores, 0).generate();
 				const results = await Promise.all(
-					Array.from({length: 100}, () => stores[1]!.validate(state)),
+					Array.from({length: 100}, () => at(stores, 1).validate(state)),
 				);
 				expect(results.filter(Boolean)).toHaveLength(1);
 			} finally {
@@ -519,7 +535,7 @@ describe.skipIf(!available)('Redis stores', () => {
 		});
 
 		test('an unreachable server rejects promptly, naming host:port', async () => {
-			const port = await closedPort();
+			const port = await freePort();
 			for (const open of [
 				() => RedisStore.open(`redis://127.0.0.1:${port}`),
 				() => RedisStateStore.open(`redis://127.0.0.1:${port}`),
@@ -555,11 +571,20 @@ describe.skipIf(!available)('Redis stores', () => {
 	});
 });
 
-/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
-async function closedPort(): Promise<number> {
-	const probe = createServer();
-	await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-	const {port} = probe.address() as {port: number};
-	await new Promise((resolve) => probe.close(resolve));
-	return port;
+/** Runs `before` ahead of each MGET the client sends: a real client, with a hook between commands. */
+function hookMGet(
+	client: ReturnType<typeof createClient>,
+	before: (
+		keys: string[],
+		mGet: (keys: string[]) => Promise<Array<string | null>>,
+	) => Promise<Array<string | null>>,
+): void {
+	const mGet = client.mGet.bind(client) as (keys: string[]) => Promise<Array<string | null>>;
+	Object.defineProperty(client, 'mGet', {value: (keys: string[]) => before(keys, mGet)});
+}
+
+function at<T>(items: readonly T[], index: number): T {
+	const item = items[index];
+	if (item === undefined) throw new Error(`no item ${index}`);
+	return item;
 }

@@ -429,6 +429,30 @@ describe('codec properties (fast-check)', () => {
 		);
 	});
 
+	it('reads any time written with any offset and 0–12 fractional digits', () => {
+		const written = fc.record({
+			ms: fc.integer({min: MIN_MS + 86_400_000, max: MAX_MS - 86_400_000}),
+			offset: fc.integer({min: -(23 * 60 + 59), max: 23 * 60 + 59}),
+			extra: fc.stringMatching(/^\d{0,9}$/),
+			fraction: fc.boolean(),
+		});
+		fc.assert(
+			fc.property(written, ({ms, offset, extra, fraction}) => {
+				const wallClock = new Date(ms + offset * 60_000).toISOString(); // 2026-01-02T03:04:05.678Z
+				const abs = Math.abs(offset);
+				const zone =
+					offset === 0 && !fraction
+						? 'Z'
+						: `${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+				const digits = fraction ? `.${wallClock.slice(20, 23)}${extra}` : '';
+				const text = `${wallClock.slice(0, 19)}${digits}${zone}`;
+				const expected = fraction ? ms : ms - (ms % 1000 >= 0 ? ms % 1000 : 1000 + (ms % 1000));
+				expect(parseRfc3339(text)?.getTime()).toBe(expected);
+			}),
+			{numRuns: 2000},
+		);
+	});
+
 	it('decoding anything yields a session or a CorruptError that never quotes the token', () => {
 		const TOKEN = 'gho_PROPERTYSECRET42';
 		const anyJson = fc.jsonValue().map((value) => JSON.stringify(value));

@@ -666,6 +666,24 @@ describe('FileStore: an expired session rewritten just before get removes it', (
 	});
 });
 
+describe('FileStore: cleanup re-checks what it claimed', () => {
+	it('puts back a session that is no longer expired when it comes to removing it', async () => {
+		// The first look (per chunk) says expired, the look at the claimed file says not: as if
+		// a refresh had landed between the two. The file must be put back, byte for byte.
+		const dir = sessionsDir();
+		const session = live('github', {expiresAt: new Date(Date.parse('2030-01-01T00:00:00Z'))});
+		const times = [Date.parse('2031-01-01T00:00:00Z'), Date.parse('2029-01-01T00:00:00Z')];
+		const store = new FileStore(dir, {
+			now: () => times.shift() ?? Date.parse('2029-01-01T00:00:00Z'),
+		});
+		await store.set(session);
+		expect(await store.cleanup()).toBe(0);
+		expect(times).toEqual([]);
+		expect(readdirSync(dir)).toEqual(['github.json']);
+		expect(readFileSync(join(dir, 'github.json'), 'utf8')).toBe(encodeSession(session));
+	});
+});
+
 describe('FileStore: unreadable file contents', () => {
 	it('lists a truncated file as unreadable after a writer died mid-way', async () => {
 		const dir = sessionsDir();

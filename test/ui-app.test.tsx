@@ -7,6 +7,7 @@ import {
 	createTestSession,
 	DAY,
 	driver,
+	gate,
 	HOUR,
 	keys,
 	MINUTE,
@@ -112,6 +113,18 @@ describe('the inspector', () => {
 		await ui.until((f) => !hasRow(f, 'github'));
 	});
 
+	it('reports a failed delete, escaped, and keeps the row', async () => {
+		const store = sketch();
+		store.deleteFailure = new Error("EACCES: permission denied, unlink '/x/\u001B[2J.json'");
+		const ui = open(store);
+		await ui.see('old-one');
+		await ui.press('d', (f) => f.includes('y/n'));
+		await ui.press('y', (f) => f.includes('EACCES: permission denied'));
+		expect(ui.frame()).toContain('\\x1b[2J.json');
+		expect(ui.frame()).not.toContain('\u001B');
+		expect(hasRow(ui.frame(), 'old-one')).toBe(true);
+	});
+
 	it('d then n (or Esc) keeps the session', async () => {
 		const store = sketch();
 		const ui = open(store);
@@ -144,6 +157,18 @@ describe('the inspector', () => {
 		expect(store.cleanups).toBe(1);
 		await ui.until((f) => !hasRow(f, 'old-one') && !hasRow(f, 'older'));
 		expect(ui.frame()).toContain('2 active · 0 expired · 1 unreadable');
+	});
+
+	it('shows a spinner while the cleanup runs', async () => {
+		const store = sketch();
+		const held = gate();
+		store.cleanupGate = held.promise;
+		const ui = open(store);
+		await ui.see('old-one');
+		await ui.press('c', (f) => f.includes('y/n'));
+		await ui.press('y', (f) => f.includes('removing expired sessions…'));
+		held.open();
+		await ui.see('removed 1 expired session');
 	});
 
 	it('c then n removes nothing; c with nothing expired says so', async () => {
@@ -272,14 +297,12 @@ describe('the inspector', () => {
 
 	it('shows progress while a large store loads', async () => {
 		const store = sketch();
-		let open_: () => void = () => {};
-		store.gate = new Promise((resolve) => {
-			open_ = resolve;
-		});
+		const held = gate();
+		store.gate = held.promise;
 		store.progress = [[12_000, 100_000]];
 		const ui = open(store);
 		await ui.see('loading 12,000 / 100,000 sessions…');
-		open_();
+		held.open();
 		await ui.see('github');
 	});
 

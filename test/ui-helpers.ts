@@ -65,11 +65,15 @@ export function unreadableEntry(id: string, reason = 'Unexpected end of JSON inp
 export class TestStore extends MemoryStore implements ListableStore {
 	unreadable: ListEntry[] = [];
 	failure: Error | null = null;
+	/** When set, delete() throws it. */
+	deleteFailure: Error | null = null;
 	lists = 0;
 	cleanups = 0;
 	deletes: string[] = [];
 	/** When set, list() waits for it: lets a test see the loading screen. */
 	gate: Promise<void> | null = null;
+	/** When set, cleanup() waits for it: lets a test see the spinner. */
+	cleanupGate: Promise<void> | null = null;
 	/** Progress reports list() makes before answering. */
 	progress: Array<[number, number | undefined]> = [];
 
@@ -88,12 +92,14 @@ export class TestStore extends MemoryStore implements ListableStore {
 
 	override async delete(id: string): Promise<void> {
 		this.deletes.push(id);
+		if (this.deleteFailure) throw this.deleteFailure;
 		this.unreadable = this.unreadable.filter((entry) => entry.id !== id);
 		await super.delete(id);
 	}
 
 	override async cleanup(): Promise<number> {
 		this.cleanups++;
+		if (this.cleanupGate) await this.cleanupGate;
 		return super.cleanup();
 	}
 
@@ -156,4 +162,13 @@ export function driver(app: Rendered) {
 		},
 		write: (data: string) => app.stdin.write(data),
 	};
+}
+
+/** A promise and the function that settles it, for holding a store call open. */
+export function gate(): {promise: Promise<void>; open: () => void} {
+	let open: () => void = () => {};
+	const promise = new Promise<void>((resolve) => {
+		open = resolve;
+	});
+	return {promise, open};
 }

@@ -99,6 +99,16 @@ describe('selection by id', () => {
 		expect(run(state, {type: 'loaded', entries: copies})).toBe(state);
 	});
 
+	it('sorts each way once per listing: cycling back reuses the order', () => {
+		const state = loaded(5);
+		const cycled = run(state, cmd('sort'), cmd('sort'), cmd('sort'), cmd('sort'));
+		expect(cycled.sort).toBe('expiry');
+		expect(cycled.sorted).toBe(state.sorted);
+		const deleted = run(cycled, cmd('delete'), cmd('yes'));
+		const after = run(deleted, {type: 'deleted', seq: deleted.task?.seq ?? -1, id: 's000'});
+		expect(run(after, cmd('sort')).sorted.map((row) => row.id)).not.toContain('s000');
+	});
+
 	it('follows the selection through a sort change', () => {
 		let state = run(loaded(5), cmd('down'));
 		state = run(state, cmd('sort'));

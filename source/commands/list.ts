@@ -5,6 +5,7 @@ import {escapeControl} from '../format/escape.js';
 import {maskToken} from '../format/mask-token.js';
 import type {EntryStatus} from '../format/status.js';
 import type {ListableStore, ListEntry} from '../session/store.js';
+import {isoString} from './iso-time.js';
 import {errorMessage, type Output, plural} from './output.js';
 
 export type ListCommandOptions = {
@@ -20,7 +21,7 @@ export type ListCommandOptions = {
 	readonly now?: () => number;
 };
 
-/** One element of `list --json`. */
+/** One element of `list --json` (documents the shape; renderJson writes it directly). */
 export type JsonEntry = {
 	id: string;
 	status: EntryStatus;
@@ -31,70 +32,96 @@ export type JsonEntry = {
 	expires_in_ms: number | null;
 	/** Masked (`gho_••••••••`) unless --show-token; '' when the session has none. */
 	token: string | null;
-	/** Where it is stored: the file's path or the Redis key. */
-	location: string;
 	/** Unreadable entries: why it is not a session. */
 	error?: string;
 };
 
-/** Soonest expiry first (expired ones, longest gone, at the top), unreadable last, then by id. */
-function compareEntries(a: ListEntry, b: ListEntry): number {
-	if (a.kind !== b.kind) return a.kind === 'unreadable' ? 1 : -1;
-	if (a.kind === 'session' && b.kind === 'session') {
-		const delta = a.session.expiresAt.getTime() - b.session.expiresAt.getTime();
-		if (delta !== 0) return delta;
-	}
-
-	return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-export function toJsonEntry(entry: ListEntry, now: number, showToken: boolean): JsonEntry {
-	if (entry.kind === 'unreadable') {
-		return {
-			id: entry.id,
-			status: 'unreadable',
-			user: null,
-			created_at: null,
-			expires_at: null,
-			expires_in_ms: null,
-			token: null,
-			location: entry.location,
-			error: entry.reason,
-		};
-	}
-
-	const {session} = entry;
-	const u = session.user;
-	const expiresAt = session.expiresAt.getTime();
-	return {
-		id: entry.id,
-		status: now > expiresAt ? 'expired' : 'active',
-		user: u
-			? {id: u.id, login: u.login, name: u.name, email: u.email, avatar_url: u.avatarUrl}
-			: null,
-		created_at: session.createdAt.toISOString(),
-		expires_at: session.expiresAt.toISOString(),
-		expires_in_ms: expiresAt - now,
-		token: showToken ? session.accessToken : maskToken(session.accessToken),
-		location: entry.location,
-	};
+/**
+ * Soonest expiry first (expired ones, longest gone, at the top), unreadable last, then by id.
+ * The keys are read once per entry, not once per comparison: 100,000 entries take about 1.7
+ * million comparisons.
+ */
+function sortEntries(entries: ListEntry[]): ListEntry[] {
+	const keyed = entries.map((entry) => ({
+		entry,
+		key: entry.kind === 'session' ? entry.session.expiresAt.getTime() : Number.POSITIVE_INFINITY,
+	}));
+	keyed.sort((a, b) => {
+		if (a.key !== b.key) return a.key < b.key ? -1 : 1;
+		const {id: x} = a.entry;
+		const {id: y} = b.entry;
+		return x < y ? -1 : x > y ? 1 : 0;
+	});
+	return keyed.map(({entry}) => entry);
 }
 
 // JSON.stringify escapes C0 controls, but leaves DEL, the C1 controls (a lone U+009B is a CSI
 // on some terminals) and bidi overrides raw; `list --json` printed to a terminal must be as safe
 // as the table, so they become \u escapes too (JSON.parse reads them back unchanged).
-const jsonUnsafe = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const jsonUnsafe = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const jsonUnsafeAll = new RegExp(jsonUnsafe.source, 'g');
 
-export function renderJson(entries: readonly ListEntry[], now: number, showToken: boolean): string {
-	if (entries.length === 0) return '[]\n';
-	// One element per line: easy to grep, and as cheap as a single JSON.stringify.
-	const lines = new Array<string>(entries.length);
-	for (let i = 0; i < entries.length; i++) {
-		lines[i] = JSON.stringify(toJsonEntry(entries[i] as ListEntry, now, showToken));
+// Most fields need no escaping at all: no quote, backslash, control or bidi character, no
+// surrogate (JSON.stringify escapes lone ones). One test is cheaper than JSON.stringify.
+const plainJsonString =
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: excluding control characters is the point
+	/^[^"\\\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]*$/;
+
+/** A string as a JSON string literal, safe for a terminal. */
+function quote(text: string): string {
+	if (plainJsonString.test(text)) return `"${text}"`;
+	const json = JSON.stringify(text);
+	if (!jsonUnsafe.test(json)) return json;
+	return json.replace(jsonUnsafeAll, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * One entry as the JSON text of a JsonEntry, written out directly: at 100,000 sessions an
+ * intermediate object per entry costs more in allocation and GC than the stringifying itself.
+ */
+export function jsonEntry(entry: ListEntry, now: number, showToken: boolean): string {
+	if (entry.kind === 'unreadable') {
+		return `{"id":${quote(entry.id)},"status":"unreadable","user":null,"created_at":null,"expires_at":null,"expires_in_ms":null,"token":null,"error":${quote(entry.reason)}}`;
 	}
 
-	const text = `[\n${lines.join(',\n')}\n]\n`;
-	return text.replace(jsonUnsafe, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+	const {session} = entry;
+	const u = session.user;
+	const expiresAt = session.expiresAt.getTime();
+	// u.id is a safe integer: the codec refuses anything else.
+	const user = u
+		? `{"id":${u.id},"login":${quote(u.login)},"name":${quote(u.name)},"email":${quote(u.email)},"avatar_url":${quote(u.avatarUrl)}}`
+		: 'null';
+	const token = showToken ? session.accessToken : maskToken(session.accessToken);
+	return `{"id":${quote(entry.id)},"status":"${now > expiresAt ? 'expired' : 'active'}","user":${user},"created_at":"${isoString(session.createdAt.getTime())}","expires_at":"${isoString(expiresAt)}","expires_in_ms":${expiresAt - now},"token":${quote(token)}}`;
+}
+
+// Written in pieces of about this many characters: few writes, and no second copy of the
+// whole output in memory.
+const CHUNK_CHARS = 1 << 20;
+
+/** Writes the entries as one JSON array, one element per line (easy to grep, cheap to make). */
+export function writeJson(
+	entries: readonly ListEntry[],
+	now: number,
+	showToken: boolean,
+	write: (text: string) => void,
+): void {
+	if (entries.length === 0) {
+		write('[]\n');
+		return;
+	}
+
+	let chunk = '[\n';
+	for (let i = 0; i < entries.length; i++) {
+		chunk += jsonEntry(entries[i] as ListEntry, now, showToken);
+		chunk += i === entries.length - 1 ? '\n]\n' : ',\n';
+		if (chunk.length >= CHUNK_CHARS) {
+			write(chunk);
+			chunk = '';
+		}
+	}
+
+	if (chunk) write(chunk);
 }
 
 // Wide enough for generated ids (43 characters) and most names; a longer value pushes its own
@@ -184,13 +211,14 @@ export async function listCommand(options: ListCommandOptions): Promise<number> 
 	}
 
 	const now = (options.now ?? Date.now)();
-	entries.sort(compareEntries);
 	if (options.json) {
-		output.out(renderJson(entries, now, options.showToken));
+		// In the store's order: sorting 100,000 entries would cost a tenth of the listing, and
+		// programs reading JSON sort as they need (jq 'sort_by(.expires_at)').
+		writeJson(entries, now, options.showToken, output.out);
 	} else if (entries.length === 0) {
 		output.out(`no sessions in ${location}\n${options.emptyHint}\n`);
 	} else {
-		output.out(renderTable(entries, now, location));
+		output.out(renderTable(sortEntries(entries), now, location));
 	}
 
 	return 0;

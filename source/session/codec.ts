@@ -4,51 +4,90 @@ import {CorruptError} from './errors.js';
 import {isValidId} from './ids.js';
 import type {GitHubUser, Session} from './session.js';
 
-// RFC 3339 as Go's time.Time.UnmarshalJSON accepts it: Z or ±hh:mm, and any number of
-// fractional digits (RFC 3339's `1*DIGIT`; Go reads them all and keeps nanoseconds).
-const rfc3339 =
-	/^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-
 function daysInMonth(year: number, month: number): number {
 	const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 	return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+}
+
+/** The decimal number in text[start, end), or -1 if any character there is not a digit. */
+function digits(text: string, start: number, end: number): number {
+	let n = 0;
+	for (let i = start; i < end; i++) {
+		const d = text.charCodeAt(i) - 48;
+		if (d < 0 || d > 9) return -1;
+		n = n * 10 + d;
+	}
+
+	return n;
 }
 
 /** Go's zero time.Time, 0001-01-01T00:00:00Z, which Go writes for an unset created_at. */
 export const GO_ZERO_TIME_MS = -62_135_596_800_000;
 
 /**
- * Parses an RFC 3339 timestamp to a Date (millisecond precision: sub-millisecond digits are
- * truncated, which never moves a time across a millisecond boundary). Returns undefined for
- * anything Go would refuse, impossible dates (Feb 30, 24:00) included.
+ * Parses an RFC 3339 timestamp as Go's time.Time.UnmarshalJSON accepts it: `Z` or `±hh:mm`,
+ * and any number of fractional digits (RFC 3339's `1*DIGIT`; Go reads them all). The result
+ * has millisecond precision: further digits are truncated, which never moves a time across a
+ * millisecond boundary. Returns undefined for anything Go would refuse, impossible dates
+ * (Feb 30, 24:00, offset +24:00) included.
+ *
+ * Hand-written rather than a regular expression: list() decodes two times per file, and for
+ * 100,000 files (issue 6) a character scan is several times faster.
  */
 export function parseRfc3339(text: string): Date | undefined {
-	const m = rfc3339.exec(text);
-	if (!m) return undefined;
-	const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-		number,
-		number,
-		number,
-		number,
-		number,
-		number,
-	];
-	if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-	if (hour > 23 || minute > 59 || second > 59) return undefined;
-	let offsetMinutes = 0;
-	if (!m[8]) {
-		const offsetHours = Number(m[10]);
-		const offsetMins = Number(m[11]);
-		if (offsetHours > 23 || offsetMins > 59) return undefined;
-		offsetMinutes = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
+	if (typeof text !== 'string' || text.length < 20) return undefined;
+	if (text[4] !== '-' || text[7] !== '-' || text[13] !== ':' || text[16] !== ':') return undefined;
+	if (text[10] !== 'T' && text[10] !== 't') return undefined;
+	const year = digits(text, 0, 4);
+	const month = digits(text, 5, 7);
+	const day = digits(text, 8, 10);
+	const hour = digits(text, 11, 13);
+	const minute = digits(text, 14, 16);
+	const second = digits(text, 17, 19);
+	if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+		return undefined;
 	}
 
-	const ms = m[7] ? Number(m[7].padEnd(3, '0').slice(0, 3)) : 0;
-	const date = new Date(0);
-	// setUTCFullYear, not Date.UTC: Date.UTC maps years 0–99 to 1900–1999.
-	date.setUTCFullYear(year, month - 1, day);
-	date.setUTCHours(hour, minute, second, ms);
-	return new Date(date.getTime() - offsetMinutes * 60_000);
+	if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+		return undefined;
+	}
+
+	let i = 19;
+	let ms = 0;
+	if (text[i] === '.') {
+		const start = ++i;
+		while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+		if (i === start) return undefined;
+		for (let k = start; k < start + 3; k++) ms = ms * 10 + (k < i ? text.charCodeAt(k) - 48 : 0);
+	}
+
+	let offsetMinutes = 0;
+	const rest = text.length - i;
+	if (rest === 1) {
+		if (text[i] !== 'Z' && text[i] !== 'z') return undefined;
+	} else if (rest === 6) {
+		const sign = text[i];
+		if ((sign !== '+' && sign !== '-') || text[i + 3] !== ':') return undefined;
+		const offsetHours = digits(text, i + 1, i + 3);
+		const offsetMins = digits(text, i + 4, i + 6);
+		if (offsetHours < 0 || offsetHours > 23 || offsetMins < 0 || offsetMins > 59) return undefined;
+		offsetMinutes = (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
+	} else {
+		return undefined;
+	}
+
+	let time: number;
+	if (year >= 100) {
+		time = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+	} else {
+		// Date.UTC maps years 0–99 to 1900–1999; setUTCFullYear takes the year as given.
+		const date = new Date(0);
+		date.setUTCFullYear(year, month - 1, day);
+		date.setUTCHours(hour, minute, second, ms);
+		time = date.getTime();
+	}
+
+	return new Date(time - offsetMinutes * 60_000);
 }
 
 /**

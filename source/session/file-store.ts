@@ -160,6 +160,11 @@ export class FileStore implements ListableStore {
 	readonly #now: () => number;
 	/** Reused by every read; grows up to MAX_SESSION_FILE_BYTES. */
 	#buffer = Buffer.allocUnsafe(16 * 1024);
+	/** fstat of the file #load last read, so cleanup can tell a claimed file is that very file. */
+	#lastStats: Stats | undefined;
+	/** Claim names: a random per-store prefix and a counter, cheaper than CSPRNG bytes per file. */
+	readonly #claimPrefix = randomBytes(4).toString('hex');
+	#claims = 0;
 
 	constructor(dir: string = defaultSessionsDir(), options: FileStoreOptions = {}) {
 		if (typeof dir !== 'string' || dir === '') {
@@ -292,7 +297,11 @@ export class FileStore implements ListableStore {
 					const id = name.slice(0, -SUFFIX.length);
 					if (!isValidId(id) || direntReason(dirent) !== undefined) continue;
 					const loaded = this.#load(this.#prefix + name, id);
-					if (isSession(loaded) && isExpired(loaded, now) && this.#removeIfExpired(id)) {
+					if (
+						isSession(loaded) &&
+						isExpired(loaded, now) &&
+						this.#removeIfExpired(id, this.#lastStats)
+					) {
 						removed++;
 					}
 				} else if (name.startsWith(TEMP_PREFIX) || name.startsWith(CLAIM_PREFIX)) {
@@ -361,6 +370,7 @@ export class FileStore implements ListableStore {
 	 */
 	#load(file: string, id: string): Loaded {
 		let fd: number;
+		this.#lastStats = undefined;
 		try {
 			fd = openSync(file, READ_FLAGS);
 		} catch (error) {
@@ -371,6 +381,7 @@ export class FileStore implements ListableStore {
 		let text: string;
 		try {
 			const stats = fstatSync(fd);
+			this.#lastStats = stats;
 			if (!stats.isFile()) return {reason: stats.isDirectory() ? DIRECTORY : NOT_REGULAR};
 			if (stats.size > MAX_SESSION_FILE_BYTES) return {reason: TOO_LARGE};
 			// Our writers never change a file in place (they rename), so fstat's size is the
@@ -411,20 +422,41 @@ export class FileStore implements ListableStore {
 	 * written in between, so instead:
 	 *   1. rename `<id>.json` to a unique claim name: atomic, and from then on no writer can
 	 *      change the claimed copy (writers only ever rename onto `<id>.json`);
-	 *   2. re-read the claim: if it is an expired session, unlink it: done;
+	 *   2. if the claim is the very file read and found expired (same inode, size and mtime:
+	 *      our writers never write in place, and an in-place writer such as Go's os.WriteFile
+	 *      changes the mtime), unlink it: done. Otherwise re-read it: if it is an expired
+	 *      session, unlink it: done;
 	 *   3. otherwise it was refreshed (or is no longer a session): put it back with link(),
 	 *      which fails with EEXIST when a writer has meanwhile created a newer `<id>.json`; the
 	 *      newer one wins and the claimed older copy is dropped. link() never replaces, so the
 	 *      put-back can never clobber a newer write, unlike rename().
 	 * Between 1 and 3 a reader may briefly find no file; it never finds a wrong one.
 	 */
-	#removeIfExpired(id: string): boolean {
-		const claim = `${this.#prefix}${CLAIM_PREFIX}${id}-${randomBytes(8).toString('hex')}`;
+	#removeIfExpired(id: string, seen?: Stats): boolean {
+		const counter = (this.#claims++ % 0x1_00_00_00_00).toString(16).padStart(8, '0');
+		const claim = `${this.#prefix}${CLAIM_PREFIX}${id}-${this.#claimPrefix}${counter}`;
 		try {
 			renameSync(this.#file(id), claim);
 		} catch (error) {
 			if (errorCode(error) === 'ENOENT') return false; // gone already
 			throw error;
+		}
+
+		if (seen) {
+			try {
+				const now = lstatSync(claim);
+				if (
+					now.isFile() &&
+					now.ino === seen.ino &&
+					now.size === seen.size &&
+					now.mtimeMs === seen.mtimeMs
+				) {
+					this.#unlinkQuietly(claim);
+					return true;
+				}
+			} catch {
+				// Gone or unreadable: the careful path below decides.
+			}
 		}
 
 		const loaded = this.#load(claim, id);

@@ -12,7 +12,7 @@ import Help from './Help.js';
 import {type Command, footerFor, footerItems} from './keymap.js';
 import Loading from './Loading.js';
 import LoginView from './LoginView.js';
-import {layoutColumns, tableHeight} from './layout.js';
+import {layoutColumns, MAX_ID_WIDTH, tableHeight} from './layout.js';
 import StatusLine from './StatusLine.js';
 import {initialState, keyContext, reducer, type State, selectedRow} from './state.js';
 import Table from './Table.js';
@@ -57,6 +57,18 @@ function footerItemsFor(state: State): string[] {
 	if (mode.kind === 'busy') return [footerFor('quit')];
 	const omit: Command[] = mode.kind === 'details' || state.filter !== '' ? [] : ['back'];
 	return footerItems('list', omit);
+}
+
+function widestIdOf(rows: readonly {readonly id: string}[]): number {
+	let widest = 2;
+	for (const row of rows) {
+		// escapeControl returns clean ids as they are, so this allocates only for hostile ones.
+		const length = escapeControl(row.id).length;
+		if (length > widest) widest = length;
+		if (widest >= MAX_ID_WIDTH) break;
+	}
+
+	return widest;
 }
 
 /** The inspector: one reducer, one clock, one input hook, and views that render the state. */
@@ -104,10 +116,8 @@ export default function App(props: Props) {
 		() => state.view.slice(state.top, state.top + state.height),
 		[state.view, state.top, state.height],
 	);
-	const widestId = useMemo(
-		() => visible.reduce((max, row) => Math.max(max, row.shownId.length), 2),
-		[visible],
-	);
+	// Over the whole view, not the visible slice, so the columns do not shift while scrolling.
+	const widestId = useMemo(() => widestIdOf(state.view), [state.view]);
 	const columns = useMemo(() => layoutColumns(width, widestId), [width, widestId]);
 
 	let body: React.ReactNode;
@@ -126,7 +136,7 @@ export default function App(props: Props) {
 
 	return (
 		<Box flexDirection="column" width={width}>
-			<Header location={location} counts={counts} />
+			<Header location={location} counts={counts} width={width} />
 			<Box flexDirection="column" height={state.height + 1} overflow="hidden">
 				{body}
 			</Box>

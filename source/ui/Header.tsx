@@ -6,16 +6,16 @@ type Props = {
 	readonly location: string;
 	/** The live counts; undefined while the first listing loads. */
 	readonly counts?: StatusCounts;
+	/** Terminal width: narrow terminals keep the location and drop the title. */
+	readonly width: number;
 };
 
-export default function Header({location, counts}: Props) {
+export default function Header({location, counts, width}: Props) {
 	return (
 		<Box justifyContent="space-between">
 			<Box flexShrink={1}>
 				<Text wrap="truncate-middle">
-					<Text bold> stacktower sessions</Text>
-					{'  '}
-					{location}
+					{width >= 80 ? <Text bold> stacktower sessions </Text> : null} {location}
 				</Text>
 			</Box>
 			{counts ? (

@@ -7,7 +7,10 @@ type Props = {
 };
 
 export function progressText(load: Load): string {
-	if (load.phase !== 'loading' || load.done === 0) return 'loading sessions…';
+	if (load.phase !== 'loading' || (load.done === 0 && load.total === undefined)) {
+		return 'loading sessions…';
+	}
+
 	const done = load.done.toLocaleString('en-US');
 	return load.total === undefined
 		? `loading ${done} sessions…`

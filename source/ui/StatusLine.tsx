@@ -1,5 +1,6 @@
 import {Text} from 'ink';
 import Spinner from 'ink-spinner';
+import {escapeControl} from '../format/escape.js';
 import Confirm from './Confirm.js';
 import {progressText} from './Loading.js';
 import {SORT_LABELS} from './rows.js';
@@ -38,7 +39,7 @@ export default function StatusLine({state, now}: Props) {
 		return (
 			<Text wrap="truncate-start">
 				{' /'}
-				{state.filter}
+				{escapeControl(state.filter)}
 				<Text inverse> </Text>
 				<Text dimColor>{`  ${plural(state.view.length, 'match', 'matches')}`}</Text>
 			</Text>
@@ -48,7 +49,7 @@ export default function StatusLine({state, now}: Props) {
 	if (state.message) {
 		return (
 			<Text wrap="truncate-end" color={state.message.tone === 'error' ? 'red' : 'green'}>
-				{` ${state.message.text}`}
+				{` ${escapeControl(state.message.text)}`}
 			</Text>
 		);
 	}
@@ -60,7 +61,7 @@ export default function StatusLine({state, now}: Props) {
 	const filter =
 		state.filter === ''
 			? ''
-			: ` · filter "${state.filter}": ${state.view.length.toLocaleString('en-US')} of ${state.rows.length.toLocaleString('en-US')}`;
+			: ` · filter "${escapeControl(state.filter)}": ${state.view.length.toLocaleString('en-US')} of ${state.rows.length.toLocaleString('en-US')}`;
 	return (
 		<Text dimColor wrap="truncate-end">
 			{` sorted by ${SORT_LABELS[state.sort]}${filter}`}

@@ -7,7 +7,8 @@ export const CREATED_WIDTH = 8;
 /** Width of the selection marker `❯ `. */
 export const MARKER_WIDTH = 2;
 const GAP = 2;
-const MAX_ID_WIDTH = 24;
+/** The id column never grows wider: generated ids are 43 characters; the details show them whole. */
+export const MAX_ID_WIDTH = 24;
 const MIN_ID_WIDTH = 6;
 
 export type Columns = {

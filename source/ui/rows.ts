@@ -1,7 +1,8 @@
-// The table's rows as pure data: one Row per ListEntry with its display strings escaped once and
-// its sort keys precomputed, so sorting, filtering and scrolling 100,000 rows never re-derive them
-// (issue 6). Nothing here depends on `now`: what does (countdowns, status) is computed per frame
-// for the visible rows only.
+// The table's rows as pure data: one Row per ListEntry, its times read once and its display
+// strings and sort keys derived once on first use, so sorting, filtering and scrolling 100,000
+// rows never re-derive them (issue 6). Nothing here depends on `now`: what does (countdowns,
+// status) is computed per frame for the visible rows only. Sorting and filtering are pure
+// functions of (rows, key) and (rows, query).
 import {escapeControl} from '../format/escape.js';
 import type {ListEntry} from '../session/store.js';
 

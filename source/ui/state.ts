@@ -61,6 +61,8 @@ export type State = {
 	readonly rows: readonly Row[];
 	/** `rows` sorted by `sort`. */
 	readonly sorted: readonly Row[];
+	/** `rows` sorted by each key used since they last changed: cycling `s` re-sorts nothing. */
+	readonly sortCache: ReadonlyMap<SortKey, readonly Row[]>;
 	/** `sorted` filtered by `filter`: what the table shows. */
 	readonly view: readonly Row[];
 	readonly sort: SortKey;
@@ -117,6 +119,7 @@ export function initialState(options: InitOptions = {}): State {
 		entries: null,
 		rows: [],
 		sorted: [],
+		sortCache: new Map(),
 		view: [],
 		sort: options.sort ?? 'expiry',
 		filter: '',
@@ -164,6 +167,18 @@ function reselect(state: State): State {
 
 function withView(state: State, sorted: readonly Row[], filter: string): State {
 	return reselect({...state, sorted, filter, view: filterRows(sorted, filter)});
+}
+
+// Sorts `rows` by `sort`, from the cache when it was sorted that way before.
+function resort(state: State): State {
+	let sorted = state.sortCache.get(state.sort);
+	let {sortCache} = state;
+	if (!sorted) {
+		sorted = sortRows(state.rows, state.sort);
+		sortCache = new Map(sortCache).set(state.sort, sorted);
+	}
+
+	return withView({...state, sortCache}, sorted, state.filter);
 }
 
 function setFilter(state: State, filter: string): State {
@@ -288,7 +303,7 @@ function onCommand(state: State, command: Command, now: number): State {
 		case 'sort': {
 			const sort = nextSort(state.sort);
 			return {
-				...withView({...state, sort}, sortRows(state.rows, sort), state.filter),
+				...resort({...state, sort}),
 				message: null,
 			};
 		}
@@ -405,11 +420,14 @@ export function reducer(state: State, action: Action): State {
 				return state.load.phase === 'idle' ? state : {...state, load: idle};
 			}
 
-			return withView(
-				{...state, entries: action.entries, rows, load: idle, error: null},
-				sortRows(rows, state.sort),
-				state.filter,
-			);
+			return resort({
+				...state,
+				entries: action.entries,
+				rows,
+				sortCache: new Map(),
+				load: idle,
+				error: null,
+			});
 		}
 
 		case 'loadFailed':
@@ -420,17 +438,27 @@ export function reducer(state: State, action: Action): State {
 			// Drop the row at once; the rescan that follows confirms it.
 			const entries = (state.entries ?? []).filter((entry) => entry.id !== action.id);
 			const rows = state.rows.filter((row) => row.id !== action.id);
+			// Removing one row keeps every cached order valid.
+			const sortCache = new Map<SortKey, readonly Row[]>();
+			for (const [key, sorted] of state.sortCache) {
+				sortCache.set(
+					key,
+					sorted.filter((row) => row.id !== action.id),
+				);
+			}
+
 			const label = state.task?.kind === 'delete' ? state.task.label : action.id;
 			return withView(
 				{
 					...next,
 					entries,
 					rows,
+					sortCache,
 					mode: {kind: 'list'},
 					message: {text: `deleted ${label}`, tone: 'info'},
 					reloadRequest: state.reloadRequest + 1,
 				},
-				state.sorted.filter((row) => row.id !== action.id),
+				sortCache.get(state.sort) ?? sortRows(rows, state.sort),
 				state.filter,
 			);
 		}
@@ -462,7 +490,7 @@ export function reducer(state: State, action: Action): State {
 			return {...state, login: {...state.login, url: action.url}};
 		case 'loginSucceeded': {
 			const next = finishTask(state, action.seq);
-			if (!next || !next.login) return state;
+			if (!next?.login) return state;
 			return {
 				...next,
 				login: {...next.login, phase: 'succeeded', outcome: action.outcome},
@@ -472,7 +500,7 @@ export function reducer(state: State, action: Action): State {
 
 		case 'loginFailed': {
 			const next = finishTask(state, action.seq);
-			if (!next || !next.login) return state;
+			if (!next?.login) return state;
 			return {
 				...next,
 				login: {...next.login, phase: 'failed', error: action.message},

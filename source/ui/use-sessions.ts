@@ -67,8 +67,9 @@ function createScanner(options: Options): Scanner {
 		if (closed) return;
 		clearTimeout(timer);
 		ensureWatcher();
-		// A huge directory takes a while to list: keep rescans from hogging the CPU.
-		const period = Math.max(watcher ? rescanMs : pollMs, lastDuration * 2);
+		// A huge directory takes a while to list (about a second at 100,000 files): space the
+		// rescans out so they never hog the CPU or delay keys; the watcher still reports changes.
+		const period = Math.max(watcher ? rescanMs : pollMs, lastDuration * 8);
 		timer = setTimeout(() => request(false), period);
 	};
 

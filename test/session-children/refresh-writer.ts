@@ -1,39 +1,68 @@
-// For the cleanup race: for each of `count` ids, writes a session that expires almost at once,
-// waits until it has expired (so a concurrent cleanup sees it expired), then refreshes it with a
-// session that lasts an hour. Both are unexpired when written. argv: dir, count.
+// For the cleanup race. In rounds, for each of a few ids: writes a session that expires almost
+// at once, waits until it has expired (so the concurrent cleanup sees it expired), then
+// refreshes it with a session that lasts an hour. Both are unexpired when written. After each
+// round it checks that every refreshed session is still there: a cleanup that read the
+// short-lived version and then deleted by name would have removed the refreshed one.
+// argv: dir, rounds. Prints `done`, or `lost <id> <round>` and exits 1.
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {FileStore} from '../../source/session/file-store.js';
 
-const [dir, countText] = process.argv.slice(2);
+const [dir = '', roundsText] = process.argv.slice(2);
 const store = new FileStore(dir);
-const count = Number(countText);
+const rounds = Number(roundsText);
+const ids = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7'];
 const user = {id: 1, login: 'racer', name: '', avatarUrl: '', email: ''};
 
+function sleep(ms: number): Promise<void> {
+	return new Promise((resolve) => {
+		setTimeout(resolve, ms);
+	});
+}
+
 async function waitUntilPast(time: number): Promise<void> {
-	while (Date.now() <= time) {
-		await new Promise((resolve) => {
-			setTimeout(resolve, 1);
-		});
+	while (Date.now() <= time) await sleep(1);
+}
+
+/** The token in <id>.json. A cleanup may hold the file aside for microseconds: look again a while. */
+async function tokenOf(id: string): Promise<string | undefined> {
+	const deadline = Date.now() + 500;
+	for (;;) {
+		try {
+			return JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')).access_token;
+		} catch {
+			if (Date.now() > deadline) return undefined;
+			await sleep(1);
+		}
 	}
 }
 
-for (let i = 0; i < count; i++) {
-	const id = `r${i}`;
-	const short = Date.now() + 1;
-	await store.set({
-		id,
-		accessToken: `short-${i}`,
-		user,
-		createdAt: new Date(),
-		expiresAt: new Date(short),
-	});
-	await waitUntilPast(short + 1 + Math.floor(Math.random() * 6));
-	await store.set({
-		id,
-		accessToken: `refreshed-${i}`,
-		user,
-		createdAt: new Date(),
-		expiresAt: new Date(Date.now() + 60 * 60 * 1000),
-	});
+for (let round = 0; round < rounds; round++) {
+	for (const id of ids) {
+		const short = Date.now() + 1;
+		await store.set({
+			id,
+			accessToken: `short-${round}`,
+			user,
+			createdAt: new Date(),
+			expiresAt: new Date(short),
+		});
+		await waitUntilPast(short + Math.floor(Math.random() * 3));
+		await store.set({
+			id,
+			accessToken: `refreshed-${round}`,
+			user,
+			createdAt: new Date(),
+			expiresAt: new Date(Date.now() + 60 * 60 * 1000),
+		});
+	}
+
+	for (const id of ids) {
+		if ((await tokenOf(id)) !== `refreshed-${round}`) {
+			process.stdout.write(`lost ${id} ${round}\n`);
+			process.exit(1);
+		}
+	}
 }
 
 process.stdout.write('done\n');
