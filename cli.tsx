@@ -137,7 +137,7 @@ async function inspect(options: Options, opened: OpenedStore): Promise<number> {
 
 async function demo(options: Options, interactive: boolean): Promise<number> {
 	const dir = createDemoDir();
-	const remove = removeOnExit(dir);
+	const remove = removeOnExit(dir, {signals: !interactive});
 	try {
 		return await withStore({...options, dir, redisUrl: undefined}, (opened) =>
 			interactive ? inspect(options, opened) : list(options, opened),

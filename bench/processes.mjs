@@ -24,7 +24,8 @@ export function removeScratch() {
 
 /**
  * Runs `node ...args` to completion with stdout piped and discarded (what `| jq` costs, for
- * subject and baseline alike). Resolves with {ms, rssKiB, code, stdout (first 4 KiB), stderr}.
+ * subject and baseline alike). Resolves with {ms, rssKiB, cpuMs (user + system, for reading
+ * results on a loaded machine), code, stdout (first 4 KiB), stderr}.
  */
 export function runNode(args, {cwd = process.cwd(), env = process.env} = {}) {
 	const rssFile = join(scratch, `rss-${sequence++}`);
@@ -32,7 +33,7 @@ export function runNode(args, {cwd = process.cwd(), env = process.env} = {}) {
 	let argv;
 	if (rssMethod === 'time') {
 		file = gnuTime;
-		argv = ['-f', '%M', '-o', rssFile, process.execPath, ...args];
+		argv = ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...args];
 	} else {
 		file = process.execPath;
 		argv = ['--require', preload, ...args];
@@ -54,14 +55,22 @@ export function runNode(args, {cwd = process.cwd(), env = process.env} = {}) {
 		child.on('close', (code, signal) => {
 			const ms = performance.now() - started;
 			let rssKiB;
+			let cpuMs;
 			try {
-				rssKiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1));
+				// The last line: GNU time puts a "Command exited with non-zero status" line first.
+				const [rss, user, system] = readFileSync(rssFile, 'utf8')
+					.trim()
+					.split('\n')
+					.at(-1)
+					.split(' ');
+				rssKiB = Number(rss);
+				cpuMs = (Number(user) + Number(system)) * 1000;
 				rmSync(rssFile, {force: true});
 			} catch {
 				rssKiB = undefined;
 			}
 
-			resolve({ms, rssKiB, code: code ?? signal, stdout, stderr});
+			resolve({ms, rssKiB, cpuMs, code: code ?? signal, stdout, stderr});
 		});
 	});
 }

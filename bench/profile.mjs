@@ -3,6 +3,7 @@
 // total time, named by their source file.
 //
 //   node bench/profile.mjs [--top N] [--keep] -- list --json --dir /tmp/stacktower-bench-*/sessions-100000
+//   node bench/profile.mjs --pty --until 'active' [--keys '\e[B\e[B'] -- --dir DIR   (the inspector)
 import {execFileSync} from 'node:child_process';
 import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -13,7 +14,15 @@ import {build} from 'esbuild';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const {values: options, positionals} = parseArgs({
-	options: {top: {type: 'string', default: '25'}, keep: {type: 'boolean', default: false}},
+	options: {
+		top: {type: 'string', default: '25'},
+		keep: {type: 'boolean', default: false},
+		// The inspector: run in a pseudo-terminal until the screen matches --until, press
+		// --keys (\e for ESC), then q.
+		pty: {type: 'boolean', default: false},
+		until: {type: 'string', default: 'active'},
+		keys: {type: 'string', default: ''},
+	},
 	allowPositionals: true,
 });
 if (positionals.length === 0) {
@@ -47,17 +56,37 @@ await build({
 });
 
 const started = performance.now();
-execFileSync(
-	process.execPath,
-	[
-		'--cpu-prof',
-		`--cpu-prof-dir=${work}`,
-		'--cpu-prof-interval=100',
-		join(work, 'dist', 'cli.js'),
-		...positionals,
-	],
-	{stdio: ['inherit', 'ignore', 'inherit']},
-);
+const argv = [
+	'--cpu-prof',
+	`--cpu-prof-dir=${work}`,
+	'--cpu-prof-interval=100',
+	join(work, 'dist', 'cli.js'),
+	...positionals,
+];
+if (options.pty) {
+	const {PtyRun} = await import('./pty.mjs');
+	const run = new PtyRun(process.execPath, argv);
+	const until = new RegExp(options.until);
+	const at = await run.waitFor((text) => until.test(text), {timeoutMs: 300_000});
+	console.log(`screen matched /${options.until}/ at ${Math.round(at)} ms`);
+	// One press per escape sequence (ESC [ B is one ↓) or character.
+	const keys = (options.keys.match(/\\e\[[0-9;]*[A-Za-z~]|\\e|./gsu) ?? []).map((key) =>
+		key.replace('\\e', '\u001b'),
+	);
+	for (const key of keys) {
+		await run.quiet(50);
+		console.log(
+			`key ${JSON.stringify(key)}: next output after ${Math.round(await run.timeToNextOutput(key))} ms`,
+		);
+	}
+
+	await run.quiet(200);
+	// The profile is written at exit, so give it time.
+	await run.quit(30_000);
+} else {
+	execFileSync(process.execPath, argv, {stdio: ['inherit', 'ignore', 'inherit']});
+}
+
 const wall = performance.now() - started;
 
 const file = readdirSync(work).find((name) => name.endsWith('.cpuprofile'));

@@ -1,5 +1,6 @@
 // `cleanup` and `delete` as a user runs them: the built CLI as a child process, then a look
 // at what is left in the directory.
+import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, test} from 'vitest';
 import {runCli} from './helpers/cli.js';
@@ -130,5 +131,21 @@ describe('delete', () => {
 				expect(stdout + stderr).not.toContain(token);
 			}
 		}
+	});
+});
+
+describe('demo', () => {
+	test('without a terminal, lists its sample sessions and removes its directory', async () => {
+		const result = await runCli(['demo']);
+		expect(result.stderr).toBe('');
+		expect(result.code).toBe(0);
+		const dir = /sessions in (\S+stacktower-sessions-demo-[^:\s]+):/.exec(result.stdout)?.[1];
+		expect(dir).toBeDefined();
+		expect(existsSync(dir as string)).toBe(false);
+		expect(result.stdout).toMatch(/\d+ active · 3 expired · 1 unreadable/);
+		expect(result.stdout).toMatch(/^ci-runner\s+@hubot {2}Hubot\s+23h ago\s+1m \d+s\s+active$/m);
+		expect(result.stdout).toContain('@mallory  \\x1b]0;pwned\\x07\\x1b[31mred');
+		expect(result.stdout).toMatch(/^broken\s.*unreadable: not valid JSON$/m);
+		expect(result.stdout).not.toMatch(/gho_demo\w/);
 	});
 });

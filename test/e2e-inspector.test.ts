@@ -58,7 +58,8 @@ describe('the inspector in a real terminal', () => {
 		const dir = makeSessionDir({
 			sessions: [
 				makeSession('ticking', 10 * MINUTE, {user: makeUser('ticker', {name: 'Tick Tock'})}),
-				makeSession('ending', 3000, {user: makeUser('ender')}),
+				// Expires a few seconds after start-up, while the test watches.
+				makeSession('ending', 6000, {user: makeUser('ender')}),
 			],
 			files: {'broken.json': '{"id": "broken", "access_token": "gho_LEAKED'},
 		});
@@ -67,7 +68,8 @@ describe('the inspector in a real terminal', () => {
 			['ticking', 'ending', 'github', 'expired-2020', 'broken'].every((id) => rowOf(s, id)),
 		);
 		expect(screen).toContain(dir);
-		expect(screen).toMatch(/\d active · 2 expired · 1 unreadable/);
+		// `ending` may already have expired on a slow start.
+		expect(screen).toMatch(/\d active · [23] expired · 1 unreadable/);
 		expect(screen).toMatch(/ID\s+USER\s+CREATED\s+EXPIRES IN/);
 		expect(rowOf(screen, 'github')).toMatch(/@octocat {2}Name of octocat/);
 		expect(rowOf(screen, 'expired-2020')).toMatch(/expired \d+y ago/);
@@ -80,7 +82,7 @@ describe('the inspector in a real terminal', () => {
 			const row = rowOf(s, 'ticking');
 			return row !== undefined && row !== before && /9m \d+s/.test(row);
 		});
-		await p.waitFor((s) => /expired \d+s ago/.test(rowOf(s, 'ending') ?? ''));
+		await p.waitFor((s) => /expired \d+s ago/.test(rowOf(s, 'ending') ?? ''), 30_000);
 		await p.waitFor(/\d active · 3 expired · 1 unreadable/);
 		expect(p.output()).not.toContain('gho_LEAKED');
 		expect(p.output()).not.toContain('gho_githubTOKEN');
@@ -272,5 +274,37 @@ describe('the inspector in a real terminal', () => {
 		expect(rowOf(screen, 'broken')).toContain('unreadable');
 		await quit(p);
 		expect(existsSync(demoDir as string)).toBe(false);
+	});
+
+	test('demo removes its directory also when the terminal goes away (SIGTERM)', async () => {
+		const p = await spawnCli({args: ['demo']});
+		const screen = await p.ready((s) => rowOf(s, 'ci-runner') !== undefined);
+		const demoDir = /\/\S*stacktower-sessions-demo-\S+/.exec(screen)?.[0] as string;
+		expect(existsSync(demoDir)).toBe(true);
+		process.kill(p.pid, 'SIGTERM');
+		const {exitCode} = await p.exit;
+		expect(exitCode).toBe(143);
+		expect(existsSync(demoDir)).toBe(false);
+	});
+
+	// Foreground and background colours (SGR 30–37, 40–47, 90–97, 100–107, 38;… and 48;…).
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for escape sequences
+	const colour = /\u001B\[(?:[\d;]*;)?(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])(?:;[\d;]*)?m/;
+
+	test('colours by urgency, and none with --no-color or NO_COLOR', async () => {
+		const coloured = await spawnCli({args: ['demo'], env: {NO_COLOR: undefined}});
+		await coloured.ready((s) => rowOf(s, 'ci-runner') !== undefined);
+		expect(coloured.output()).toMatch(colour);
+		await quit(coloured);
+
+		const plain = await spawnCli({args: ['demo', '--no-color'], env: {NO_COLOR: undefined}});
+		await plain.ready((s) => rowOf(s, 'ci-runner') !== undefined);
+		expect(plain.output()).not.toMatch(colour);
+		await quit(plain);
+
+		const byEnv = await spawnCli({args: ['demo'], env: {NO_COLOR: '1'}});
+		await byEnv.ready((s) => rowOf(s, 'ci-runner') !== undefined);
+		expect(byEnv.output()).not.toMatch(colour);
+		await quit(byEnv);
 	});
 });

@@ -2,7 +2,6 @@
 // inspector in a real pseudo-terminal) against a real redis-server. Each test uses a Redis
 // database of its own (redis://HOST:PORT/N), so the default key prefix is shared safely.
 import {spawn} from 'node:child_process';
-import {createServer} from 'node:net';
 import {createClient} from 'redis';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {encodeSession} from '../source/session/codec.js';

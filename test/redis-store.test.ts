@@ -512,6 +512,36 @@ describe.skipIf(!available)('Redis stores', () => {
 	});
 
 	describe('opening', () => {
+		test('a server with a password: the right one works and is never shown; a wrong one is a clear error', async () => {
+			const locked = await startRedisServer({args: ['--requirepass', 'hunter2-secret']});
+			try {
+				const store = await RedisStore.open(`redis://:hunter2-secret@127.0.0.1:${locked.port}/2`);
+				try {
+					await store.set(sessionWith({id: 'locked'}));
+					expect((await store.get('locked'))?.id).toBe('locked');
+					expect(store.describe()).toBe(`redis://127.0.0.1:${locked.port}/2 stacktower:session:*`);
+				} finally {
+					await store.close();
+				}
+
+				for (const url of [
+					`redis://:wrong-password@127.0.0.1:${locked.port}`,
+					`redis://127.0.0.1:${locked.port}`,
+				]) {
+					const error = await RedisStore.open(url).catch((e: unknown) => e);
+					expect(error, url).toBeInstanceOf(StoreUnavailableError);
+					const {message} = error as Error;
+					expect(message).toContain(`127.0.0.1:${locked.port}`);
+					expect(message).toMatch(/WRONGPASS|NOAUTH/);
+					expect(message).toContain('check the URL (user, password, database)');
+					expect(message).not.toContain('wrong-password');
+					expect(message).not.toContain('hunter2');
+				}
+			} finally {
+				await locked.stop();
+			}
+		});
+
 		test('a bad URL is a TypeError that never shows the password', async () => {
 			for (const url of [
 				'http://127.0.0.1:6379',

@@ -9,6 +9,7 @@ import {
 	mkdtempSync,
 	readdirSync,
 	readFileSync,
+	renameSync,
 	rmSync,
 	statSync,
 	symlinkSync,
@@ -647,40 +648,38 @@ describe('FileStore: large directories', () => {
 	});
 });
 
-describe('FileStore: an expired session rewritten just before get removes it', () => {
-	it('keeps a session refreshed between the read and the removal', async () => {
-		// get() reads an expired session, then claims the file. Here the clock says expired at
-		// the first look and not at the second (as if a refresh had landed in between); the
-		// claimed file must be put back, not deleted.
+describe('FileStore: a session refreshed between the read and the removal', () => {
+	it('get keeps the refreshed session it would otherwise have removed', async () => {
+		// get() reads an expired session, asks the clock, then removes it. Here the clock is the
+		// moment another process refreshes the file, as a writer does: temp file, rename. The
+		// removal must notice that the file is no longer the one it read and keep the new one.
 		const dir = sessionsDir();
-		const session = live('github', {expiresAt: new Date(Date.parse('2030-01-01T00:00:00Z'))});
-		let calls = 0;
+		const old = live('github', {expiresAt: new Date(Date.parse('2030-01-01T00:00:00Z'))});
+		const refreshed = live('github', {expiresAt: new Date(Date.parse('2032-01-01T00:00:00Z'))});
+		let refreshes = 0;
 		const store = new FileStore(dir, {
-			now: () =>
-				calls++ === 0 ? Date.parse('2031-01-01T00:00:00Z') : Date.parse('2029-01-01T00:00:00Z'),
+			now() {
+				if (refreshes++ === 0) {
+					writeFileSync(join(dir, 'writer.tmp'), encodeSession(refreshed));
+					renameSync(join(dir, 'writer.tmp'), join(dir, 'github.json'));
+				}
+
+				return Date.parse('2031-01-01T00:00:00Z');
+			},
 		});
-		await store.set(session);
+		await store.set(old);
 		expect((await rejection(store.get('github'))).name).toBe('ExpiredError');
 		expect(readdirSync(dir)).toEqual(['github.json']);
-		expect(readFileSync(join(dir, 'github.json'), 'utf8')).toBe(encodeSession(session));
+		expect(readFileSync(join(dir, 'github.json'), 'utf8')).toBe(encodeSession(refreshed));
+		expect(await store.get('github')).toEqual(refreshed);
 	});
-});
 
-describe('FileStore: cleanup re-checks what it claimed', () => {
-	it('puts back a session that is no longer expired when it comes to removing it', async () => {
-		// The first look (per chunk) says expired, the look at the claimed file says not: as if
-		// a refresh had landed between the two. The file must be put back, byte for byte.
+	it('get removes the very file it read when nothing changed', async () => {
 		const dir = sessionsDir();
-		const session = live('github', {expiresAt: new Date(Date.parse('2030-01-01T00:00:00Z'))});
-		const times = [Date.parse('2031-01-01T00:00:00Z'), Date.parse('2029-01-01T00:00:00Z')];
-		const store = new FileStore(dir, {
-			now: () => times.shift() ?? Date.parse('2029-01-01T00:00:00Z'),
-		});
-		await store.set(session);
-		expect(await store.cleanup()).toBe(0);
-		expect(times).toEqual([]);
-		expect(readdirSync(dir)).toEqual(['github.json']);
-		expect(readFileSync(join(dir, 'github.json'), 'utf8')).toBe(encodeSession(session));
+		const store = new FileStore(dir);
+		await store.set(expired('old'));
+		expect((await rejection(store.get('old'))).name).toBe('ExpiredError');
+		expect(readdirSync(dir)).toEqual([]);
 	});
 });
 

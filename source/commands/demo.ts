@@ -80,21 +80,29 @@ export function createDemoDir(now: number = Date.now()): string {
 }
 
 /**
- * Removes the demo directory when the process ends, however it ends: a normal exit, or a
- * signal (Ctrl-C outside the inspector, a closed terminal, kill). Returns the remover.
+ * Removes the demo directory when the process ends: on a normal exit, and with `signals` also
+ * when a signal (a closed terminal, kill) ends it. The inspector handles signals itself (it
+ * restores the terminal first, then returns), so only the plain path asks for `signals`.
+ * Returns the remover, for the caller's `finally`.
  */
-export function removeOnExit(dir: string): () => void {
+export function removeOnExit(dir: string, {signals}: {signals: boolean}): () => void {
 	const remove = () => {
 		rmSync(dir, {recursive: true, force: true});
 	};
 
 	process.once('exit', remove);
-	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-		process.once(signal, () => {
-			remove();
-			// The conventional exit status for death by a signal.
-			process.exit(128 + (signal === 'SIGHUP' ? 1 : signal === 'SIGINT' ? 2 : 15));
-		});
+	if (signals) {
+		for (const [signal, number] of [
+			['SIGINT', 2],
+			['SIGTERM', 15],
+			['SIGHUP', 1],
+		] as const) {
+			process.once(signal, () => {
+				remove();
+				// The conventional exit status for death by a signal.
+				process.exit(128 + number);
+			});
+		}
 	}
 
 	return remove;

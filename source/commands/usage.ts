@@ -135,8 +135,9 @@ const shortFlags: ReadonlySet<string> = new Set(['h', 'v']);
 
 // Where a flag applies; others are refused so a typo'd command line never half-works.
 const flagScope: Record<string, readonly Command[]> = {
-	json: ['list', 'inspect'],
-	showToken: ['list', 'inspect'],
+	// The bare command with --json is `list --json` (parseCommandLine), so these are list's alone.
+	json: ['list'],
+	showToken: ['list'],
 	id: ['login'],
 	clientId: ['login', 'inspect', 'demo'],
 	githubHost: ['login', 'inspect', 'demo'],
@@ -309,7 +310,6 @@ export function parseCommandLine(
 
 	for (const [flag, scope] of Object.entries(flagScope)) {
 		if (flags[flag as keyof ParsedFlags] === undefined) continue;
-		if (first === undefined && (flag === 'json' || flag === 'showToken')) continue;
 		if (!scope.includes(command)) {
 			const name = flag === 'browser' ? 'no-browser' : kebab(flag);
 			const where =

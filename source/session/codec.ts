@@ -102,11 +102,25 @@ export function formatRfc3339(date: Date): string {
 		throw new RangeError(`Expected a year within 0–9999 (as Go requires), got ${year}`);
 	}
 
-	const iso = date.toISOString(); // 2026-01-02T03:04:05.120Z
-	return iso.replace(/\.(\d{3})Z$/, (_, frac: string) => {
-		const trimmed = frac.replace(/0+$/, '');
-		return trimmed ? `.${trimmed}Z` : 'Z';
-	});
+	// Built from the fields rather than by editing toISOString(): about twice as fast, and this
+	// runs twice per session written (bench/redis-throughput.mjs).
+	const ms = date.getUTCMilliseconds();
+	let frac = '';
+	if (ms !== 0) {
+		frac =
+			ms % 100 === 0
+				? `.${ms / 100}`
+				: ms % 10 === 0
+					? `.${pad2(ms / 10)}`
+					: `.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}`;
+	}
+
+	const y = year >= 1000 ? String(year) : String(year).padStart(4, '0');
+	return `${y}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}T${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}${frac}Z`;
+}
+
+function pad2(n: number): string {
+	return n < 10 ? `0${n}` : String(n);
 }
 
 type Wire = {
@@ -140,12 +154,46 @@ const goEscapes: Record<string, string> = {
 	'\u2029': '\\u2029',
 };
 
+const goEscaped = /[<>&\u2028\u2029]/;
+
+// Printable ASCII but `" \ < > &`: nothing JSON or Go would escape, so the literal is the
+// string in quotes.
+const plainString = /^[ !#-%'-;=?-[\]-~]*$/;
+
+/** A JSON string literal as Go writes it. */
+function goString(value: string): string {
+	if (plainString.test(value)) return `"${value}"`;
+	const json = JSON.stringify(value);
+	return goEscaped.test(json) ? json.replace(/[<>&\u2028\u2029]/g, (c) => goEscapes[c] ?? c) : json;
+}
+
 /** Serialises as Go's json.MarshalIndent(s, "", "  ") does. */
 export function encodeSession(session: Session): string {
-	return JSON.stringify(toWire(session), null, 2).replace(
-		/[<>&\u2028\u2029]/g,
-		(c) => goEscapes[c] ?? c,
-	);
+	const u = session.user;
+	// Written out by hand: about twice as fast as JSON.stringify(toWire(session), null, 2), and
+	// the same bytes. Anything unusual (a field missing or of another type, which
+	// JSON.stringify would drop or write differently) takes the general path.
+	if (
+		typeof session.id !== 'string' ||
+		typeof session.accessToken !== 'string' ||
+		(u !== null &&
+			(typeof u !== 'object' ||
+				!Number.isSafeInteger(u.id) ||
+				typeof u.login !== 'string' ||
+				typeof u.name !== 'string' ||
+				typeof u.avatarUrl !== 'string' ||
+				typeof u.email !== 'string'))
+	) {
+		return JSON.stringify(toWire(session), null, 2).replace(
+			/[<>&\u2028\u2029]/g,
+			(c) => goEscapes[c] ?? c,
+		);
+	}
+
+	const user = u
+		? `{\n    "id": ${u.id},\n    "login": ${goString(u.login)},\n    "name": ${goString(u.name)},\n    "avatar_url": ${goString(u.avatarUrl)},\n    "email": ${goString(u.email)}\n  }`
+		: 'null';
+	return `{\n  "id": ${goString(session.id)},\n  "access_token": ${goString(session.accessToken)},\n  "user": ${user},\n  "expires_at": "${formatRfc3339(session.expiresAt)}",\n  "created_at": "${formatRfc3339(session.createdAt)}"\n}`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

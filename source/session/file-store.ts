@@ -199,9 +199,10 @@ export class FileStore implements ListableStore {
 		const loaded = this.#load(file, id);
 		if (loaded === null) return null;
 		if (!isSession(loaded)) throw new CorruptError(file, loaded.reason);
+		const seen = this.#lastStats;
 		if (isExpired(loaded, this.#now())) {
 			try {
-				this.#removeIfExpired(id);
+				this.#removeIfExpired(id, seen);
 			} catch {
 				// Removing is a courtesy; the answer is ExpiredError either way.
 			}

@@ -59,8 +59,9 @@ async function openFixture<S extends {close(): Promise<void>}>(
 	factory: Factory<S>,
 ): Promise<Fixture<S>> {
 	const made = await factory();
-	if (typeof made === 'object' && made !== null && 'store' in made) return made;
-	return {store: made};
+	// Every store has close(); a Fixture is the plain object around one.
+	const isStore = typeof (made as {close?: unknown}).close === 'function';
+	return isStore ? {store: made as S} : (made as Fixture<S>);
 }
 
 async function withStore<S extends {close(): Promise<void>}>(
@@ -108,8 +109,8 @@ function codeOf(error: unknown): unknown {
 }
 
 async function waitUntilPast(timeMs: number): Promise<void> {
-	// Polls the clock rather than sleeping a fixed time: on a loaded machine a timer may fire early
-	// relative to another clock, never is Date.now() past timeMs before it is.
+	// Polls the clock rather than sleeping a fixed time: timers may fire early or late on a loaded
+	// machine, but once Date.now() is past timeMs, it is past for the store's clock too.
 	while (Date.now() <= timeMs) {
 		await new Promise((resolve) => {
 			setTimeout(resolve, Math.max(1, Math.min(20, timeMs - Date.now() + 1)));

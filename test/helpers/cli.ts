@@ -6,11 +6,18 @@ import {cpSync, existsSync, mkdtempSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {afterAll} from 'vitest';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const distDir = path.join(repoRoot, 'dist');
 
 let snapshot: {dir: string; cli: string} | undefined;
+
+// Vitest ends its workers without an 'exit' event, so the copy goes with the test file.
+afterAll(() => {
+	if (snapshot) rmSync(snapshot.dir, {recursive: true, force: true});
+	snapshot = undefined;
+});
 
 function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => {
@@ -36,7 +43,6 @@ export async function builtCli(): Promise<string> {
 
 			if (statSync(path.join(distDir, 'cli.js')).ino === before) {
 				snapshot = {dir, cli: path.join(dir, 'cli.js')};
-				process.once('exit', () => rmSync(dir, {recursive: true, force: true}));
 				return snapshot.cli;
 			}
 		} catch (error) {

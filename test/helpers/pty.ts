@@ -176,7 +176,8 @@ export async function spawnCli(options: PtyOptions = {}): Promise<PtySession> {
 	const isRaw = () =>
 		new Promise<boolean>((resolve) => {
 			execFile('stty', ['-F', ptsName, '-a'], (error, stdout) => {
-				resolve(!error && /(^|\s)-icanon(\s|$)/.test(stdout));
+				// Without a usable stty (not Linux), do not block: the first frame must do.
+				resolve(error ? true : /(^|\s)-icanon(\s|$)/.test(stdout));
 			});
 		});
 

@@ -79,7 +79,7 @@ export async function freePort(): Promise<number> {
 	return port;
 }
 
-/** Resolves true when a PING on 127.0.0.1:port gets +PONG, false on any failure. */
+/** Resolves true when a PING on 127.0.0.1:port is answered (+PONG, or NOAUTH with a password set). */
 export async function ping(port: number): Promise<boolean> {
 	return new Promise((resolve) => {
 		const socket = createConnection({host: '127.0.0.1', port});
@@ -94,7 +94,7 @@ export async function ping(port: number): Promise<boolean> {
 		socket.once('connect', () => socket.write('PING\r\n'));
 		socket.on('data', (chunk) => {
 			reply += chunk.toString('latin1');
-			if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+			if (reply.includes('\r\n')) done(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
 		});
 	});
 }
@@ -136,7 +136,12 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Starts a redis-server on a free port of 127.0.0.1 and resolves once it answers PING. */
-export async function startRedisServer(): Promise<RedisServer> {
+export type RedisServerOptions = {
+	/** More redis-server arguments, e.g. ['--requirepass', 'secret']. */
+	readonly args?: readonly string[];
+};
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
 	const dir = mkdtempSync(join(tmpdir(), 'stacktower-redis-'));
 	let child: ChildProcess | undefined;
 	let port = 0;
@@ -159,6 +164,7 @@ export async function startRedisServer(): Promise<RedisServer> {
 				dir,
 				'--protected-mode',
 				'yes',
+				...(options.args ?? []),
 			],
 			{cwd: dir, stdio: ['ignore', 'ignore', 'pipe']},
 		);

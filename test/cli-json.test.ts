@@ -1,0 +1,122 @@
+// `list --json` writes its JSON by hand for speed (issue 6); these properties hold it to what
+// JSON.stringify and toISOString would give, for any stored text and any time.
+import fc from 'fast-check';
+import {describe, expect, test} from 'vitest';
+import {isoString} from '../source/commands/iso-time.js';
+import {type JsonEntry, jsonEntry, writeJson} from '../source/commands/list.js';
+import type {Session} from '../source/session/session.js';
+import type {ListEntry} from '../source/session/store.js';
+
+const NOW = Date.parse('2026-11-26T12:00:00Z');
+
+// Raw control characters a terminal would act on: C0 but newline, DEL, C1, bidi controls.
+const rawControl =
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for raw control characters
+	/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+
+function entry(session: Session): ListEntry {
+	return {kind: 'session', id: session.id, session, location: `/tmp/${session.id}.json`};
+}
+
+function session(text: string, token: string, expiresAt: number, createdAt: number): Session {
+	return {
+		id: 'abc',
+		accessToken: token,
+		user: {id: 42, login: text, name: `${text}!`, avatarUrl: text, email: text},
+		createdAt: new Date(createdAt),
+		expiresAt: new Date(expiresAt),
+	};
+}
+
+describe('isoString', () => {
+	test('is toISOString for any time a Date can hold', () => {
+		fc.assert(
+			fc.property(fc.integer({min: -8.64e15, max: 8.64e15}), (ms) => {
+				expect(isoString(ms)).toBe(new Date(ms).toISOString());
+			}),
+			{numRuns: 5000},
+		);
+		for (const ms of [0, 951_782_400_000, 4_107_542_400_000, 253_402_300_799_999, -1]) {
+			expect(isoString(ms)).toBe(new Date(ms).toISOString());
+		}
+	});
+});
+
+describe('jsonEntry', () => {
+	test('reads back as the stored text, with no raw control character in it', () => {
+		fc.assert(
+			fc.property(
+				fc.string({unit: 'binary', maxLength: 40}),
+				fc.integer({min: 0, max: 4e12}),
+				fc.integer({min: 0, max: 4e12}),
+				(text, expiresAt, createdAt) => {
+					const line = jsonEntry(entry(session(text, 'gho_x', expiresAt, createdAt)), NOW, false);
+					expect(line).not.toMatch(rawControl);
+					const parsed = JSON.parse(line) as JsonEntry;
+					expect(parsed.user).toEqual({
+						id: 42,
+						login: text,
+						name: `${text}!`,
+						email: text,
+						avatar_url: text,
+					});
+					expect(parsed.created_at).toBe(new Date(createdAt).toISOString());
+					expect(parsed.expires_at).toBe(new Date(expiresAt).toISOString());
+					expect(parsed.expires_in_ms).toBe(expiresAt - NOW);
+					expect(parsed.status).toBe(NOW > expiresAt ? 'expired' : 'active');
+				},
+			),
+			{numRuns: 2000},
+		);
+	});
+
+	test('masks the token, keeping a known prefix, unless asked for the whole token', () => {
+		const s = session('octocat', 'gho_SECRETsecret123', NOW + 1000, NOW - 1000);
+		const masked = jsonEntry(entry(s), NOW, false);
+		expect(masked).not.toContain('SECRET');
+		// The bullets are written as \u escapes: the output stays ASCII.
+		expect(masked).toMatch(/^[\x20-\x7e]*$/);
+		expect((JSON.parse(masked) as JsonEntry).token).toBe('gho_••••••••');
+		expect((JSON.parse(jsonEntry(entry(s), NOW, true)) as JsonEntry).token).toBe(
+			'gho_SECRETsecret123',
+		);
+		const empty = session('octocat', '', NOW + 1000, NOW - 1000);
+		expect((JSON.parse(jsonEntry(entry(empty), NOW, false)) as JsonEntry).token).toBe('');
+	});
+
+	test('an unreadable entry has its reason and nulls', () => {
+		const line = jsonEntry(
+			{kind: 'unreadable', id: 'bad\u001B[2J', reason: 'not valid JSON', location: '/x'},
+			NOW,
+			false,
+		);
+		expect(line).not.toMatch(rawControl);
+		expect(JSON.parse(line)).toEqual({
+			id: 'bad\u001B[2J',
+			status: 'unreadable',
+			user: null,
+			created_at: null,
+			expires_at: null,
+			expires_in_ms: null,
+			token: null,
+			error: 'not valid JSON',
+		});
+	});
+});
+
+describe('writeJson', () => {
+	test('writes one array however the output is split into writes', () => {
+		const entries = Array.from({length: 5000}, (_, i) =>
+			entry({...session(`user${i}`, `gho_${i}`, NOW + i, NOW - i), id: `id${i}`}),
+		);
+		const writes: string[] = [];
+		writeJson(entries, NOW, false, (text) => writes.push(text));
+		const parsed = JSON.parse(writes.join('')) as JsonEntry[];
+		expect(parsed).toHaveLength(5000);
+		expect(parsed[4999]?.id).toBe('id4999');
+
+		const none: string[] = [];
+		writeJson([], NOW, false, (text) => none.push(text));
+		expect(none.join('')).toBe('[]\n');
+	});
+});
