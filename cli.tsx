@@ -124,6 +124,11 @@ async function inspect(options: Options, opened: OpenedStore): Promise<number> {
 		process.env.FORCE_COLOR = '0';
 	}
 
+	// Ink (through is-in-ci) draws only a final frame when CI variables are set. We only get
+	// here with a terminal on both ends, so a person is watching: draw the live screen.
+	process.env.CI = 'false';
+	if ('CONTINUOUS_INTEGRATION' in process.env) process.env.CONTINUOUS_INTEGRATION = 'false';
+
 	const {runInspector} = await import('./source/ui/run-inspector.js');
 	return runInspector({
 		store: opened.store,
