@@ -126,8 +126,9 @@ async function inspect(options: Options, opened: OpenedStore): Promise<number> {
 
 	// Ink (through is-in-ci) draws only a final frame when CI variables are set. We only get
 	// here with a terminal on both ends, so a person is watching: draw the live screen.
-	process.env.CI = 'false';
-	if ('CONTINUOUS_INTEGRATION' in process.env) process.env.CONTINUOUS_INTEGRATION = 'false';
+	// (Deleted rather than set to 'false': chalk's supports-color drops colour when CI is present.)
+	delete process.env.CI;
+	delete process.env.CONTINUOUS_INTEGRATION;
 
 	const {runInspector} = await import('./source/ui/run-inspector.js');
 	return runInspector({

@@ -72,6 +72,17 @@ describe('movement', () => {
 		expect(state.filter).toBe('s015');
 		expect(state.sort).toBe('expiry');
 	});
+
+	it('takes keys that arrive in one read one by one: `/s015` filters, `jjj` moves three rows', () => {
+		const key = (input: string): Action => ({
+			type: 'key',
+			input,
+			now: NOW,
+			key: {escape: false, ctrl: false, meta: false} as never,
+		});
+		expect(run(loaded(20), key('/s015')).filter).toBe('s015');
+		expect(run(loaded(20), key('jjj')).selectedId).toBe('s003');
+	});
 });
 
 describe('selection by id', () => {

@@ -373,6 +373,14 @@ export function keyContext(mode: Mode): KeyContext {
 // Keys are resolved here, against the state they arrive in, so several keys in one frame (a fast
 // typist, a paste, a test) never act on a stale mode.
 function onKey(state: State, input: string, key: Key, now: number): State {
+	// Keys typed faster than a frame (or pasted) arrive as one string: `/oct` is a filter key
+	// and three letters. Outside the filter, take them one by one so none is lost.
+	if (input.length > 1 && !key.ctrl && !key.meta && keyContext(state.mode) !== 'filter') {
+		let next = state;
+		for (const char of input) next = onKey(next, char, key, now);
+		return next;
+	}
+
 	const context = keyContext(state.mode);
 	const command = commandFor(context, input, key);
 	if (command) return onCommand(state, command, now);
