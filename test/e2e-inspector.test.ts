@@ -307,4 +307,16 @@ describe('the inspector in a real terminal', () => {
 		expect(byEnv.output()).not.toMatch(colour);
 		await quit(byEnv);
 	});
+	test('with CI variables set, the screen is still live and coloured (Ink would draw one final frame)', async () => {
+		const dir = makeSessionDir({sessions: [makeSession('ticking', 10 * MINUTE)]});
+		const p = await spawnCli({
+			args: ['--dir', dir],
+			env: {CI: 'true', CONTINUOUS_INTEGRATION: 'true', NO_COLOR: undefined},
+		});
+		const screen = await p.ready((s) => rowOf(s, 'ticking') !== undefined);
+		const before = rowOf(screen, 'ticking');
+		await p.waitFor((s) => (rowOf(s, 'ticking') ?? before) !== before);
+		expect(p.output()).toMatch(colour);
+		await quit(p);
+	});
 });
