@@ -81,19 +81,22 @@ function loginFlags(options: Options) {
 	};
 }
 
-// A StartLogin for the inspector's `l` key; undefined when login is not configured (`l`
-// then explains how).
+// A StartLogin for the inspector's `l` key, or why there is none (`l` then says what is missing).
 async function startLoginFor(
 	options: Options,
 	opened: OpenedStore,
-): Promise<StartLogin | undefined> {
+): Promise<{login: StartLogin} | {loginUnavailable: string}> {
 	const [{resolveLoginConfig}, {createStartLogin}] = await Promise.all([
 		import('./source/commands/login.js'),
 		import('./source/github/start-login.js'),
 	]);
 	const resolved = resolveLoginConfig(loginFlags(options), process.env);
-	if (!resolved.ok) return undefined;
-	return createStartLogin(resolved.config, opened.store, opened.stateStore);
+	if (!resolved.ok) {
+		// The status line has one or two lines: keep each problem, drop its explanation.
+		const problems = resolved.problems.map((problem) => problem.replace(/ \(.*\)$/, ''));
+		return {loginUnavailable: `login is not configured. ${problems.join('. ')}`};
+	}
+	return {login: createStartLogin(resolved.config, opened.store, opened.stateStore)};
 }
 
 // The `login` command (exit 0 on success, 1 on failure, 2 usage); Ctrl-C cancels it cleanly.
@@ -135,7 +138,7 @@ async function inspect(options: Options, opened: OpenedStore): Promise<number> {
 		store: opened.store,
 		location: opened.location,
 		...(opened.watchDir === undefined ? {} : {watchDir: opened.watchDir}),
-		...(await startLoginFor(options, opened).then((start) => (start ? {login: start} : {}))),
+		...(await startLoginFor(options, opened)),
 		loginTimeoutMs: options.login.timeoutMs,
 		emptyHint: EMPTY_HINT,
 	});

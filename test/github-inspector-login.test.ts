@@ -52,6 +52,17 @@ function inspector(extraArgs: string[], env: Record<string, string> = {}) {
 const urlPattern = /http:\/\/127\.0\.0\.1:\d+\/login\/oauth\/authorize\?\S+/;
 
 describe('logging in from the inspector', () => {
+	test('l without the client secret says which variable to set, and logs nobody in', async () => {
+		const p = await inspector(['--no-browser'], {STACKTOWER_GITHUB_CLIENT_SECRET: ''});
+		await p.ready('No sessions yet');
+		p.press('l');
+		await p.waitFor('set STACKTOWER_GITHUB_CLIENT_SECRET');
+		expect(fake.authorizeQueries).toHaveLength(0);
+		expect(fake.tokenRequests).toHaveLength(0);
+		p.press('q');
+		expect((await p.exit).exitCode).toBe(0);
+	});
+
 	test('Esc cancels a waiting login and frees its port', async () => {
 		const p = await inspector(['--no-browser']);
 		await p.waitFor('No sessions yet');

@@ -137,6 +137,16 @@ describe('login from the inspector', () => {
 		await ui.press('l', (f) => f.includes('login is not configured: pass --client-id'));
 	});
 
+	it('says what is missing when the caller knows (here: the client secret)', async () => {
+		const store = new TestStore([createTestSession({id: 'work', now: Date.now()})]);
+		const ui = open(store, {
+			loginUnavailable:
+				'login is not configured. Missing the client secret: set STACKTOWER_GITHUB_CLIENT_SECRET',
+		});
+		await ui.see('work');
+		await ui.press('l', (f) => f.includes('set STACKTOWER_GITHUB_CLIENT_SECRET'));
+	});
+
 	it('escapes what the login reports', async () => {
 		const store = new TestStore([
 			createTestSession({id: 'work', login: 'olduser', now: Date.now()}),

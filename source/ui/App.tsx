@@ -31,6 +31,8 @@ export type Props = {
 	readonly watchDir?: string;
 	/** How `l` logs in; without it `l` explains how to configure login. */
 	readonly login?: StartLogin;
+	/** Without `login`: why, shown when `l` is pressed (say which flag or variable is missing). */
+	readonly loginUnavailable?: string;
 	/** How to log in, shown in the empty state. */
 	readonly emptyHint?: string;
 	/** How long a login may take (default five minutes), for the time left on screen. */
@@ -81,6 +83,7 @@ export default function App(props: Props) {
 		initialState({
 			height: tableHeight(height),
 			loginConfigured: login !== undefined,
+			loginUnavailable: props.loginUnavailable,
 			loginTimeoutMs: props.loginTimeoutMs,
 		}),
 	);

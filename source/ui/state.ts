@@ -85,7 +85,8 @@ export type State = {
 	/** Bumped to ask use-sessions for a visible reload (with progress). */
 	readonly reloadRequest: number;
 	readonly login: LoginState | null;
-	readonly loginConfigured: boolean;
+	/** Why `l` cannot log in (login not configured), or null when it can. */
+	readonly loginUnavailable: string | null;
 	readonly loginTimeoutMs: number;
 	/** Set by `q` or Ctrl-C; App then unmounts. */
 	readonly quitting: boolean;
@@ -110,9 +111,14 @@ export type Action =
 export type InitOptions = {
 	readonly height?: number;
 	readonly loginConfigured?: boolean;
+	/** Why login is not configured, shown when `l` is pressed (default: how to pass a client id). */
+	readonly loginUnavailable?: string;
 	readonly loginTimeoutMs?: number;
 	readonly sort?: SortKey;
 };
+
+const DEFAULT_LOGIN_UNAVAILABLE =
+	'login is not configured: pass --client-id or set STACKTOWER_GITHUB_CLIENT_ID';
 
 export function initialState(options: InitOptions = {}): State {
 	return {
@@ -135,7 +141,9 @@ export function initialState(options: InitOptions = {}): State {
 		seq: 0,
 		reloadRequest: 0,
 		login: null,
-		loginConfigured: options.loginConfigured ?? false,
+		loginUnavailable: options.loginConfigured
+			? null
+			: (options.loginUnavailable ?? DEFAULT_LOGIN_UNAVAILABLE),
 		loginTimeoutMs: options.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS,
 		quitting: false,
 	};
@@ -333,14 +341,8 @@ function onCommand(state: State, command: Command, now: number): State {
 }
 
 function startLogin(state: State, now: number): State {
-	if (!state.loginConfigured) {
-		return {
-			...state,
-			message: {
-				text: 'login is not configured: pass --client-id or set STACKTOWER_GITHUB_CLIENT_ID',
-				tone: 'error',
-			},
-		};
+	if (state.loginUnavailable !== null) {
+		return {...state, message: {text: state.loginUnavailable, tone: 'error'}};
 	}
 
 	const row = selectedRow(state);
