@@ -166,7 +166,7 @@ describe('the inspector', () => {
 		const ui = open(store);
 		await ui.see('old-one');
 		await ui.press('c', (f) => f.includes('y/n'));
-		await ui.press('y', (f) => f.includes('removing expired sessions…'));
+		await ui.press('y', (f) => f.includes('removing expired sessions… 1,000 / 3,000 checked'));
 		held.open();
 		await ui.see('removed 1 expired session');
 	});

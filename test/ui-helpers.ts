@@ -97,8 +97,10 @@ export class TestStore extends MemoryStore implements ListableStore {
 		await super.delete(id);
 	}
 
-	override async cleanup(): Promise<number> {
+	override async cleanup(options: ListOptions = {}): Promise<number> {
 		this.cleanups++;
+		// A large store reports how far it has got before it finishes.
+		options.onProgress?.(1000, 3000);
 		if (this.cleanupGate) await this.cleanupGate;
 		return super.cleanup();
 	}

@@ -53,6 +53,8 @@ export type ListOptions = {
 export interface ListableStore extends Store {
 	/** Every entry, expired and unreadable ones included; deletes nothing. */
 	list(options?: ListOptions): Promise<ListEntry[]>;
+	/** As Store.cleanup; a large store reports its progress through `options.onProgress`. */
+	cleanup(options?: ListOptions): Promise<number>;
 	/** A human-readable location: the directory, or the Redis URL and prefix. */
 	describe(): string;
 }

@@ -15,6 +15,11 @@ function plural(count: number, one: string, many = `${one}s`): string {
 	return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
 }
 
+function checkedText({done, total}: {done: number; total: number | undefined}): string {
+	const of = total === undefined ? '' : ` / ${total.toLocaleString('en-US')}`;
+	return `${done.toLocaleString('en-US')}${of} checked`;
+}
+
 /** The line above the footer: a question, a running task, the filter being typed, or the view's summary. */
 export default function StatusLine({state, now}: Props) {
 	const {mode} = state;
@@ -30,7 +35,8 @@ export default function StatusLine({state, now}: Props) {
 				<Text color="cyan">
 					<Spinner />
 				</Text>{' '}
-				{mode.label}… {busyFor(mode.since, now)}
+				{mode.label}… {mode.progress ? `${checkedText(mode.progress)}  ` : ''}
+				{busyFor(mode.since, now)}
 			</Text>
 		);
 	}

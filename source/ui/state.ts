@@ -24,7 +24,13 @@ export type Mode =
 	| {readonly kind: 'filter'}
 	| {readonly kind: 'confirmDelete'; readonly id: string; readonly label: string}
 	| {readonly kind: 'confirmCleanup'; readonly count: number}
-	| {readonly kind: 'busy'; readonly label: string; readonly since: number}
+	| {
+			readonly kind: 'busy';
+			readonly label: string;
+			readonly since: number;
+			/** How far a long task (cleanup of a large store) has got, when it says. */
+			readonly progress?: {readonly done: number; readonly total: number | undefined};
+	  }
 	| {readonly kind: 'login'};
 
 export type Task =
@@ -102,6 +108,12 @@ export type Action =
 	| {readonly type: 'loaded'; readonly entries: readonly ListEntry[]}
 	| {readonly type: 'loadFailed'; readonly message: string}
 	| {readonly type: 'deleted'; readonly seq: number; readonly id: string}
+	| {
+			readonly type: 'taskProgress';
+			readonly seq: number;
+			readonly done: number;
+			readonly total: number | undefined;
+	  }
 	| {readonly type: 'cleaned'; readonly seq: number; readonly count: number}
 	| {readonly type: 'taskFailed'; readonly seq: number; readonly message: string}
 	| {readonly type: 'loginUrl'; readonly seq: number; readonly url: string}
@@ -471,6 +483,11 @@ export function reducer(state: State, action: Action): State {
 				sortCache.get(state.sort) ?? sortRows(rows, state.sort),
 				state.filter,
 			);
+		}
+
+		case 'taskProgress': {
+			if (state.task?.seq !== action.seq || state.mode.kind !== 'busy') return state;
+			return {...state, mode: {...state.mode, progress: {done: action.done, total: action.total}}};
 		}
 
 		case 'cleaned': {

@@ -38,7 +38,9 @@ export default function useTasks({task, store, login, loginTimeoutMs, dispatch}:
 					await store.delete(task.id);
 					report({type: 'deleted', seq, id: task.id});
 				} else if (task.kind === 'cleanup') {
-					report({type: 'cleaned', seq, count: await store.cleanup()});
+					const onProgress = (done: number, total: number | undefined) =>
+						report({type: 'taskProgress', seq, done, total});
+					report({type: 'cleaned', seq, count: await store.cleanup({onProgress})});
 				} else {
 					if (!login) throw new Error('login is not configured');
 					deadline = setTimeout(() => {
