@@ -41,10 +41,11 @@ function usageError(errors: readonly string[]): number {
 async function withStore(
 	options: Options,
 	run: (opened: OpenedStore) => Promise<number>,
+	{lazy = false} = {},
 ): Promise<number> {
 	let opened: OpenedStore;
 	try {
-		opened = await openStore({dir: options.dir, redisUrl: options.redisUrl});
+		opened = await openStore({dir: options.dir, redisUrl: options.redisUrl, lazy});
 	} catch (error) {
 		output.err(`stacktower-sessions: ${errorMessage(error)}\n`);
 		return 1;
@@ -183,8 +184,11 @@ async function main(): Promise<number> {
 
 	switch (options.command) {
 		case 'inspect': {
-			return withStore(options, (opened) =>
-				interactive ? inspect(options, opened) : list(options, opened),
+			// The inspector shows a store it cannot open as an error screen that retries.
+			return withStore(
+				options,
+				(opened) => (interactive ? inspect(options, opened) : list(options, opened)),
+				{lazy: interactive},
 			);
 		}
 

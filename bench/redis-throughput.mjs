@@ -91,6 +91,8 @@ async function startRedis() {
 	child.once('exit', () => {
 		exited = true;
 	});
+	// Whatever happens to this script, the server goes with it.
+	process.once('exit', () => child.kill('SIGKILL'));
 	child.once('error', (error) => {
 		console.error(`cannot start redis-server (${error.message}): apt-get install redis-server`);
 		process.exit(1);

@@ -1,14 +1,23 @@
 // Picks the store the command line names: a session directory (FileStore), or Redis. The
 // Redis client is imported only when --redis is given, so the file commands never load it.
+import {resolve} from 'node:path';
 import {FileStore} from '../session/file-store.js';
 import {MemoryStateStore} from '../session/memory-store.js';
-import type {ListableStore, StateStore} from '../session/store.js';
+import {defaultSessionsDir} from '../session/paths.js';
+import type {Session} from '../session/session.js';
+import type {ListableStore, ListEntry, ListOptions, StateStore} from '../session/store.js';
 import {displayPath} from './location.js';
 
 export type OpenStoreOptions = {
 	/** The session directory; undefined for the FileStore's default. Ignored when redisUrl is set. */
 	readonly dir?: string | undefined;
 	readonly redisUrl?: string | undefined;
+	/**
+	 * Open on first use, and again on the next call after a failure, instead of now: the
+	 * inspector then shows an unreachable Redis or an unusable directory as an error screen
+	 * that recovers once the store is back, where a plain command exits 1 at once.
+	 */
+	readonly lazy?: boolean;
 };
 
 export type OpenedStore = {
@@ -22,18 +31,36 @@ export type OpenedStore = {
 	close(): Promise<void>;
 };
 
+/** Opens on first call, shares that while it lasts, and opens anew after a failed open. */
+function lazily<T>(open: () => Promise<T>): {get(): Promise<T>; opened(): Promise<T> | undefined} {
+	let opened: Promise<T> | undefined;
+	return {
+		get() {
+			opened ??= open().catch((error: unknown) => {
+				opened = undefined;
+				throw error;
+			});
+			return opened;
+		},
+		opened: () => opened,
+	};
+}
+
+async function closeIfOpened(opened: Promise<{close(): Promise<void>}> | undefined): Promise<void> {
+	const store = await opened?.catch(() => undefined);
+	await store?.close();
+}
+
 /** Connects to Redis only on first use: listing or cleaning up never needs a state store. */
 class LazyStateStore implements StateStore {
-	#opened: Promise<StateStore> | undefined;
-	readonly #open: () => Promise<StateStore>;
+	readonly #lazy: ReturnType<typeof lazily<StateStore>>;
 
 	constructor(open: () => Promise<StateStore>) {
-		this.#open = open;
+		this.#lazy = lazily(open);
 	}
 
 	#store(): Promise<StateStore> {
-		this.#opened ??= this.#open();
-		return this.#opened;
+		return this.#lazy.get();
 	}
 
 	async generate(ttlMs?: number): Promise<string> {
@@ -49,9 +76,46 @@ class LazyStateStore implements StateStore {
 	}
 
 	async close(): Promise<void> {
-		const opened = this.#opened;
-		if (!opened) return;
-		await (await opened).close();
+		await closeIfOpened(this.#lazy.opened());
+	}
+}
+
+/** A ListableStore opened on first use; see OpenStoreOptions.lazy. */
+class LazyStore implements ListableStore {
+	readonly #lazy: ReturnType<typeof lazily<ListableStore>>;
+	readonly #location: string;
+
+	constructor(open: () => Promise<ListableStore>, location: string) {
+		this.#lazy = lazily(open);
+		this.#location = location;
+	}
+
+	async get(id: string): Promise<Session | null> {
+		return (await this.#lazy.get()).get(id);
+	}
+
+	async set(session: Session): Promise<void> {
+		return (await this.#lazy.get()).set(session);
+	}
+
+	async delete(id: string): Promise<void> {
+		return (await this.#lazy.get()).delete(id);
+	}
+
+	async cleanup(options?: ListOptions): Promise<number> {
+		return (await this.#lazy.get()).cleanup(options);
+	}
+
+	async list(options?: ListOptions): Promise<ListEntry[]> {
+		return (await this.#lazy.get()).list(options);
+	}
+
+	describe(): string {
+		return this.#location;
+	}
+
+	async close(): Promise<void> {
+		await closeIfOpened(this.#lazy.opened());
 	}
 }
 
@@ -59,25 +123,31 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
 	if (options.redisUrl !== undefined) {
 		const url = options.redisUrl;
 		const {RedisStore, RedisStateStore, redactRedisUrl} = await import('../session/redis-store.js');
-		const store = await RedisStore.open(url);
+		const location = redactRedisUrl(url);
+		const store = options.lazy
+			? new LazyStore(() => RedisStore.open(url), location)
+			: await RedisStore.open(url);
 		const stateStore = new LazyStateStore(() => RedisStateStore.open(url));
 		return {
 			store,
 			stateStore,
-			location: redactRedisUrl(url),
+			location,
 			async close() {
 				await Promise.allSettled([store.close(), stateStore.close()]);
 			},
 		};
 	}
 
-	const store = new FileStore(options.dir);
+	const dir = resolve(options.dir ?? defaultSessionsDir());
+	const store = options.lazy
+		? new LazyStore(async () => new FileStore(dir), dir)
+		: new FileStore(dir);
 	const stateStore = new MemoryStateStore();
 	return {
 		store,
 		stateStore,
-		location: displayPath(store.path()),
-		watchDir: store.path(),
+		location: displayPath(dir),
+		watchDir: dir,
 		async close() {
 			await Promise.allSettled([store.close(), stateStore.close()]);
 		},

@@ -144,6 +144,11 @@ function serverOf(client: AnyRedisClient): string {
 	return socket.path ?? hostPort(socket.host, socket.port);
 }
 
+/** How error messages name a key. */
+function whereKey(key: string): string {
+	return `Redis key ${JSON.stringify(key)}`;
+}
+
 class CommandDeadlineError extends Error {}
 type PendingCall = {readonly deadline: number; readonly reject: (error: unknown) => void};
 class ConnectDeadlineError extends Error {}
@@ -216,7 +221,9 @@ class Connection {
 		let timer: NodeJS.Timeout | undefined;
 		try {
 			await Promise.race([
-				client.connect(),
+				// A PING too: a server that wants a password the URL lacks accepts the connection,
+				// and only its first command says NOAUTH. Better to say so at open().
+				client.connect().then(() => client.ping()),
 				new Promise<never>((_, reject) => {
 					timer = setTimeout(
 						() => reject(new ConnectDeadlineError()),
@@ -237,7 +244,7 @@ class Connection {
 	}
 
 	/** Runs one command under the deadline; maps every failure to a StoreUnavailableError. */
-	run<T>(command: (client: RedisClientType) => Promise<T>, where?: string): Promise<T> {
+	run<T>(command: (client: RedisClientType) => Promise<T>, key?: string): Promise<T> {
 		if (this.#closed) {
 			return Promise.reject(new StoreUnavailableError(`the Redis store at ${this.url} is closed`));
 		}
@@ -260,15 +267,16 @@ class Connection {
 				},
 				(error: unknown) => {
 					this.#pending.delete(call);
-					this.#failure(error, where).then(reject, reject);
+					this.#failure(error, key).then(reject, reject);
 				},
 			);
 		});
 	}
 
-	async #failure(error: unknown, where?: string): Promise<Error> {
-		if (where && error instanceof Error && error.message.startsWith('WRONGTYPE')) {
-			return new CorruptError(where, 'the key holds a Redis value that is not a string');
+	/** `key`: the key a command read, for a CorruptError when it holds a hash, list… */
+	async #failure(error: unknown, key?: string): Promise<Error> {
+		if (key !== undefined && error instanceof Error && error.message.startsWith('WRONGTYPE')) {
+			return new CorruptError(whereKey(key), 'the key holds a Redis value that is not a string');
 		}
 
 		return this.unavailable(error);
@@ -306,8 +314,10 @@ class Connection {
 		if (error instanceof StoreUnavailableError) return error;
 		const redis = await loadRedis();
 		const reason = this.#reason(redis, error);
+		const cause = error instanceof redis.ReconnectStrategyError ? error.socketError : error;
+		// An error reply (WRONGPASS, NOAUTH, a database out of range) means the server is there.
 		const advice =
-			error instanceof redis.ErrorReply
+			cause instanceof redis.ErrorReply
 				? 'check the URL (user, password, database) and the server'
 				: `check that redis-server is running at ${this.server} and reachable from here`;
 		const what =
@@ -446,10 +456,17 @@ export class RedisStore implements ListableStore {
 
 	async get(id: string): Promise<Session | null> {
 		const key = this.key(id);
-		const where = `Redis key ${JSON.stringify(key)}`;
-		const value = await this.#connection.run((c) => c.get(key), where);
+		const value = await this.#connection.run((c) => c.get(key), key);
 		if (value === null) return null;
-		const session = decodeSession(value, where);
+		let session: Session;
+		try {
+			session = decodeSession(value, key);
+		} catch (error) {
+			// The message names the key in quotes; built only here, off the hot path.
+			if (error instanceof CorruptError) throw new CorruptError(whereKey(key), error.reason);
+			throw error;
+		}
+
 		// Redis expires the key on its own clock; a session that is expired by ours (clock skew,
 		// or a key written without a TTL by another tool) is still never handed out.
 		if (isExpired(session, this.#now())) {
