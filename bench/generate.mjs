@@ -3,7 +3,8 @@
 // A third of the sessions are expired. Writes are synchronous: 100,000 small files in a few
 // seconds, far faster than awaiting as many promises.
 //
-//   node bench/generate.mjs 1000 [10000 ...]   prints the directories it made
+//   node bench/generate.mjs 1000 [10000 ...]   prints the directories it made (kept: remove
+//   them with rm -r when done)
 import {randomBytes} from 'node:crypto';
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';

@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url';
 
 const gnuTime = '/usr/bin/time';
 const preload = fileURLToPath(new URL('maxrss-preload.cjs', import.meta.url));
-const scratch = mkdtempSync(join(tmpdir(), 'stacktower-bench-rss-'));
+let scratch;
 let sequence = 0;
 
 /**
@@ -19,7 +19,8 @@ export const rssMethod =
 	process.env.BENCH_RSS === 'preload' || !existsSync(gnuTime) ? 'preload' : 'time';
 
 export function removeScratch() {
-	rmSync(scratch, {recursive: true, force: true});
+	if (scratch) rmSync(scratch, {recursive: true, force: true});
+	scratch = undefined;
 }
 
 /**
@@ -28,6 +29,7 @@ export function removeScratch() {
  * results on a loaded machine), code, stdout (first 4 KiB), stderr}.
  */
 export function runNode(args, {cwd = process.cwd(), env = process.env} = {}) {
+	scratch ??= mkdtempSync(join(tmpdir(), 'stacktower-bench-rss-'));
 	const rssFile = join(scratch, `rss-${sequence++}`);
 	let file;
 	let argv;

@@ -4,7 +4,8 @@
 //
 //   node bench/profile.mjs [--top N] [--keep] -- list --json --dir /tmp/stacktower-bench-*/sessions-100000
 //   node bench/profile.mjs --pty --until 'active' [--keys '\e[B\e[B'] -- --dir DIR   (the inspector)
-import {execFileSync} from 'node:child_process';
+import {spawn} from 'node:child_process';
+import {once} from 'node:events';
 import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join, relative} from 'node:path';
@@ -84,7 +85,12 @@ if (options.pty) {
 	// The profile is written at exit, so give it time.
 	await run.quit(30_000);
 } else {
-	execFileSync(process.execPath, argv, {stdio: ['inherit', 'ignore', 'inherit']});
+	// Stdout into a pipe that is read and discarded, as bench/run.mjs does (a pipe, unlike
+	// /dev/null, can fill up and push back).
+	const child = spawn(process.execPath, argv, {stdio: ['inherit', 'pipe', 'inherit']});
+	child.stdout.resume();
+	const [code] = await once(child, 'close');
+	if (code !== 0) console.log(`exit code ${code}`);
 }
 
 const wall = performance.now() - started;

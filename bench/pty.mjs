@@ -1,7 +1,7 @@
 // A program in a real pseudo-terminal, timed from the moment it is spawned. The raw output is
 // watched with escape sequences stripped (an xterm emulator would add its own parsing delay to
 // every timing); Ink writes each row's text contiguously, so a marker in a row is found whole.
-import {readFileSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
 import {stripVTControlCharacters} from 'node:util';
 import pty from 'node-pty';
 
@@ -131,6 +131,24 @@ export class PtyRun {
 			sent = performance.now();
 			this.process.write(keys);
 		});
+	}
+
+	/**
+	 * CPU time the process (its main thread and every other thread) has used so far, in ms,
+	 * from /proc/<pid>/task/<tid>/schedstat (nanoseconds on CPU): on a loaded machine this says
+	 * more about the work done than wall time does.
+	 */
+	cpuMs() {
+		try {
+			let ns = 0;
+			for (const tid of readdirSync(`/proc/${this.pid}/task`)) {
+				ns += Number(readFileSync(`/proc/${this.pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+			}
+
+			return ns / 1e6;
+		} catch {
+			return undefined; // gone, or no /proc
+		}
 	}
 
 	/** Peak resident set size (VmHWM) of the process so far, in KiB. */

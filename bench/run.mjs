@@ -57,6 +57,11 @@ if (!existsSync(cli)) {
 
 const quick = options.quick;
 const runs = Number(options.runs ?? (quick ? 3 : 7));
+if (!Number.isInteger(runs) || runs < 1) {
+	console.error(`--runs takes a whole number of at least 1, not ${JSON.stringify(options.runs)}`);
+	process.exit(2);
+}
+
 const sizes = quick ? [1000, 10_000] : [1000, 10_000, 100_000];
 const inspectorSize = quick ? 10_000 : 100_000;
 const inspectorRuns = quick ? 1 : 3;
@@ -208,7 +213,8 @@ async function measureCleanup() {
 				subject: median(s.ms),
 				baseline: median(b.ms),
 				unit: 'ms',
-				target: size >= 10_000 ? {ratio: 1.15} : undefined,
+				// Issue 6 names no sizes for cleanup (for list it says 10,000 and 100,000): every size.
+				target: {ratio: 1.15},
 			});
 		} catch (error) {
 			failRow('2. cleanup', size, error);
@@ -247,13 +253,15 @@ async function bundleBaselineInk() {
 	return join(outdir, 'baseline-ink.js');
 }
 
+/** ms from spawn to the first output that passes `test`, and the CPU ms used by then. */
 async function timeFirstFrame(args, test, label) {
 	const run = new PtyRun(node, args);
 	try {
 		const ms = await run.waitFor(test, {timeoutMs: 30_000, label});
+		const cpu = run.cpuMs();
 		const exit = await run.quit();
 		if (exit.exitCode !== 0) throw new Error(`${label}: q exited with code ${exit.exitCode}`);
-		return ms;
+		return {ms, cpu};
 	} finally {
 		run.kill();
 	}
@@ -278,8 +286,8 @@ async function measureSpawn() {
 				(text) => ids.every((id) => text.includes(id)),
 				'all 10 session ids',
 			);
-		const s = [];
-		const b = [];
+		const s = {ms: [], cpu: []};
+		const b = {ms: [], cpu: []};
 		for (let run = 0; run <= runs; run++) {
 			const order =
 				run % 2
@@ -292,18 +300,21 @@ async function measureSpawn() {
 							[subject, s],
 						];
 			for (const [measure, into] of order) {
-				const ms = await measure();
-				if (run > 0) into.push(ms);
+				const {ms, cpu} = await measure();
+				if (run > 0) {
+					into.ms.push(ms);
+					into.cpu.push(cpu);
+				}
 			}
 		}
 
-		log(`  subject  ${samples(s)}`);
-		log(`  baseline ${samples(b)}`);
+		log(`  subject  ${samples(s.ms)}; cpu by then ${samples(s.cpu)}`);
+		log(`  baseline ${samples(b.ms)}; cpu by then ${samples(b.cpu)}`);
 		rows.push({
 			measurement: '3. spawn to first frame (pty)',
 			size,
-			subject: median(s),
-			baseline: median(b),
+			subject: median(s.ms),
+			baseline: median(b.ms),
 			unit: 'ms',
 			target: {ratio: 1.2},
 		});
@@ -394,7 +405,8 @@ async function measureInspector() {
 				subject: median(result.full),
 				baseline: baselineListMs.get(size),
 				unit: 'ms',
-				target: {ratio: 1.3},
+				// Issue 6's 1.3× is for 100,000; --quick's 10,000 is mostly start-up, so informative only.
+				target: size >= 100_000 ? {ratio: 1.3} : undefined,
 			},
 			{
 				measurement: '4. inspector: ↓ to next frame (median)',
@@ -425,6 +437,14 @@ function format(value, unit) {
 	return `${value.toFixed(1)} ${unit}`;
 }
 
+/** Whether a row meets its target: true, false, or undefined when it has none. */
+function meets(row) {
+	if (row.error) return false;
+	if (row.target?.ratio) return row.subject / row.baseline <= row.target.ratio;
+	if (row.target?.max) return row.subject <= row.target.max;
+	return undefined;
+}
+
 function table() {
 	const header = [
 		'measurement',
@@ -450,14 +470,10 @@ function table() {
 
 		const ratio = row.baseline ? row.subject / row.baseline : undefined;
 		let target = '—';
-		let ok = '—';
-		if (row.target?.ratio) {
-			target = `≤ ${row.target.ratio}×`;
-			ok = ratio <= row.target.ratio ? 'yes' : 'no';
-		} else if (row.target?.max) {
-			target = `≤ ${format(row.target.max, row.unit)}`;
-			ok = row.subject <= row.target.max ? 'yes' : 'no';
-		}
+		if (row.target?.ratio) target = `≤ ${row.target.ratio}×`;
+		else if (row.target?.max) target = `≤ ${format(row.target.max, row.unit)}`;
+		const met = meets(row);
+		const ok = met === undefined ? '—' : met ? 'yes' : 'no';
 
 		return [
 			row.measurement,
@@ -491,6 +507,15 @@ function machine() {
 	].join('\n');
 }
 
+// Interrupted: still remove the generated directories (100,000 sessions are 400 MB).
+for (const signal of ['SIGINT', 'SIGTERM']) {
+	process.once(signal, () => {
+		if (!options.keep) removeGenerated();
+		removeScratch();
+		process.exit(130);
+	});
+}
+
 const started = performance.now();
 const startLoad = loadavg()[0];
 try {
@@ -514,7 +539,8 @@ try {
 }
 
 console.log(table());
-console.log();
+const judged = rows.map(meets).filter((met) => met !== undefined);
+console.log(`\n${judged.filter(Boolean).length} of ${judged.length} targets met`);
 console.log(machine());
 console.log(
 	`took ${Math.round((performance.now() - started) / 1000)} s; load average at start ${startLoad.toFixed(2)}`,

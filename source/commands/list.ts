@@ -121,12 +121,13 @@ export function jsonEntry(entry: ListEntry, now: number, showToken: boolean): st
 const CHUNK_CHARS = 1 << 20;
 
 /** Writes the entries as one JSON array, one element per line (easy to grep, cheap to make). */
-export function writeJson(
+export async function writeJson(
 	entries: readonly ListEntry[],
 	now: number,
 	showToken: boolean,
-	write: (text: string) => void,
-): void {
+	write: (text: string) => unknown,
+	drain?: () => Promise<void>,
+): Promise<void> {
 	if (entries.length === 0) {
 		write('[]\n');
 		return;
@@ -137,7 +138,10 @@ export function writeJson(
 		chunk += jsonEntry(entries[i] as ListEntry, now, showToken);
 		chunk += i === entries.length - 1 ? '\n]\n' : ',\n';
 		if (chunk.length >= CHUNK_CHARS) {
-			write(chunk);
+			// A pipe that is full queues what it cannot take yet (write returns false): without
+			// waiting for it to drain, every chunk piles up in memory (issue 6: at 100,000
+			// sessions into `| cat`, 470 MB and 2.2 s instead of 210 MB and 1.7 s).
+			if (write(chunk) === false && drain) await drain();
 			chunk = '';
 		}
 	}
@@ -235,7 +239,7 @@ export async function listCommand(options: ListCommandOptions): Promise<number> 
 	if (options.json) {
 		// In the store's order: sorting 100,000 entries would cost a tenth of the listing, and
 		// programs reading JSON sort as they need (jq 'sort_by(.expires_at)').
-		writeJson(entries, now, options.showToken, output.out);
+		await writeJson(entries, now, options.showToken, output.out, output.drain);
 	} else if (entries.length === 0) {
 		output.out(`no sessions in ${location}\n${options.emptyHint}\n`);
 	} else {

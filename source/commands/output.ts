@@ -4,16 +4,23 @@
 import {escapeControl} from '../format/escape.js';
 
 export type Output = {
-	/** Writes text to stdout as it is (the caller has escaped what needs escaping). */
-	readonly out: (text: string) => void;
+	/**
+	 * Writes text to stdout as it is (the caller has escaped what needs escaping). May return
+	 * false, as stream.write does, when the text was queued because the reader is behind.
+	 */
+	readonly out: (text: string) => unknown;
+	/** Resolves when stdout has taken what `out` queued (after it returned false). */
+	readonly drain?: () => Promise<void>;
 	/** Writes text to stderr as it is. */
 	readonly err: (text: string) => void;
 };
 
 export const processOutput: Output = {
-	out: (text) => {
-		process.stdout.write(text);
-	},
+	out: (text) => process.stdout.write(text),
+	drain: () =>
+		new Promise((resolve) => {
+			process.stdout.once('drain', resolve);
+		}),
 	err: (text) => {
 		process.stderr.write(text);
 	},
