@@ -2,6 +2,7 @@
 // close to the cost of reading the files (issue 6); the functions are passed in so the
 // commands can be run against any sink.
 import {escapeControl} from '../format/escape.js';
+import {messageOf} from '../format/text.js';
 
 export type Output = {
 	/**
@@ -28,11 +29,7 @@ export const processOutput: Output = {
 
 /** An error as one line fit for a terminal: its message, control characters escaped. */
 export function errorMessage(error: unknown): string {
-	const message = error instanceof Error ? error.message : String(error);
-	return escapeControl(message);
+	return escapeControl(messageOf(error));
 }
 
-/** `1 session`, `2 sessions`. */
-export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-	return `${count} ${count === 1 ? singular : pluralForm}`;
-}
+export {plural} from '../format/text.js';

@@ -20,3 +20,4 @@ export {
 	type Urgency,
 	urgency,
 } from './status.js';
+export {messageOf, plural} from './text.js';

@@ -1,6 +1,7 @@
 import {Text} from 'ink';
 import Spinner from 'ink-spinner';
 import {escapeControl} from '../format/escape.js';
+import {plural} from '../format/text.js';
 import Confirm from './Confirm.js';
 import {progressText} from './Loading.js';
 import {SORT_LABELS} from './rows.js';
@@ -10,10 +11,6 @@ type Props = {
 	readonly state: State;
 	readonly now: number;
 };
-
-function plural(count: number, one: string, many = `${one}s`): string {
-	return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
-}
 
 function checkedText({done, total}: {done: number; total: number | undefined}): string {
 	const of = total === undefined ? '' : ` / ${total.toLocaleString('en-US')}`;

@@ -1,3 +1,4 @@
+import {plural} from '../format/text.js';
 // The inspector's state and its reducer: pure, with `now` passed in the actions that need it.
 // Effects (deleting, cleaning up, logging in, reloading) are requested by putting a `task` in the
 // state; use-tasks runs it and reports back with an action carrying the task's `seq`.
@@ -219,10 +220,6 @@ function sameRows(a: readonly Row[], b: readonly Row[]): boolean {
 function describeRow(row: Row): string {
 	if (row.entry.kind === 'unreadable') return `${row.shownId} (unreadable)`;
 	return row.login ? `${row.shownId} (@${row.login})` : `${row.shownId} (no user)`;
-}
-
-function plural(count: number, one: string, many = `${one}s`): string {
-	return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

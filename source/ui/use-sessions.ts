@@ -1,5 +1,6 @@
 import {type FSWatcher, watch} from 'node:fs';
 import {useEffect, useRef} from 'react';
+import {messageOf} from '../format/text.js';
 import type {ListableStore} from '../session/store.js';
 import type {Action} from './state.js';
 
@@ -24,10 +25,6 @@ export type Options = Timing & {
 // loading for the one thread: four updates a second keep the count moving and cost far less
 // than twenty (bench/: about 0.1 s of a 1.7 s load).
 const PROGRESS_EVERY_MS = 250;
-
-export function errorMessage(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
-}
 
 type Scanner = {request(visible: boolean): void; close(): void};
 
@@ -100,7 +97,7 @@ function createScanner(options: Options): Scanner {
 				});
 				if (!closed) dispatch({type: 'loaded', entries});
 			} catch (error) {
-				if (!closed) dispatch({type: 'loadFailed', message: errorMessage(error)});
+				if (!closed) dispatch({type: 'loadFailed', message: messageOf(error)});
 			}
 
 			lastDuration = performance.now() - started;

@@ -1,9 +1,9 @@
 import {useEffect} from 'react';
 import {formatDuration} from '../format/duration.js';
+import {messageOf} from '../format/text.js';
 import type {ListableStore} from '../session/store.js';
 import type {Action, Task} from './state.js';
 import type {StartLogin} from './types.js';
-import {errorMessage} from './use-sessions.js';
 
 export type Options = {
 	readonly task: Task | null;
@@ -60,7 +60,7 @@ export default function useTasks({task, store, login, loginTimeoutMs, dispatch}:
 					report({type: 'loginSucceeded', seq, outcome});
 				}
 			} catch (error) {
-				const message = errorMessage(error);
+				const message = messageOf(error);
 				report(
 					task.kind === 'login'
 						? {type: 'loginFailed', seq, message}
