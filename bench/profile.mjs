@@ -12,6 +12,7 @@ import {dirname, join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 import {build} from 'esbuild';
+import {bundleOptions} from '../scripts/bundle-options.mjs';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const {values: options, positionals} = parseArgs({
@@ -33,27 +34,13 @@ if (positionals.length === 0) {
 
 const work = mkdtempSync(join(tmpdir(), 'stacktower-bench-profile-'));
 await build({
+	...bundleOptions,
 	entryPoints: {cli: join(repo, 'cli.tsx')},
 	absWorkingDir: repo,
 	outdir: join(work, 'dist'),
-	bundle: true,
-	splitting: true,
-	format: 'esm',
-	platform: 'node',
-	target: 'node20',
 	// Unminified, so the profile names functions; keepNames does not change the code's speed much.
 	minify: false,
 	keepNames: true,
-	chunkNames: 'chunks/[name]-[hash]',
-	define: {'process.env.NODE_ENV': '"production"'},
-	external: ['react-devtools-core'],
-	banner: {
-		js: [
-			"import {createRequire as __createRequire} from 'node:module';",
-			'const require = __createRequire(import.meta.url);',
-		].join('\n'),
-	},
-	logLevel: 'warning',
 });
 
 const started = performance.now();

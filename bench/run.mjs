@@ -12,6 +12,7 @@ import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 import {build} from 'esbuild';
+import {bundleOptions} from '../scripts/bundle-options.mjs';
 import {benchRoot, expiredCount, generate, generateNamed, removeGenerated} from './generate.mjs';
 import {median, removeScratch, rssMethod, runNode} from './processes.mjs';
 import {PtyRun} from './pty.mjs';
@@ -229,26 +230,10 @@ async function measureCleanup() {
 async function bundleBaselineInk() {
 	const outdir = join(benchRoot(), 'baseline-ink');
 	await build({
+		...bundleOptions,
 		entryPoints: {'baseline-ink': here('baseline-ink.mjs')},
 		absWorkingDir: repo,
 		outdir,
-		bundle: true,
-		splitting: true,
-		format: 'esm',
-		platform: 'node',
-		target: 'node20',
-		minify: true,
-		sourcemap: false,
-		legalComments: 'none',
-		define: {'process.env.NODE_ENV': '"production"'},
-		external: ['react-devtools-core'],
-		banner: {
-			js: [
-				"import {createRequire as __createRequire} from 'node:module';",
-				'const require = __createRequire(import.meta.url);',
-			].join('\n'),
-		},
-		logLevel: 'warning',
 	});
 	return join(outdir, 'baseline-ink.js');
 }

@@ -5,35 +5,13 @@
 import {execFileSync} from 'node:child_process';
 import {renameSync, rmSync} from 'node:fs';
 import {build} from 'esbuild';
+import {bundleOptions} from './bundle-options.mjs';
 
 // Build beside dist and swap it in, so a test reading dist never sees a half-written build.
 const out = `dist.tmp-${process.pid}`;
 rmSync(out, {recursive: true, force: true});
 
-await build({
-	entryPoints: {cli: 'cli.tsx'},
-	outdir: out,
-	bundle: true,
-	splitting: true,
-	format: 'esm',
-	platform: 'node',
-	target: 'node20',
-	minify: true,
-	sourcemap: false,
-	legalComments: 'none',
-	chunkNames: 'chunks/[name]-[hash]',
-	define: {'process.env.NODE_ENV': '"production"'},
-	// Ink imports react-devtools-core only when DEV=true; it is not a dependency.
-	external: ['react-devtools-core'],
-	banner: {
-		js: [
-			// Bundled CommonJS dependencies call require(); give them one in this ES module.
-			"import {createRequire as __createRequire} from 'node:module';",
-			'const require = __createRequire(import.meta.url);',
-		].join('\n'),
-	},
-	logLevel: 'warning',
-});
+await build({...bundleOptions, entryPoints: {cli: 'cli.tsx'}, outdir: out});
 
 execFileSync(
 	process.execPath,
