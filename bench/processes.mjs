@@ -77,6 +77,11 @@ export function runNode(args, {cwd = process.cwd(), env = process.env} = {}) {
 	});
 }
 
+/** Subject and baseline take turns going first, so neither always runs on a warmer machine. */
+export function alternate(run, first, second) {
+	return run % 2 ? [first, second] : [second, first];
+}
+
 export function median(values) {
 	const sorted = values.filter((v) => typeof v === 'number' && !Number.isNaN(v));
 	sorted.sort((a, b) => a - b);

@@ -19,6 +19,7 @@ import {join, resolve} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {parseArgs} from 'node:util';
 import {createClient} from 'redis';
+import {median} from './processes.mjs';
 
 const {values: options} = parseArgs({
 	options: {
@@ -123,11 +124,6 @@ async function measure(pair, concurrency) {
 	);
 	const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 	return pairs / seconds;
-}
-
-function median(values) {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)];
 }
 
 const redis = await startRedis();

@@ -14,7 +14,7 @@ import {parseArgs} from 'node:util';
 import {build} from 'esbuild';
 import {bundleOptions} from '../scripts/bundle-options.mjs';
 import {benchRoot, expiredCount, generate, generateNamed, removeGenerated} from './generate.mjs';
-import {median, removeScratch, rssMethod, runNode} from './processes.mjs';
+import {alternate, median, removeScratch, rssMethod, runNode} from './processes.mjs';
 import {PtyRun} from './pty.mjs';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -112,16 +112,7 @@ async function measureList() {
 			const s = {ms: [], rss: [], cpu: []};
 			const b = {ms: [], rss: [], cpu: []};
 			for (let run = 0; run < runs; run++) {
-				const order =
-					run % 2
-						? [
-								[subject, s],
-								[baseline, b],
-							]
-						: [
-								[baseline, b],
-								[subject, s],
-							];
+				const order = alternate(run, [subject, s], [baseline, b]);
 				for (const [args, into] of order) {
 					const result = await runNode(args);
 					if (result.code !== 0) throw new Error(`exit ${result.code}: ${result.stderr.trim()}`);
@@ -176,16 +167,11 @@ async function measureCleanup() {
 			const b = {ms: [], cpu: []};
 			// Run 0 is a warm-up; each run gets a fresh copy, made outside the timing.
 			for (let run = 0; run <= cleanupRuns; run++) {
-				const order =
-					run % 2
-						? [
-								[[cli, 'cleanup', '--dir', copy], s],
-								[[here('baseline-cleanup.mjs'), copy], b],
-							]
-						: [
-								[[here('baseline-cleanup.mjs'), copy], b],
-								[[cli, 'cleanup', '--dir', copy], s],
-							];
+				const order = alternate(
+					run,
+					[[cli, 'cleanup', '--dir', copy], s],
+					[[here('baseline-cleanup.mjs'), copy], b],
+				);
 				for (const [args, into] of order) {
 					rmSync(copy, {recursive: true, force: true});
 					execFileSync('cp', ['-a', source, copy]);
@@ -274,16 +260,7 @@ async function measureSpawn() {
 		const s = {ms: [], cpu: []};
 		const b = {ms: [], cpu: []};
 		for (let run = 0; run <= runs; run++) {
-			const order =
-				run % 2
-					? [
-							[subject, s],
-							[baseline, b],
-						]
-					: [
-							[baseline, b],
-							[subject, s],
-						];
+			const order = alternate(run, [subject, s], [baseline, b]);
 			for (const [measure, into] of order) {
 				const {ms, cpu} = await measure();
 				if (run > 0) {

@@ -17,6 +17,7 @@ import {
 	redactRedisUrl,
 } from '../source/session/redis-store.js';
 import {newSession, type Session} from '../source/session/session.js';
+import {BAD_IDS} from '../source/sessiontest/conformance.js';
 import {
 	freePort,
 	type RedisServer,
@@ -280,18 +281,8 @@ describe.skipIf(!available)('Redis stores', () => {
 		test('bad ids are rejected by every method', async () => {
 			const store = await RedisStore.open(server.url, {prefix: prefix()});
 			try {
-				for (const id of [
-					'',
-					'.',
-					'..',
-					'../x',
-					'a/b',
-					'a\\b',
-					'/etc/passwd',
-					'a\0b',
-					'x'.repeat(200),
-					'*',
-				]) {
+				// `*` too: a glob character must never reach a key pattern.
+				for (const id of [...BAD_IDS, '*'] as string[]) {
 					await expect(store.get(id)).rejects.toBeInstanceOf(InvalidIdError);
 					await expect(store.delete(id)).rejects.toBeInstanceOf(InvalidIdError);
 					await expect(store.set(sessionWith({id}))).rejects.toBeInstanceOf(InvalidIdError);

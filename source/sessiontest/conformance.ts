@@ -183,16 +183,21 @@ export const GOOD_IDS: readonly string[] = [
 	'x'.repeat(128),
 ];
 
+/** Makes named checks that each run their body on a fresh store from `factory`. */
+function checkOn<S extends {close(): Promise<void>}>(factory: Factory<S>) {
+	return (name: string, body: (store: S) => Promise<void>): ConformanceCheck => ({
+		name,
+		run: () => withStore(factory, body),
+	});
+}
+
 /** The Store checks; with `listable`, the ListableStore ones too. See describeStoreConformance. */
 export function storeChecks<S extends Store>(
 	factory: Factory<S>,
 	options: ConformanceOptions = {},
 ): ConformanceCheck[] {
 	const byItself = options.expiresByItself === true;
-	const check = (name: string, body: (store: S) => Promise<void>): ConformanceCheck => ({
-		name,
-		run: () => withStore(factory, body),
-	});
+	const check = checkOn(factory);
 
 	const checks: ConformanceCheck[] = [
 		check('get of an absent id resolves to null', async (store) => {
@@ -465,10 +470,7 @@ export function stateStoreChecks<S extends StateStore>(
 	options: ConformanceOptions = {},
 ): ConformanceCheck[] {
 	const byItself = options.expiresByItself === true;
-	const check = (name: string, body: (store: S) => Promise<void>): ConformanceCheck => ({
-		name,
-		run: () => withStore(factory, body),
-	});
+	const check = checkOn(factory);
 
 	return [
 		check('a generated state validates once, then never again', async (store) => {
