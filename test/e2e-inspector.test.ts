@@ -268,7 +268,10 @@ describe('the inspector in a real terminal', () => {
 
 	test('demo shows sample sessions and removes its directory on quit', async () => {
 		const p = await spawnCli({args: ['demo']});
-		const screen = await p.ready((s) => rowOf(s, 'ci-runner') !== undefined);
+		// A frame can reach the terminal in more than one read: wait for every row checked below.
+		const screen = await p.ready((s) =>
+			['ci-runner', 'escape-test', 'broken'].every((id) => rowOf(s, id) !== undefined),
+		);
 		const demoDir = /\/\S*stacktower-sessions-demo-\S+/.exec(screen)?.[0];
 		expect(demoDir).toBeDefined();
 		expect(existsSync(demoDir as string)).toBe(true);

@@ -29,15 +29,15 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 	return outcome.error as Error;
 }
 
-async function worksAgain(store: RedisStore): Promise<void> {
-	await waitFor(
-		() =>
-			store.get('probe').then(
-				() => true,
-				() => false,
-			),
-		'the store to reconnect',
-	);
+/** Waits until both stores answer again: each has its own connection, reconnecting on its own. */
+async function worksAgain(store: RedisStore, states: RedisStateStore): Promise<void> {
+	const answers = (call: () => Promise<unknown>) => () =>
+		call().then(
+			() => true,
+			() => false,
+		);
+	await waitFor(answers(() => store.get('probe')), 'the session store to reconnect');
+	await waitFor(answers(() => states.validate('probe')), 'the state store to reconnect');
 }
 
 describe.skipIf(!available)('Redis failure', () => {
@@ -107,7 +107,7 @@ describe.skipIf(!available)('Redis failure', () => {
 		stderr.mockRestore();
 
 		await server.restart();
-		await worksAgain(store);
+		await worksAgain(store, states);
 		// No persistence: the restarted server is empty, and the old state stays invalid.
 		expect(await store.get(kept.id)).toBeNull();
 		expect(await states.validate(state)).toBe(false);
@@ -135,7 +135,7 @@ describe.skipIf(!available)('Redis failure', () => {
 			server.resume();
 		}
 
-		await worksAgain(store);
+		await worksAgain(store, states);
 		expect(await store.get(kept.id)).toEqual(kept);
 		// The GETDEL sent while frozen ran once Redis thawed: the state is gone (fail closed: the
 		// caller was told it could not be checked, and it can never be used again).
