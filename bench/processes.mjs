@@ -77,9 +77,10 @@ export function runNode(args, {cwd = process.cwd(), env = process.env} = {}) {
 	});
 }
 
-/** Subject and baseline take turns going first, so neither always runs on a warmer machine. */
-export function alternate(run, first, second) {
-	return run % 2 ? [first, second] : [second, first];
+/** The measures take turns going first, so none always runs on a warmer machine. */
+export function alternate(run, ...measures) {
+	const shift = run % measures.length;
+	return [...measures.slice(shift), ...measures.slice(0, shift)];
 }
 
 export function median(values) {

@@ -212,11 +212,16 @@ async function measureCleanup() {
 // ---------------------------------------------------------------------------------------------
 // 3. spawn to the first frame showing the sessions, in a pty, against a one-line Ink app
 
-/** Bundles baseline-ink.mjs with scripts/build.mjs's options into one production file. */
-async function bundleBaselineInk() {
-	const outdir = join(benchRoot(), 'baseline-ink');
+/**
+ * Bundles baseline-ink.mjs with scripts/build.mjs's options into one production file: stock Ink
+ * (the issue's baseline), or with `patched` also the CLI's start-up patches
+ * (scripts/startup-patches.mjs), to show what they are worth to any Ink app.
+ */
+async function bundleBaselineInk({patched}) {
+	const outdir = join(benchRoot(), patched ? 'baseline-ink-patched' : 'baseline-ink');
 	await build({
 		...bundleOptions,
+		plugins: patched ? bundleOptions.plugins : [],
 		entryPoints: {'baseline-ink': here('baseline-ink.mjs')},
 		absWorkingDir: repo,
 		outdir,
@@ -242,10 +247,11 @@ async function measureSpawn() {
 	const size = 10;
 	progress(`spawn to first frame @ ${size}`);
 	try {
-		const bundle = await bundleBaselineInk();
+		const stock = await bundleBaselineInk({patched: false});
+		const patched = await bundleBaselineInk({patched: true});
 		const dir = generateNamed(size);
 		const ids = Array.from({length: size}, (_, index) => `bench-${String(index).padStart(4, '0')}`);
-		const baseline = () =>
+		const inkApp = (bundle) => () =>
 			timeFirstFrame(
 				[bundle],
 				(text) => text.includes('stacktower bench baseline ready'),
@@ -259,8 +265,9 @@ async function measureSpawn() {
 			);
 		const s = {ms: [], cpu: []};
 		const b = {ms: [], cpu: []};
+		const p = {ms: [], cpu: []};
 		for (let run = 0; run <= runs; run++) {
-			const order = alternate(run, [subject, s], [baseline, b]);
+			const order = alternate(run, [subject, s], [inkApp(stock), b], [inkApp(patched), p]);
 			for (const [measure, into] of order) {
 				const {ms, cpu} = await measure();
 				if (run > 0) {
@@ -272,6 +279,7 @@ async function measureSpawn() {
 
 		log(`  subject  ${samples(s.ms)}; cpu by then ${samples(s.cpu)}`);
 		log(`  baseline ${samples(b.ms)}; cpu by then ${samples(b.cpu)}`);
+		log(`  patched baseline ${samples(p.ms)}; cpu by then ${samples(p.cpu)}`);
 		rows.push({
 			measurement: '3. spawn to first frame (pty)',
 			size,
@@ -279,6 +287,13 @@ async function measureSpawn() {
 			baseline: median(b.ms),
 			unit: 'ms',
 			target: {ratio: 1.2},
+		});
+		rows.push({
+			measurement: '3. same, baseline with the patches',
+			size,
+			subject: median(s.ms),
+			baseline: median(p.ms),
+			unit: 'ms',
 		});
 	} catch (error) {
 		failRow('3. spawn to first frame', size, error);

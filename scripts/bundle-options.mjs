@@ -1,5 +1,7 @@
 // The esbuild options for a production Ink bundle, shared by the CLI's build and the
 // benchmarks' baseline and profile builds, so what is measured is built as what ships.
+import {startupPatches} from './startup-patches.mjs';
+
 export const bundleOptions = {
 	bundle: true,
 	splitting: true,
@@ -20,5 +22,6 @@ export const bundleOptions = {
 			'const require = __createRequire(import.meta.url);',
 		].join('\n'),
 	},
+	plugins: [startupPatches],
 	logLevel: 'warning',
 };

@@ -7,6 +7,7 @@ import Details from './Details.js';
 import Empty from './Empty.js';
 import ErrorView from './ErrorView.js';
 import Footer from './Footer.js';
+import type {FirstListing} from './first-listing.js';
 import Header from './Header.js';
 import Help from './Help.js';
 import {type Command, footerFor, footerItems} from './keymap.js';
@@ -43,6 +44,8 @@ export type Props = {
 	readonly height?: number;
 	/** Rescan periods (tests shorten them). */
 	readonly timing?: Timing;
+	/** The listing started before the first frame (runInspector); without it the app lists. */
+	readonly first?: FirstListing;
 };
 
 function footerItemsFor(state: State): string[] {
@@ -79,14 +82,17 @@ export default function App(props: Props) {
 	const size = useTerminalSize();
 	const width = props.width ?? size.width;
 	const height = props.height ?? size.height;
-	const [state, dispatch] = useReducer(reducer, undefined, () =>
-		initialState({
+	const [state, dispatch] = useReducer(reducer, undefined, () => {
+		const initial = initialState({
 			height: tableHeight(height),
 			loginConfigured: login !== undefined,
 			loginUnavailable: props.loginUnavailable,
 			loginTimeoutMs: props.loginTimeoutMs,
-		}),
-	);
+		});
+		// Listed before the first frame: the first frame is the table.
+		const entries = props.first?.entries;
+		return entries ? reducer(initial, {type: 'loaded', entries}) : initial;
+	});
 	const now = useClock();
 	useKeys(dispatch);
 	useSessions({
@@ -97,6 +103,7 @@ export default function App(props: Props) {
 		rescanMs: timing?.rescanMs,
 		pollMs: timing?.pollMs,
 		debounceMs: timing?.debounceMs,
+		first: props.first,
 	});
 	useTasks({task: state.task, store, login, loginTimeoutMs: state.loginTimeoutMs, dispatch});
 

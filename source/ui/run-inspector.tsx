@@ -3,6 +3,7 @@
 import {render} from 'ink';
 import type {ListableStore} from '../session/store.js';
 import App from './App.js';
+import {startFirstListing} from './first-listing.js';
 import type {StartLogin} from './types.js';
 
 export type {LoginOutcome, StartLogin} from './types.js';
@@ -40,6 +41,7 @@ export async function runInspector(options: InspectorOptions): Promise<number> {
 		}
 	};
 
+	const first = await startFirstListing(options.store);
 	if (alternate) stdout.write(ENTER_ALT_SCREEN);
 	// Even an unexpected exit must not strand the user on the alternate screen.
 	process.once('exit', leave);
@@ -52,6 +54,7 @@ export async function runInspector(options: InspectorOptions): Promise<number> {
 			loginUnavailable={options.loginUnavailable}
 			emptyHint={options.emptyHint}
 			loginTimeoutMs={options.loginTimeoutMs}
+			first={first}
 		/>,
 		// Ctrl-C is a key in the keymap: quitting goes through the app so it unmounts cleanly.
 		{exitOnCtrlC: false},

@@ -1,7 +1,8 @@
 import {type FSWatcher, watch} from 'node:fs';
 import {useEffect, useRef} from 'react';
 import {messageOf} from '../format/text.js';
-import type {ListableStore} from '../session/store.js';
+import type {ListableStore, ListEntry} from '../session/store.js';
+import type {FirstListing} from './first-listing.js';
 import type {Action} from './state.js';
 
 export type Timing = {
@@ -19,6 +20,8 @@ export type Options = Timing & {
 	readonly dispatch: (action: Action) => void;
 	/** Bumped by the reducer to ask for a reload with progress on screen (`r`, after a task). */
 	readonly reloadRequest: number;
+	/** The listing started before the first frame: the first scan adopts it. */
+	readonly first?: FirstListing;
 };
 
 // Each progress update redraws the whole screen, which at 100,000 sessions competes with the
@@ -44,6 +47,7 @@ function createScanner(options: Options): Scanner {
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	let debounce: ReturnType<typeof setTimeout> | undefined;
 	let watcher: FSWatcher | undefined;
+	let first = options.first;
 
 	const ensureWatcher = () => {
 		if (!watchDir || watcher) return;
@@ -79,22 +83,31 @@ function createScanner(options: Options): Scanner {
 			const visible = pending === 'visible';
 			pending = 'none';
 			clearTimeout(timer);
-			if (visible) dispatch({type: 'loadStarted'});
+			const adopted = first;
+			first = undefined;
+			// Entries listed before the first frame are already on screen: no loading state.
+			if (visible && !adopted?.entries) dispatch({type: 'loadStarted'});
 			const started = performance.now();
 			let lastProgress = 0;
+			const onProgress = visible
+				? (done: number, total: number | undefined) => {
+						const time = performance.now();
+						if (time - lastProgress < PROGRESS_EVERY_MS || closed) return;
+						lastProgress = time;
+						dispatch({type: 'loadProgress', done, total});
+					}
+				: undefined;
 			controller = new AbortController();
 			try {
-				const entries = await store.list({
-					signal: controller.signal,
-					onProgress: visible
-						? (done, total) => {
-								const time = performance.now();
-								if (time - lastProgress < PROGRESS_EVERY_MS || closed) return;
-								lastProgress = time;
-								dispatch({type: 'loadProgress', done, total});
-							}
-						: undefined,
-				});
+				let entries: ListEntry[];
+				if (adopted) {
+					controller.signal.addEventListener('abort', () => adopted.abort(), {once: true});
+					if (onProgress) adopted.follow(onProgress);
+					entries = await adopted.promise;
+				} else {
+					entries = await store.list({signal: controller.signal, onProgress});
+				}
+
 				if (!closed) dispatch({type: 'loaded', entries});
 			} catch (error) {
 				if (!closed) dispatch({type: 'loadFailed', message: messageOf(error)});
@@ -118,6 +131,7 @@ function createScanner(options: Options): Scanner {
 		close() {
 			closed = true;
 			controller?.abort();
+			first?.abort();
 			clearTimeout(timer);
 			clearTimeout(debounce);
 			watcher?.close();
@@ -132,7 +146,7 @@ function createScanner(options: Options): Scanner {
  */
 export default function useSessions(options: Options): void {
 	const scanner = useRef<Scanner | undefined>(undefined);
-	const {store, watchDir, dispatch, rescanMs, pollMs, debounceMs} = options;
+	const {store, watchDir, dispatch, rescanMs, pollMs, debounceMs, first} = options;
 	useEffect(() => {
 		const created = createScanner({
 			store,
@@ -142,6 +156,7 @@ export default function useSessions(options: Options): void {
 			pollMs,
 			debounceMs,
 			reloadRequest: 0,
+			first,
 		});
 		scanner.current = created;
 		created.request(true);
@@ -149,7 +164,7 @@ export default function useSessions(options: Options): void {
 			created.close();
 			scanner.current = undefined;
 		};
-	}, [store, watchDir, dispatch, rescanMs, pollMs, debounceMs]);
+	}, [store, watchDir, dispatch, rescanMs, pollMs, debounceMs, first]);
 
 	const {reloadRequest} = options;
 	const seen = useRef(reloadRequest);

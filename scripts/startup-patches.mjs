@@ -1,0 +1,60 @@
+// Build-time rewrites of two published dependency files that cost every start of the CLI
+// time their own sources do not ask for (measured with bench/profile.mjs, issue 6). Each rewrite
+// must find its text exactly, or the build fails: a new release is then looked at again rather
+// than silently losing (or mangling) the patch. Nothing else of either package changes.
+import {readFile} from 'node:fs/promises';
+
+const patches = [
+	{
+		// meow normalises package.json only when `cli.pkg` is read, but its rollup bundle runs
+		// normalize-package-data's initialisation (with the SPDX license tables) at import, and
+		// keeps a dead `promisify(execFile)` that loads node:child_process with net and dgram.
+		// About 11 ms of every start.
+		file: /[\\/]meow[\\/]build[\\/]dependencies\.js$/,
+		rewrites: [
+			{
+				from: 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
+				to: 'const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);',
+			},
+			{from: "import { execFile } from 'node:child_process';", to: ''},
+			{from: '\npromisify(execFile);\n', to: '\n'},
+		],
+	},
+	{
+		// Ink's layout engine, yoga-layout, embeds its WebAssembly as a base64 data: URL and
+		// Emscripten loads it with fetch() when fetch exists, which in Node loads all of undici
+		// to decode a data: URL; its fallback decodes with atob one character at a time. Both
+		// are replaced by Buffer's native base64 decoding: about 30 ms before the first frame.
+		file: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/,
+		rewrites: [
+			{from: '"function"!=typeof fetch', to: 'true'},
+			{
+				from: 'var b=xa(a.slice(37)),c=new Uint8Array(b.length);for(a=0;a<b.length;++a)c[a]=b.charCodeAt(a);var d=c',
+				to: 'var d=new Uint8Array(Buffer.from(a.slice(37),"base64"))',
+			},
+		],
+	},
+];
+
+/** The esbuild plugin that applies the patches above. */
+export const startupPatches = {
+	name: 'startup-patches',
+	setup(build) {
+		for (const {file, rewrites} of patches) {
+			build.onLoad({filter: file}, async ({path}) => {
+				let contents = await readFile(path, 'utf8');
+				for (const {from, to} of rewrites) {
+					if (!contents.includes(from)) {
+						throw new Error(
+							`startup-patches: ${JSON.stringify(from.slice(0, 60))} is not in ${path} any more; update scripts/startup-patches.mjs for this release`,
+						);
+					}
+
+					contents = contents.replace(from, to);
+				}
+
+				return {contents, loader: 'js'};
+			});
+		}
+	},
+};
