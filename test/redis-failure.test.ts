@@ -36,8 +36,14 @@ async function worksAgain(store: RedisStore, states: RedisStateStore): Promise<v
 			() => true,
 			() => false,
 		);
-	await waitFor(answers(() => store.get('probe')), 'the session store to reconnect');
-	await waitFor(answers(() => states.validate('probe')), 'the state store to reconnect');
+	await waitFor(
+		answers(() => store.get('probe')),
+		'the session store to reconnect',
+	);
+	await waitFor(
+		answers(() => states.validate('probe')),
+		'the state store to reconnect',
+	);
 }
 
 describe.skipIf(!available)('Redis failure', () => {
