@@ -143,6 +143,17 @@ function yieldToEventLoop(): Promise<void> {
 	});
 }
 
+/** The file's text as a session stored under `id`, or why it is not one. */
+function decodeNamed(text: string, file: string, id: string): Session | {reason: string} {
+	try {
+		const session = decodeSession(text, file);
+		return session.id === id ? session : {reason: ID_MISMATCH};
+	} catch (error) {
+		if (error instanceof CorruptError) return {reason: error.reason};
+		throw error;
+	}
+}
+
 function isSession(loaded: Loaded): loaded is Session {
 	return loaded !== null && !('reason' in loaded);
 }
@@ -297,7 +308,8 @@ export class FileStore implements ListableStore {
 				if (name.endsWith(SUFFIX)) {
 					const id = name.slice(0, -SUFFIX.length);
 					if (!isValidId(id) || direntReason(dirent) !== undefined) continue;
-					const loaded = this.#load(this.#prefix + name, id);
+					// fstat only the expired: #removeIfExpired compares them with what it claims.
+					const loaded = this.#load(this.#prefix + name, id, (session) => isExpired(session, now));
 					if (
 						isSession(loaded) &&
 						isExpired(loaded, now) &&
@@ -402,12 +414,14 @@ export class FileStore implements ListableStore {
 	}
 
 	/**
-	 * Reads and decodes one file: one open, one fstat (only `withStats`, or when #readSmall
-	 * cannot tell), one read into the reused buffer and one close. `id` is the name the file is
-	 * stored under; a file whose `id` field differs is unreadable (a renamed or planted file
-	 * must not pass as another session).
+	 * Reads and decodes one file: one open, one read into the reused buffer and one close, and
+	 * one fstat before the read (`stats` true: get(), which has no directory entry telling a
+	 * regular file), after it for a session that `stats` picks (cleanup's expired ones, for
+	 * #removeIfExpired), or when #readSmall cannot tell. `id` is the name the file is stored
+	 * under; a file whose `id` field differs is unreadable (a renamed or planted file must not
+	 * pass as another session).
 	 */
-	#load(file: string, id: string, withStats = true): Loaded {
+	#load(file: string, id: string, stats: boolean | ((session: Session) => boolean) = true): Loaded {
 		let fd: number;
 		this.#lastStats = undefined;
 		try {
@@ -417,22 +431,27 @@ export class FileStore implements ListableStore {
 			return code === 'ENOENT' ? null : {reason: reasonForOpenError(code)};
 		}
 
-		let text: string | {reason: string};
 		try {
-			text = (withStats ? undefined : this.#readSmall(fd)) ?? this.#readChecked(fd);
-		} catch (error) {
-			return {reason: reasonForOpenError(errorCode(error))};
+			let text: string | {reason: string};
+			try {
+				text = (stats === true ? undefined : this.#readSmall(fd)) ?? this.#readChecked(fd);
+			} catch (error) {
+				return {reason: reasonForOpenError(errorCode(error))};
+			}
+
+			if (typeof text !== 'string') return text;
+			const loaded = decodeNamed(text, file, id);
+			if (typeof stats === 'function' && !this.#lastStats && isSession(loaded) && stats(loaded)) {
+				try {
+					this.#lastStats = fstatSync(fd);
+				} catch {
+					// Without stats #removeIfExpired re-reads the claimed file: slower, as safe.
+				}
+			}
+
+			return loaded;
 		} finally {
 			closeSync(fd);
-		}
-
-		if (typeof text !== 'string') return text;
-		try {
-			const session = decodeSession(text, file);
-			return session.id === id ? session : {reason: ID_MISMATCH};
-		} catch (error) {
-			if (error instanceof CorruptError) return {reason: error.reason};
-			throw error;
 		}
 	}
 
