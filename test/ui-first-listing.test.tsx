@@ -1,6 +1,9 @@
 // The listing the inspector starts before its first frame: a small store's first frame is the
 // table (no "loading" flash); a large, slow or failing store gets the loading frame at once and
 // its listing is adopted by the app, never read a second time.
+
+import {statSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {FileStore} from '../source/session/file-store.js';
@@ -30,8 +33,8 @@ describe('the first listing', () => {
 	it('lists a small directory before the first frame, which is the table', async () => {
 		const dir = makeSessionDir({fixtures: false, sessions: sessions(12)});
 		const store = new FileStore(dir);
-		const first = await startFirstListing(store);
-		expect(first.entries?.map((entry) => entry.id).sort()).toEqual(
+		const first = await startFirstListing(store, {dir});
+		expect(first?.entries?.map((entry) => entry.id).sort()).toEqual(
 			sessions(12).map((session) => session.id),
 		);
 
@@ -40,6 +43,21 @@ describe('the first listing', () => {
 		expect(firstFrame).toContain('12 active · 0 expired');
 		expect(firstFrame).toMatch(/s-000 +@user0/);
 		expect(app.frames.join('\n')).not.toContain('loading');
+	});
+
+	it('leaves a directory that looks large to the app, which shows loading first', async () => {
+		const dir = makeSessionDir({fixtures: false, sessions: sessions(3)});
+		// A directory's size grows with its entries: long names that are not sessions make it
+		// look as large as one of some thousands of sessions, without writing thousands.
+		for (let i = 0; statSync(dir).size <= 128 * 1024; i++) {
+			writeFileSync(path.join(dir, `${'padding-'.repeat(30)}${i}.tmp`), '');
+		}
+
+		const store = new FileStore(dir);
+		expect(await startFirstListing(store, {dir})).toBeUndefined();
+		const {app, ui} = open({store});
+		expect(app.frames[0]).toContain('loading');
+		await ui.see('3 active · 0 expired');
 	});
 
 	it('shows loading at once for a large store, then the listing’s progress, and lists it once', async () => {
@@ -58,7 +76,7 @@ describe('the first listing', () => {
 
 		const store = new LargeStore(sessions(30));
 		const first = await startFirstListing(store, {small: 20});
-		expect(first.entries).toBeUndefined();
+		expect(first?.entries).toBeUndefined();
 
 		const {app, ui} = open({store, first});
 		expect(app.frames[0]).toContain('loading');
@@ -76,7 +94,7 @@ describe('the first listing', () => {
 		store.gate = held.promise;
 		// Resolves although the listing has not: the first frame does not wait for a slow store.
 		const first = await startFirstListing(store, {waitMs: 30});
-		expect(first.entries).toBeUndefined();
+		expect(first?.entries).toBeUndefined();
 
 		const {app, ui} = open({store, first});
 		expect(app.frames[0]).toContain('loading');
@@ -89,7 +107,7 @@ describe('the first listing', () => {
 		const store = new TestStore(sessions(2));
 		store.failure = new Error('Redis at 127.0.0.1:6379 is unavailable');
 		const first = await startFirstListing(store);
-		expect(first.entries).toBeUndefined();
+		expect(first?.entries).toBeUndefined();
 
 		const {ui} = open({store, first});
 		await ui.see('Redis at 127.0.0.1:6379 is unavailable');
@@ -99,9 +117,9 @@ describe('the first listing', () => {
 		const dir = makeSessionDir({fixtures: false, sessions: sessions(5)});
 		const store = new FileStore(dir);
 		const first = await startFirstListing(store);
-		first.abort();
+		first?.abort();
 		// Already finished: aborting changes nothing and throws nothing.
-		expect(first.entries).toHaveLength(5);
+		expect(first?.entries).toHaveLength(5);
 
 		const slow = new TestStore(sessions(2));
 		const held = gate();

@@ -4,6 +4,7 @@
 // listed before Ink starts, and the first frame is the table. A large one (or a slow Redis) gets
 // the loading frame at once, and its listing goes on: the scanner in use-sessions adopts it
 // with its progress, so nothing is read twice.
+import {statSync} from 'node:fs';
 import type {ListableStore, ListEntry, ListOptions} from '../session/store.js';
 
 type Progress = NonNullable<ListOptions['onProgress']>;
@@ -20,17 +21,38 @@ export type FirstListing = {
 };
 
 export type FirstListingOptions = {
+	/** The store's directory (a FileStore): one that looks large is not listed before the first frame. */
+	readonly dir?: string;
 	/** More entries than this and the loading screen (with progress) is shown at once. */
 	readonly small?: number;
 	/** The longest the first frame waits for the listing (a store on the network). */
 	readonly waitMs?: number;
 };
 
-/** Starts listing `store`; resolves when it is done, known to be large, or `waitMs` passed. */
+// A directory's own size grows with its entries (about 80 bytes each on ext4, 20 on tmpfs,
+// twice the name on btrfs), and reading 100,000 names alone takes about 0.1 s here: more than
+// the progress screen may wait. Beyond this size the loading screen comes first, as before.
+// A directory that once held many files may stay large (ext4 never shrinks them): it only
+// means a loading frame.
+const SMALL_DIRECTORY_BYTES = 128 * 1024;
+
+function looksLarge(dir: string): boolean {
+	try {
+		return statSync(dir).size > SMALL_DIRECTORY_BYTES;
+	} catch {
+		return false; // missing or unreadable: listing it is quick, and says why
+	}
+}
+
+/**
+ * Starts listing `store`; resolves when it is done, known to be large, or `waitMs` passed.
+ * Undefined when `dir` looks too large to read before the first frame: the app lists it.
+ */
 export async function startFirstListing(
 	store: ListableStore,
-	{small = 2000, waitMs = 50}: FirstListingOptions = {},
-): Promise<FirstListing> {
+	{dir, small = 2000, waitMs = 50}: FirstListingOptions = {},
+): Promise<FirstListing | undefined> {
+	if (dir !== undefined && looksLarge(dir)) return undefined;
 	const controller = new AbortController();
 	let follower: Progress | undefined;
 	let knownLarge: () => void = () => undefined;

@@ -41,7 +41,7 @@ export async function runInspector(options: InspectorOptions): Promise<number> {
 		}
 	};
 
-	const first = await startFirstListing(options.store);
+	const first = await startFirstListing(options.store, {dir: options.watchDir});
 	if (alternate) stdout.write(ENTER_ALT_SCREEN);
 	// Even an unexpected exit must not strand the user on the alternate screen.
 	process.once('exit', leave);
