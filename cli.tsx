@@ -83,21 +83,27 @@ function loginFlags(options: Options) {
 }
 
 // A StartLogin for the inspector's `l` key, or why there is none (`l` then says what is missing).
+// The flow itself (an HTTP server, the browser opener) loads when `l` is pressed, not before
+// the first frame.
 async function startLoginFor(
 	options: Options,
 	opened: OpenedStore,
 ): Promise<{login: StartLogin} | {loginUnavailable: string}> {
-	const [{resolveLoginConfig}, {createStartLogin}] = await Promise.all([
-		import('./source/commands/login.js'),
-		import('./source/github/start-login.js'),
-	]);
+	const {resolveLoginConfig} = await import('./source/commands/login-config.js');
 	const resolved = resolveLoginConfig(loginFlags(options), process.env);
 	if (!resolved.ok) {
 		// The status line has one or two lines: keep each problem, drop its explanation.
 		const problems = resolved.problems.map((problem) => problem.replace(/ \(.*\)$/, ''));
 		return {loginUnavailable: `login is not configured. ${problems.join('. ')}`};
 	}
-	return {login: createStartLogin(resolved.config, opened.store, opened.stateStore)};
+
+	const {config} = resolved;
+	return {
+		login: async (args) => {
+			const {createStartLogin} = await import('./source/github/start-login.js');
+			return createStartLogin(config, opened.store, opened.stateStore)(args);
+		},
+	};
 }
 
 // The `login` command (exit 0 on success, 1 on failure, 2 usage); Ctrl-C cancels it cleanly.

@@ -4,12 +4,12 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {Writable} from 'node:stream';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
+import {loginCommand} from '../source/commands/login.js';
 import {
 	type LoginCommandFlags,
-	loginCommand,
 	parseTimeout,
 	resolveLoginConfig,
-} from '../source/commands/login.js';
+} from '../source/commands/login-config.js';
 import {MemoryStateStore, MemoryStore, newSession} from '../source/session/index.js';
 import {runCli} from './helpers/cli.js';
 import {installFakeBrowser, waitForVisit} from './helpers/fake-browser.js';

@@ -12,6 +12,12 @@ import {
 	type StateStore,
 	type Store,
 } from '../session/index.js';
+import {
+	DEFAULT_LOGIN_TIMEOUT_MS,
+	DEFAULT_SCOPES,
+	formatTimeout,
+	MAX_LOGIN_TIMEOUT_MS,
+} from './defaults.js';
 import {DEFAULT_GITHUB_HOST, GitHubHostError, githubEndpoints} from './endpoints.js';
 import {LoginError, safeText} from './errors.js';
 import {
@@ -24,12 +30,14 @@ import {openInBrowser} from './open-browser.js';
 import {page} from './pages.js';
 import {createPkce} from './pkce.js';
 
+export {
+	DEFAULT_LOGIN_TIMEOUT_MS,
+	DEFAULT_SCOPES,
+	formatTimeout,
+	MAX_LOGIN_TIMEOUT_MS,
+} from './defaults.js';
 export {LoginError, type LoginErrorCode} from './errors.js';
 
-export const DEFAULT_SCOPES = 'read:user user:email';
-export const DEFAULT_LOGIN_TIMEOUT_MS = 5 * 60 * 1000;
-/** A login nobody finishes within an hour is abandoned. */
-export const MAX_LOGIN_TIMEOUT_MS = 60 * 60 * 1000;
 export const CALLBACK_PATH = '/callback';
 
 export type LoginOptions = {
@@ -70,14 +78,6 @@ export type LoginOutcome = {
 	/** The login `previous` had, when it had a user. */
 	previousLogin?: string;
 };
-
-/** `5m`, `90s`, `1h`: a timeout as a person would type it. */
-export function formatTimeout(ms: number): string {
-	if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-	if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
-	if (ms >= 1000) return `${Math.round(ms / 1000)}s`;
-	return `${ms}ms`;
-}
 
 function checkOptions(options: LoginOptions) {
 	const problem = (message: string) => new LoginError('INVALID_OPTIONS', message);
