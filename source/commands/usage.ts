@@ -1,6 +1,8 @@
 // The command line, checked in one pass: every problem is collected and reported together with
 // its fix (a usage error, exit 2), before anything touches a store. No I/O and no React here.
 import {escapeControl} from '../format/escape.js';
+import {DEFAULT_LOGIN_TIMEOUT_MS, DEFAULT_SCOPES} from '../github/defaults.js';
+import {DEFAULT_GITHUB_HOST} from '../github/endpoints.js';
 import {isValidId} from '../session/ids.js';
 
 export const commands = ['list', 'cleanup', 'delete', 'demo', 'login'] as const;
@@ -119,9 +121,6 @@ export type ParseResult =
 	| {readonly ok: true; readonly options: Options}
 	| {readonly ok: false; readonly errors: readonly string[]};
 
-export const DEFAULT_GITHUB_HOST = 'https://github.com';
-export const DEFAULT_SCOPES = 'read:user user:email';
-export const DEFAULT_LOGIN_TIMEOUT_MS = 5 * 60 * 1000;
 export const DEFAULT_LOGIN_ID = 'github';
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

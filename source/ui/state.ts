@@ -6,6 +6,7 @@ import {plural} from '../format/text.js';
 import type {Key} from 'ink';
 import {formatDuration} from '../format/duration.js';
 import {isExpiredAt} from '../format/status.js';
+import {DEFAULT_LOGIN_TIMEOUT_MS} from '../github/defaults.js';
 import type {Session} from '../session/session.js';
 import type {ListEntry} from '../session/store.js';
 import {type Command, commandFor, type KeyContext} from './keymap.js';
@@ -13,8 +14,6 @@ import {scrollTop} from './layout.js';
 import {buildRows, filterRows, nextSort, type Row, type SortKey, sortRows} from './rows.js';
 import type {LoginOutcome} from './types.js';
 
-/** Five minutes, as `stacktower-sessions login --timeout` defaults to (issue 4). */
-export const DEFAULT_LOGIN_TIMEOUT_MS = 5 * 60 * 1000;
 /** The session id `l` logs in when the store is empty: the CLI's own session. */
 export const CLI_SESSION_ID = 'github';
 
