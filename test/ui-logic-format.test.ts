@@ -4,6 +4,7 @@ import {
 	formatCountdown,
 	formatDuration,
 	formatRelative,
+	parseDuration,
 } from '../source/format/duration.js';
 import {escapeControl} from '../source/format/escape.js';
 import {MASK, maskToken} from '../source/format/mask-token.js';
@@ -152,4 +153,26 @@ describe('maskToken', () => {
 	it('masks the empty token to nothing', () => {
 		expect(maskToken('')).toBe('');
 	});
+});
+
+describe('parseDuration (--timeout)', () => {
+	it.each([
+		['300', 300_000],
+		['1.5', 1500],
+		['90s', 90_000],
+		['5m', 300_000],
+		['1m30s', 90_000],
+		['1h', 3_600_000],
+		['250ms', 250],
+		[' 2m ', 120_000],
+	])('%j is %d ms', (text, ms) => {
+		expect(parseDuration(text)).toBe(ms);
+	});
+
+	it.each([['soon'], ['0'], ['-5'], ['5 m'], ['5x'], [''], ['0.0001'], ['0ms'], ['NaN'], ['1e3']])(
+		'%j is not a duration',
+		(text) => {
+			expect(parseDuration(text)).toBeUndefined();
+		},
+	);
 });

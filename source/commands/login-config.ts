@@ -1,6 +1,7 @@
 // The login options (`login` and the inspector's `l`), checked together with the environment.
 // Apart from the login command so that the inspector can say what is missing without loading
 // the flow (its HTTP server, the browser opener): that loads only when `l` is pressed.
+import {parseDuration} from '../format/duration.js';
 import {escapeControl} from '../format/escape.js';
 import {
 	DEFAULT_LOGIN_TIMEOUT_MS,
@@ -36,25 +37,9 @@ export type LoginConfigResult =
 	| {readonly ok: true; readonly config: LoginConfig}
 	| {readonly ok: false; readonly problems: string[]};
 
-const units: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000};
-
-/** `300` (seconds), `90s`, `5m`, `1h`, `1m30s`; undefined when it is not a positive duration. */
+/** `300` (seconds, also as a number), `90s`, `5m`, `1h`, `1m30s`; undefined when not a positive duration. */
 export function parseTimeout(value: string | number): number | undefined {
-	if (typeof value === 'number') {
-		return Number.isFinite(value) && value > 0 ? Math.round(value * 1000) : undefined;
-	}
-
-	const text = value.trim();
-	if (/^\d+(?:\.\d+)?$/.test(text)) return parseTimeout(Number(text));
-	const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
-	let total = 0;
-	let end = 0;
-	for (let match = part.exec(text); match; match = part.exec(text)) {
-		total += Number(match[1]) * (units[match[2] ?? ''] ?? 0);
-		end = part.lastIndex;
-	}
-
-	return end > 0 && end === text.length && total > 0 ? Math.round(total) : undefined;
+	return parseDuration(String(value));
 }
 
 /** A value from the command line, quoted and cut short for an error message. */

@@ -1,5 +1,6 @@
 // The command line, checked in one pass: every problem is collected and reported together with
 // its fix (a usage error, exit 2), before anything touches a store. No I/O and no React here.
+import {parseDuration} from '../format/duration.js';
 import {escapeControl} from '../format/escape.js';
 import {DEFAULT_LOGIN_TIMEOUT_MS, DEFAULT_SCOPES} from '../github/defaults.js';
 import {DEFAULT_GITHUB_HOST} from '../github/endpoints.js';
@@ -219,30 +220,6 @@ export function unknownFlags(argv: readonly string[]): string[] {
 	}
 
 	return unknown;
-}
-
-/** `90s`, `5m`, `1h`, `1m30s`, or a plain number of seconds; undefined when not a positive duration. */
-export function parseDuration(text: string): number | undefined {
-	const trimmed = text.trim();
-	if (/^\d+(?:\.\d+)?$/.test(trimmed)) {
-		const seconds = Number(trimmed);
-		return seconds > 0 ? Math.round(seconds * 1000) : undefined;
-	}
-
-	const units: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000};
-	const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-	let total = 0;
-	let end = 0;
-	for (let m = part.exec(trimmed); m; m = part.exec(trimmed)) {
-		total += Number(m[1]) * (units[m[2] ?? ''] ?? 0);
-		end = part.lastIndex;
-	}
-
-	if (end === 0 || end !== trimmed.length || !(total > 0) || !Number.isFinite(total)) {
-		return undefined;
-	}
-
-	return Math.round(total);
 }
 
 /** A GitHub host as an origin: `ghe.example.com` and `https://ghe.example.com/` both give `https://ghe.example.com`. */

@@ -72,3 +72,29 @@ export function formatAbsolute(date: Instant): string {
 	const iso = new Date(time).toISOString();
 	return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }
+
+/** `90s`, `5m`, `1h`, `1m30s`, or a plain number of seconds; undefined when not a positive duration. */
+export function parseDuration(text: string): number | undefined {
+	const trimmed = text.trim();
+	if (/^\d+(?:\.\d+)?$/.test(trimmed)) {
+		const rounded = Math.round(Number(trimmed) * 1000);
+		return rounded > 0 ? rounded : undefined;
+	}
+
+	const units: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000};
+	const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+	let total = 0;
+	let end = 0;
+	for (let m = part.exec(trimmed); m; m = part.exec(trimmed)) {
+		total += Number(m[1]) * (units[m[2] ?? ''] ?? 0);
+		end = part.lastIndex;
+	}
+
+	const rounded = Math.round(total);
+	// Under half a millisecond rounds to 0: not a duration either.
+	if (end === 0 || end !== trimmed.length || !(rounded > 0) || !Number.isFinite(rounded)) {
+		return undefined;
+	}
+
+	return rounded;
+}
