@@ -26,8 +26,10 @@ export type LoginCommandFlags = {
 export type LoginConfig = {
 	readonly clientId: string;
 	readonly clientSecret: string;
+	/** An origin such as `https://github.com` or `https://ghe.example.com`, no trailing slash. */
 	readonly githubHost: string;
 	readonly scopes: string;
+	/** 0 means any free port. */
 	readonly callbackPort: number;
 	readonly timeoutMs: number;
 	readonly openBrowser: boolean;

@@ -5,6 +5,7 @@ import {escapeControl} from '../format/escape.js';
 import {DEFAULT_LOGIN_TIMEOUT_MS, DEFAULT_SCOPES} from '../github/defaults.js';
 import {DEFAULT_GITHUB_HOST} from '../github/endpoints.js';
 import {isValidId} from '../session/ids.js';
+import type {LoginConfig} from './login-config.js';
 
 export const commands = ['list', 'cleanup', 'delete', 'demo', 'login'] as const;
 export type CommandName = (typeof commands)[number];
@@ -88,21 +89,17 @@ export type ParsedFlags = {
 	browser?: boolean | undefined;
 };
 
-/** The login options, for the `login` command and the inspector's `l` key (issue 4). */
-export type LoginFlags = {
+/**
+ * The login options, for the `login` command and the inspector's `l` key (issue 4): a
+ * LoginConfig whose client id and secret may still be missing (the inspector runs without).
+ */
+export type LoginFlags = Omit<LoginConfig, 'clientId' | 'clientSecret'> & {
 	/** The session id `login` logs in (the inspector uses the selected row's). */
 	readonly id: string;
 	/** From --client-id or STACKTOWER_GITHUB_CLIENT_ID; undefined when neither is set. */
 	readonly clientId: string | undefined;
 	/** Only ever from STACKTOWER_GITHUB_CLIENT_SECRET, never a flag (it would show in `ps`). */
 	readonly clientSecret: string | undefined;
-	/** An origin such as `https://github.com` or `https://ghe.example.com`, no trailing slash. */
-	readonly githubHost: string;
-	readonly scopes: string;
-	/** 0 means any free port. */
-	readonly callbackPort: number;
-	readonly timeoutMs: number;
-	readonly openBrowser: boolean;
 };
 
 export type Options = {
