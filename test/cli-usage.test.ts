@@ -3,6 +3,7 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, test} from 'vitest';
+import {parseCommandLine} from '../source/commands/usage.js';
 import {repoRoot, runCli} from './helpers/cli.js';
 import {idsIn, makeSessionDir} from './helpers/session-dir.js';
 
@@ -84,7 +85,7 @@ describe('usage errors exit 2 and say how to fix them', () => {
 		[['login', '--client-id', 'x', '--timeout', 'soon'], '--timeout "soon" is not a duration'],
 		[
 			['login', '--client-id', 'x', '--github-host', 'ftp://x'],
-			'--github-host "ftp://x" is not a host',
+			'--github-host: The GitHub host "ftp://x" must start with https://',
 		],
 		[
 			['login'],
@@ -132,5 +133,39 @@ describe('usage errors exit 2 and say how to fix them', () => {
 		// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for raw control characters
 		expect(result.stderr).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
 		expect(result.stderr).toContain('bad\\x1b]0;pwned\\x07id');
+	});
+});
+
+describe('--github-host', () => {
+	const parse = (host: string) =>
+		parseCommandLine(
+			['login'],
+			{clientId: 'Iv1.x', githubHost: host},
+			['login', '--client-id', 'Iv1.x', '--github-host', host],
+			{},
+		);
+
+	test.each([
+		['ghe.example.com', 'https://ghe.example.com'],
+		['https://ghe.example.com/', 'https://ghe.example.com'],
+		['https://ghe.example.com:8443', 'https://ghe.example.com:8443'],
+		['octo.ghe.com', 'https://octo.ghe.com'],
+		['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
+	])('%j is the origin %j', (host, origin) => {
+		expect(parse(host)).toMatchObject({ok: true, options: {login: {githubHost: origin}}});
+	});
+
+	test.each([
+		['ftp://x', 'must start with https://'],
+		['http://ghe.example.com', 'must use https://'],
+		['https://ghe.example.com/api/v3', 'without a path'],
+		['https://user:pw@ghe.example.com', 'user name or password'],
+		['https://', 'is not a URL'],
+	])('%j is refused: %s', (host, text) => {
+		const result = parse(host);
+		expect(result.ok).toBe(false);
+		expect(result.ok ? [] : result.errors).toEqual([
+			expect.stringMatching(new RegExp(`^--github-host: .*${text.replace(/[/.]/g, '\\$&')}`)),
+		]);
 	});
 });

@@ -3,7 +3,7 @@
 import {parseDuration} from '../format/duration.js';
 import {escapeControl} from '../format/escape.js';
 import {DEFAULT_LOGIN_TIMEOUT_MS, DEFAULT_SCOPES} from '../github/defaults.js';
-import {DEFAULT_GITHUB_HOST} from '../github/endpoints.js';
+import {DEFAULT_GITHUB_HOST, GitHubHostError, githubEndpoints} from '../github/endpoints.js';
 import {isValidId} from '../session/ids.js';
 import type {LoginConfig} from './login-config.js';
 
@@ -219,22 +219,6 @@ export function unknownFlags(argv: readonly string[]): string[] {
 	return unknown;
 }
 
-/** A GitHub host as an origin: `ghe.example.com` and `https://ghe.example.com/` both give `https://ghe.example.com`. */
-export function parseGitHubHost(text: string): string | undefined {
-	const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
-	let url: URL;
-	try {
-		url = new URL(withScheme);
-	} catch {
-		return undefined;
-	}
-
-	if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-	if (url.username || url.password || url.search || url.hash) return undefined;
-	if (url.pathname !== '/' && url.pathname !== '') return undefined;
-	return url.origin;
-}
-
 /** True for a URL node-redis accepts: redis:// or rediss://. */
 export function isRedisUrl(text: string): boolean {
 	try {
@@ -382,12 +366,15 @@ export function parseCommandLine(
 
 	let githubHost = DEFAULT_GITHUB_HOST;
 	if (flags.githubHost !== undefined) {
-		const origin = parseGitHubHost(flags.githubHost);
-		if (origin) githubHost = origin;
-		else {
-			errors.push(
-				`--github-host ${quote(flags.githubHost)} is not a host: use HOST or https://HOST, e.g. https://github.example.com`,
-			);
+		// A bare host is https://HOST, as people type it; the rest is the login flow's own check.
+		const text = flags.githubHost.trim();
+		try {
+			githubHost = githubEndpoints(
+				/^[a-z][a-z\d+.-]*:\/\//i.test(text) ? text : `https://${text}`,
+			).origin;
+		} catch (error) {
+			if (!(error instanceof GitHubHostError)) throw error;
+			errors.push(`--github-host: ${escapeControl(error.message)}`);
 		}
 	}
 
