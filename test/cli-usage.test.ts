@@ -83,6 +83,8 @@ describe('usage errors exit 2 and say how to fix them', () => {
 			'--callback-port "70000" is not a port',
 		],
 		[['login', '--client-id', 'x', '--timeout', 'soon'], '--timeout "soon" is not a duration'],
+		[['login', '--client-id', 'x', '--timeout', '2h'], '--timeout 2h is too long: at most 1h'],
+		[['--timeout', '90m'], '--timeout 90m is too long: at most 1h'],
 		[
 			['login', '--client-id', 'x', '--github-host', 'ftp://x'],
 			'--github-host: The GitHub host "ftp://x" must start with https://',

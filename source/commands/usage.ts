@@ -2,7 +2,12 @@
 // its fix (a usage error, exit 2), before anything touches a store. No I/O and no React here.
 import {parseDuration} from '../format/duration.js';
 import {escapeControl} from '../format/escape.js';
-import {DEFAULT_LOGIN_TIMEOUT_MS, DEFAULT_SCOPES} from '../github/defaults.js';
+import {
+	DEFAULT_LOGIN_TIMEOUT_MS,
+	DEFAULT_SCOPES,
+	formatTimeout,
+	MAX_LOGIN_TIMEOUT_MS,
+} from '../github/defaults.js';
 import {DEFAULT_GITHUB_HOST, GitHubHostError, githubEndpoints} from '../github/endpoints.js';
 import {isValidId} from '../session/ids.js';
 import type {LoginConfig} from './login-config.js';
@@ -404,6 +409,8 @@ export function parseCommandLine(
 			errors.push(
 				`--timeout ${quote(flags.timeout)} is not a duration: use e.g. 90s, 5m, 1h or a number of seconds`,
 			);
+		} else if (parsed > MAX_LOGIN_TIMEOUT_MS) {
+			errors.push(`--timeout ${formatTimeout(parsed)} is too long: at most 1h`);
 		} else timeoutMs = parsed;
 	}
 
