@@ -46,7 +46,7 @@ export const helpText = `
 	  --github-host URL     GitHub Enterprise Server (default https://github.com)
 	  --scopes SCOPES       default "read:user user:email"
 	  --callback-port PORT  the local callback's port (default 0: any free port)
-	  --timeout DURATION    give up after this long: 90s, 5m, 1h (default 5m)
+	  --timeout DURATION    give up after this long: 90s, 5m, 1h at most (default 5m)
 	  --no-browser          print the URL without opening a browser
 
 	Exit codes
