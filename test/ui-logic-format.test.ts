@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {
 	formatAbsolute,
@@ -8,6 +9,7 @@ import {
 } from '../source/format/duration.js';
 import {escapeControl} from '../source/format/escape.js';
 import {MASK, maskToken} from '../source/format/mask-token.js';
+import {sortByNumber} from '../source/format/sort.js';
 import {countStatuses, entryStatus, urgency} from '../source/format/status.js';
 import {
 	createTestSession,
@@ -175,4 +177,40 @@ describe('parseDuration (--timeout)', () => {
 			expect(parseDuration(text)).toBeUndefined();
 		},
 	);
+});
+
+describe('sortByNumber', () => {
+	// The order it must give: by key (NaN as +Infinity), equal keys by id in code-unit order.
+	const reference = (items: {id: string; key: number}[]) =>
+		[...items].sort((a, b) => {
+			const x = Number.isNaN(a.key) ? Number.POSITIVE_INFINITY : a.key;
+			const y = Number.isNaN(b.key) ? Number.POSITIVE_INFINITY : b.key;
+			if (x !== y) return x < y ? -1 : 1;
+			return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+		});
+
+	it('orders by key, ties by id, NaN and Infinity last, and leaves its input alone', () => {
+		const item = fc.record({
+			id: fc.string({maxLength: 6}),
+			// Few distinct keys, so that ties are common.
+			key: fc.oneof(
+				fc.integer({min: -3, max: 3}),
+				fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0),
+				fc.double({noNaN: true}),
+			),
+		});
+		fc.assert(
+			fc.property(fc.array(item, {maxLength: 60}), (items) => {
+				const before = [...items];
+				const sorted = sortByNumber(items, (i) => i.key);
+				expect(items).toEqual(before);
+				// Items that tie on both (NaN and Infinity, 0 and -0, same id) may come in either order.
+				const shown = (i: {id: string; key: number}) => [
+					Number.isNaN(i.key) ? Number.POSITIVE_INFINITY : i.key === 0 ? 0 : i.key,
+					i.id,
+				];
+				expect(sorted.map(shown)).toEqual(reference(items).map(shown));
+			}),
+		);
+	});
 });

@@ -3,6 +3,7 @@
 import {formatCountdown, formatRelative} from '../format/duration.js';
 import {escapeControl} from '../format/escape.js';
 import {maskToken} from '../format/mask-token.js';
+import {sortByNumber} from '../format/sort.js';
 import type {EntryStatus} from '../format/status.js';
 import type {ListableStore, ListEntry} from '../session/store.js';
 import {isoString} from './iso-time.js';
@@ -36,23 +37,11 @@ export type JsonEntry = {
 	error?: string;
 };
 
-/**
- * Soonest expiry first (expired ones, longest gone, at the top), unreadable last, then by id.
- * The keys are read once per entry, not once per comparison: 100,000 entries take about 1.7
- * million comparisons.
- */
+/** Soonest expiry first (expired ones, longest gone, at the top), unreadable last, then by id. */
 function sortEntries(entries: ListEntry[]): ListEntry[] {
-	const keyed = entries.map((entry) => ({
-		entry,
-		key: entry.kind === 'session' ? entry.session.expiresAt.getTime() : Number.POSITIVE_INFINITY,
-	}));
-	keyed.sort((a, b) => {
-		if (a.key !== b.key) return a.key < b.key ? -1 : 1;
-		const {id: x} = a.entry;
-		const {id: y} = b.entry;
-		return x < y ? -1 : x > y ? 1 : 0;
-	});
-	return keyed.map(({entry}) => entry);
+	return sortByNumber(entries, (entry) =>
+		entry.kind === 'session' ? entry.session.expiresAt.getTime() : Number.POSITIVE_INFINITY,
+	);
 }
 
 // JSON.stringify escapes C0 controls, but leaves DEL, the C1 controls (a lone U+009B is a CSI

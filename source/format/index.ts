@@ -6,9 +6,11 @@ export {
 	formatRelative,
 	formatShortSpan,
 	type Instant,
+	parseDuration,
 } from './duration.js';
 export {escapeControl, hasControl} from './escape.js';
 export {MASK, maskToken} from './mask-token.js';
+export {sortByNumber} from './sort.js';
 export {
 	countStatuses,
 	type EntryStatus,

