@@ -3,6 +3,7 @@ import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:f
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, onTestFinished, test} from 'vitest';
+import type {JsonEntry} from '../source/commands/list.js';
 import {runCli} from './helpers/cli.js';
 import {fixtureTokens, makeSession, makeSessionDir, makeUser} from './helpers/session-dir.js';
 
@@ -13,17 +14,6 @@ function scratch(): string {
 	onTestFinished(() => rmSync(dir, {recursive: true, force: true}));
 	return dir;
 }
-
-type JsonEntry = {
-	id: string;
-	status: string;
-	user: {id: number; login: string; name: string; email: string; avatar_url: string} | null;
-	created_at: string | null;
-	expires_at: string | null;
-	expires_in_ms: number | null;
-	token: string | null;
-	error?: string;
-};
 
 const brokenFile = {
 	'broken.json': '{\n  "id": "broken",\n  "access_token": "gho_LEAKEDtoken0123456789',

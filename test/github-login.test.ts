@@ -61,12 +61,18 @@ function send(
 	});
 }
 
-/** Starts a login with no browser; resolves the authorize URL once the server listens. */
-function start(overrides: Partial<LoginOptions> = {}) {
+/** The URL a login reports through onUrl, and the onUrl to give it. */
+function urlWaiter() {
 	let gotUrl: (url: string) => void = () => {};
 	const url = new Promise<string>((resolve) => {
 		gotUrl = resolve;
 	});
+	return {url, gotUrl};
+}
+
+/** Starts a login with no browser; resolves the authorize URL once the server listens. */
+function start(overrides: Partial<LoginOptions> = {}) {
+	const {url, gotUrl} = urlWaiter();
 	const result = login({
 		store,
 		stateStore,
@@ -535,8 +541,8 @@ describe('login through the loopback callback', () => {
 });
 
 describe('createStartLogin, for the inspector', () => {
-	test('logs in with the bound configuration and reports the outcome', async () => {
-		const start = createStartLogin(
+	const startLoginOnFake = () =>
+		createStartLogin(
 			{
 				clientId: fake.clientId,
 				clientSecret: fake.clientSecret,
@@ -546,10 +552,10 @@ describe('createStartLogin, for the inspector', () => {
 			store,
 			stateStore,
 		);
-		let gotUrl: (url: string) => void = () => {};
-		const url = new Promise<string>((resolve) => {
-			gotUrl = resolve;
-		});
+
+	test('logs in with the bound configuration and reports the outcome', async () => {
+		const start = startLoginOnFake();
+		const {url, gotUrl} = urlWaiter();
 		const outcome = start({
 			sessionId: 'github',
 			previous: null,
@@ -563,21 +569,9 @@ describe('createStartLogin, for the inspector', () => {
 	});
 
 	test('its signal cancels (Esc) and frees the port', async () => {
-		const start = createStartLogin(
-			{
-				clientId: fake.clientId,
-				clientSecret: fake.clientSecret,
-				githubHost: fake.url,
-				openBrowser: false,
-			},
-			store,
-			stateStore,
-		);
+		const start = startLoginOnFake();
 		const controller = new AbortController();
-		let gotUrl: (url: string) => void = () => {};
-		const url = new Promise<string>((resolve) => {
-			gotUrl = resolve;
-		});
+		const {url, gotUrl} = urlWaiter();
 		const outcome = start({
 			sessionId: 'github',
 			previous: null,

@@ -128,19 +128,7 @@ export async function waitFor(
 	}
 }
 
-/** Keys as a terminal sends them. */
-export const keys = {
-	up: '\u001B[A',
-	down: '\u001B[B',
-	enter: '\r',
-	escape: '\u001B',
-	backspace: '\u007F',
-	pageUp: '\u001B[5~',
-	pageDown: '\u001B[6~',
-	home: '\u001B[H',
-	end: '\u001B[F',
-	ctrlC: '\u0003',
-} as const;
+export {keys} from './helpers/keys.js';
 
 type Rendered = {
 	lastFrame: () => string | undefined;

@@ -53,15 +53,19 @@ function controllableLogin(store: TestStore) {
 	return {calls, login, settle: () => settle};
 }
 
+/** The inspector on one session `work` of `login`, after `l`: the login waits for GitHub. */
+async function pressL(login: string) {
+	const store = new TestStore([createTestSession({id: 'work', login, now: Date.now()})]);
+	const fake = controllableLogin(store);
+	const ui = open(store, {login: fake.login});
+	await ui.see(`@${login}`);
+	await ui.press('l', (f) => f.includes(URL));
+	return {fake, ui};
+}
+
 describe('login from the inspector', () => {
 	it('shows the URL, a spinner and the time left, then who is logged in, and reloads', async () => {
-		const store = new TestStore([
-			createTestSession({id: 'work', login: 'olduser', now: Date.now()}),
-		]);
-		const fake = controllableLogin(store);
-		const ui = open(store, {login: fake.login});
-		await ui.see('@olduser');
-		await ui.press('l', (f) => f.includes(URL));
+		const {fake, ui} = await pressL('olduser');
 		const frame = ui.frame();
 		expect(frame).toContain('Logging in session work (@olduser)');
 		expect(frame).toMatch(/waiting for GitHub · (5m 0s|4m 5\ds) left/);
@@ -77,24 +81,14 @@ describe('login from the inspector', () => {
 	});
 
 	it('says nothing about a previous user when the same user logs in again', async () => {
-		const store = new TestStore([createTestSession({id: 'work', login: 'same', now: Date.now()})]);
-		const fake = controllableLogin(store);
-		const ui = open(store, {login: fake.login});
-		await ui.see('@same');
-		await ui.press('l', (f) => f.includes(URL));
+		const {fake, ui} = await pressL('same');
 		fake.settle()?.resolve('same');
 		await ui.see('✔ logged in as @same');
 		expect(ui.frame()).not.toContain('previously');
 	});
 
 	it('shows why the login failed', async () => {
-		const store = new TestStore([
-			createTestSession({id: 'work', login: 'olduser', now: Date.now()}),
-		]);
-		const fake = controllableLogin(store);
-		const ui = open(store, {login: fake.login});
-		await ui.see('@olduser');
-		await ui.press('l', (f) => f.includes(URL));
+		const {fake, ui} = await pressL('olduser');
 		fake
 			.settle()
 			?.reject(
@@ -106,13 +100,7 @@ describe('login from the inspector', () => {
 	});
 
 	it('Esc aborts the login through its signal', async () => {
-		const store = new TestStore([
-			createTestSession({id: 'work', login: 'olduser', now: Date.now()}),
-		]);
-		const fake = controllableLogin(store);
-		const ui = open(store, {login: fake.login});
-		await ui.see('@olduser');
-		await ui.press('l', (f) => f.includes(URL));
+		const {fake, ui} = await pressL('olduser');
 		await ui.press(keys.escape, (f) => f.includes('login cancelled') && f.includes('EXPIRES IN'));
 		await waitFor(() => fake.calls[0]?.signal.aborted === true);
 	});

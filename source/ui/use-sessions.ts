@@ -108,7 +108,8 @@ function createScanner(options: Options): Scanner {
 					entries = await store.list({signal: controller.signal, onProgress});
 				}
 
-				if (!closed) dispatch({type: 'loaded', entries});
+				// Entries listed before the first frame are in the initial state already.
+				if (!closed && entries !== adopted?.entries) dispatch({type: 'loaded', entries});
 			} catch (error) {
 				if (!closed) dispatch({type: 'loadFailed', message: messageOf(error)});
 			}

@@ -6,28 +6,10 @@ import xterm from '@xterm/headless';
 import * as pty from 'node-pty';
 import {onTestFinished} from 'vitest';
 import {builtCli, cliEnv, repoRoot} from './cli.js';
+import {type KeyName, keys} from './keys.js';
 
 // @xterm/headless is CommonJS; its named exports are not visible to ES module import.
 const {Terminal} = xterm;
-
-/** Keys as a terminal sends them. */
-export const keys = {
-	up: '\u001B[A',
-	down: '\u001B[B',
-	right: '\u001B[C',
-	left: '\u001B[D',
-	enter: '\r',
-	escape: '\u001B',
-	backspace: '\u007F',
-	tab: '\t',
-	pageUp: '\u001B[5~',
-	pageDown: '\u001B[6~',
-	home: '\u001B[H',
-	end: '\u001B[F',
-	ctrlC: '\u0003',
-} as const;
-
-export type KeyName = keyof typeof keys;
 
 export type Condition = string | RegExp | ((screen: string) => boolean);
 
