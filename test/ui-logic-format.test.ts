@@ -11,6 +11,7 @@ import {escapeControl} from '../source/format/escape.js';
 import {MASK, maskToken} from '../source/format/mask-token.js';
 import {sortByNumber} from '../source/format/sort.js';
 import {countStatuses, entryStatus, urgency} from '../source/format/status.js';
+import {groupDigits, plural} from '../source/format/text.js';
 import {
 	createTestSession,
 	DAY,
@@ -210,6 +211,29 @@ describe('sortByNumber', () => {
 					i.id,
 				];
 				expect(sorted.map(shown)).toEqual(reference(items).map(shown));
+			}),
+		);
+	});
+});
+
+describe('groupDigits', () => {
+	it('writes counts as toLocaleString("en-US") does', () => {
+		expect(groupDigits(0)).toBe('0');
+		expect(groupDigits(999)).toBe('999');
+		expect(groupDigits(1000)).toBe('1,000');
+		expect(groupDigits(100_000)).toBe('100,000');
+		expect(groupDigits(1_234_567)).toBe('1,234,567');
+		expect(groupDigits(-12_345)).toBe('-12,345');
+		expect(plural(12_000, 'session')).toBe('12,000 sessions');
+		expect(plural(1, 'session')).toBe('1 session');
+		fc.assert(
+			fc.property(fc.maxSafeInteger(), (n) => {
+				expect(groupDigits(n)).toBe(n.toLocaleString('en-US'));
+			}),
+		);
+		fc.assert(
+			fc.property(fc.integer({min: -1_000_000, max: 1_000_000}), (n) => {
+				expect(groupDigits(n)).toBe(n.toLocaleString('en-US'));
 			}),
 		);
 	});

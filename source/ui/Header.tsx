@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import type {StatusCounts} from '../format/status.js';
+import {groupDigits} from '../format/text.js';
 
 type Props = {
 	/** Where the sessions live, already fit for the terminal. */
@@ -21,12 +22,12 @@ export default function Header({location, counts, width}: Props) {
 			{counts ? (
 				<Box flexShrink={0} marginLeft={2}>
 					<Text>
-						<Text color="green">{counts.active.toLocaleString('en-US')} active</Text>
+						<Text color="green">{groupDigits(counts.active)} active</Text>
 						{' · '}
-						<Text dimColor>{counts.expired.toLocaleString('en-US')} expired</Text>
+						<Text dimColor>{groupDigits(counts.expired)} expired</Text>
 						{' · '}
 						<Text color={counts.unreadable > 0 ? 'magenta' : undefined}>
-							{counts.unreadable.toLocaleString('en-US')} unreadable
+							{groupDigits(counts.unreadable)} unreadable
 						</Text>
 					</Text>
 				</Box>

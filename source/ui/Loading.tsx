@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
+import {groupDigits} from '../format/text.js';
 import type {Load} from './state.js';
 
 type Props = {
@@ -11,10 +12,10 @@ export function progressText(load: Load): string {
 		return 'loading sessions…';
 	}
 
-	const done = load.done.toLocaleString('en-US');
+	const done = groupDigits(load.done);
 	return load.total === undefined
 		? `loading ${done} sessions…`
-		: `loading ${done} / ${load.total.toLocaleString('en-US')} sessions…`;
+		: `loading ${done} / ${groupDigits(load.total)} sessions…`;
 }
 
 /** Shown until the first listing arrives, so a large directory never means a blank screen. */

@@ -1,7 +1,7 @@
 import {Text} from 'ink';
 import Spinner from 'ink-spinner';
 import {escapeControl} from '../format/escape.js';
-import {plural} from '../format/text.js';
+import {groupDigits, plural} from '../format/text.js';
 import Confirm from './Confirm.js';
 import {progressText} from './Loading.js';
 import {SORT_LABELS} from './rows.js';
@@ -13,8 +13,8 @@ type Props = {
 };
 
 function checkedText({done, total}: {done: number; total: number | undefined}): string {
-	const of = total === undefined ? '' : ` / ${total.toLocaleString('en-US')}`;
-	return `${done.toLocaleString('en-US')}${of} checked`;
+	const of = total === undefined ? '' : ` / ${groupDigits(total)}`;
+	return `${groupDigits(done)}${of} checked`;
 }
 
 /** The line above the footer: a question, a running task, the filter being typed, or the view's summary. */
@@ -64,7 +64,7 @@ export default function StatusLine({state, now}: Props) {
 	const filter =
 		state.filter === ''
 			? ''
-			: ` · filter "${escapeControl(state.filter)}": ${state.view.length.toLocaleString('en-US')} of ${state.rows.length.toLocaleString('en-US')}`;
+			: ` · filter "${escapeControl(state.filter)}": ${groupDigits(state.view.length)} of ${groupDigits(state.rows.length)}`;
 	return (
 		<Text dimColor wrap="truncate-end">
 			{` sorted by ${SORT_LABELS[state.sort]}${filter}`}
