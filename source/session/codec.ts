@@ -4,9 +4,11 @@ import {CorruptError} from './errors.js';
 import {isValidId} from './ids.js';
 import type {GitHubUser, Session} from './session.js';
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-	const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-	return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+	if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+	return DAYS_IN_MONTH[month - 1] ?? 0;
 }
 
 /** The decimal number in text[start, end), or -1 if any character there is not a digit. */
