@@ -140,12 +140,16 @@ async function inspect(options: Options, opened: OpenedStore): Promise<number> {
 	delete process.env.CI;
 	delete process.env.CONTINUOUS_INTEGRATION;
 
-	const {runInspector} = await import('./source/ui/run-inspector.js');
+	// Both load modules; side by side, the second costs no round trip of its own.
+	const [{runInspector}, login] = await Promise.all([
+		import('./source/ui/run-inspector.js'),
+		startLoginFor(options, opened),
+	]);
 	return runInspector({
 		store: opened.store,
 		location: opened.location,
 		...(opened.watchDir === undefined ? {} : {watchDir: opened.watchDir}),
-		...(await startLoginFor(options, opened)),
+		...login,
 		loginTimeoutMs: options.login.timeoutMs,
 		emptyHint: EMPTY_HINT,
 	});

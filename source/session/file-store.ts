@@ -5,7 +5,6 @@
 // Reads use synchronous fs calls on purpose (issue 6): for thousands of small files they are
 // 2.3–5× faster than Promise.all over fs/promises and use far less memory. list() and cleanup()
 // work in chunks and yield to the event loop between them, so a UI can paint progress.
-import {randomBytes} from 'node:crypto';
 import {
 	closeSync,
 	constants,
@@ -32,7 +31,7 @@ import {
 	StoreUnavailableError,
 	UnsafeDirectoryError,
 } from './errors.js';
-import {assertValidId, isValidId} from './ids.js';
+import {assertValidId, isValidId, secureRandomBytes} from './ids.js';
 import {defaultSessionsDir} from './paths.js';
 import {assertSession, isExpired, type Session} from './session.js';
 import type {ListableStore, ListEntry, ListOptions} from './store.js';
@@ -173,8 +172,11 @@ export class FileStore implements ListableStore {
 	#buffer = Buffer.allocUnsafe(16 * 1024);
 	/** fstat of the file #load last read, so cleanup can tell a claimed file is that very file. */
 	#lastStats: Stats | undefined;
-	/** Claim names: a random per-store prefix and a counter, cheaper than CSPRNG bytes per file. */
-	readonly #claimPrefix = randomBytes(4).toString('hex');
+	/**
+	 * Claim names: a random per-store prefix and a counter, cheaper than CSPRNG bytes per file.
+	 * Made at the first claim, so a store that only lists never asks for randomness.
+	 */
+	#claimPrefix: string | undefined;
 	#claims = 0;
 
 	constructor(dir: string = defaultSessionsDir(), options: FileStoreOptions = {}) {
@@ -234,7 +236,7 @@ export class FileStore implements ListableStore {
 		const text = encodeSession(session);
 		const {id} = session;
 		const file = this.#file(id);
-		const temp = `${this.#prefix}${TEMP_PREFIX}${id}-${randomBytes(8).toString('hex')}`;
+		const temp = `${this.#prefix}${TEMP_PREFIX}${id}-${secureRandomBytes(8).toString('hex')}`;
 		let handle: Awaited<ReturnType<typeof open>>;
 		try {
 			handle = await open(temp, WRITE_FLAGS, 0o600);
@@ -473,6 +475,7 @@ export class FileStore implements ListableStore {
 	 */
 	#removeIfExpired(id: string, seen?: Stats): boolean {
 		const counter = (this.#claims++ % 0x1_00_00_00_00).toString(16).padStart(8, '0');
+		this.#claimPrefix ??= secureRandomBytes(4).toString('hex');
 		const claim = `${this.#prefix}${CLAIM_PREFIX}${id}-${this.#claimPrefix}${counter}`;
 		try {
 			renameSync(this.#file(id), claim);
