@@ -3,9 +3,12 @@
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {isoString} from '../source/commands/iso-time.js';
-import {type JsonEntry, jsonEntry, writeJson} from '../source/commands/list.js';
+import {type JsonEntry, jsonEntry, listCommand, writeJson} from '../source/commands/list.js';
+import {FileStore} from '../source/session/file-store.js';
+import {MemoryStore} from '../source/session/memory-store.js';
 import type {Session} from '../source/session/session.js';
-import type {ListEntry} from '../source/session/store.js';
+import type {ListableStore, ListEntry} from '../source/session/store.js';
+import {makeSession, makeSessionDir} from './helpers/session-dir.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 
@@ -118,5 +121,55 @@ describe('writeJson', () => {
 		const none: string[] = [];
 		writeJson([], NOW, false, (text) => none.push(text));
 		expect(none.join('')).toBe('[]\n');
+	});
+});
+
+describe('listCommand --json', () => {
+	/** Runs `list --json` on the store into a sink that is full after every write. */
+	async function listJson(store: ListableStore) {
+		const writes: string[] = [];
+		let drains = 0;
+		const code = await listCommand({
+			store,
+			location: 'test',
+			json: true,
+			showToken: false,
+			emptyHint: '',
+			now: () => NOW,
+			output: {
+				out: (text) => {
+					writes.push(text);
+					return false;
+				},
+				drain: async () => {
+					drains++;
+				},
+				err: (text) => {
+					throw new Error(`unexpected error output: ${text}`);
+				},
+			},
+		});
+		expect(code).toBe(0);
+		const parsed = JSON.parse(writes.join('')) as JsonEntry[];
+		return {parsed: parsed.sort((a, b) => (a.id < b.id ? -1 : 1)), writes: writes.length, drains};
+	}
+
+	test('streams a FileStore entry by entry, the same JSON as a listed store, waiting when full', async () => {
+		const sessions = Array.from({length: 4000}, (_, i) =>
+			makeSession(`s${String(i).padStart(4, '0')}`, (i % 3) - 1 === 0 ? -1000 : 3_600_000),
+		);
+		const file = new FileStore(makeSessionDir({fixtures: false, sessions}));
+		const memory = new MemoryStore();
+		for (const session of sessions) await memory.set(session);
+		expect(file.each).toBeTypeOf('function');
+		expect((memory as ListableStore).each).toBeUndefined();
+
+		const streamed = await listJson(file);
+		const listed = await listJson(memory);
+		expect(streamed.parsed).toHaveLength(4000);
+		expect(streamed.parsed).toEqual(listed.parsed);
+		// Over 1 MiB of JSON: more than one write, and a wait for each full one.
+		expect(streamed.writes).toBeGreaterThan(1);
+		expect(streamed.drains).toBe(streamed.writes - 1);
 	});
 });

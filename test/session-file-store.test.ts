@@ -637,6 +637,41 @@ describe('FileStore: large directories', () => {
 		expect(readdirSync(dir)).toHaveLength(2500);
 	});
 
+	it('each hands over what list returns, in batches, and waits for a promise before the next', async () => {
+		const dir = sessionsDir();
+		const store = new FileStore(dir);
+		fill(dir, 2500);
+		writeFileSync(join(dir, 'bad id!.json'), '');
+		const listed = await store.list();
+		const handed: ListEntry[] = [];
+		let release: (() => void) | undefined;
+		let waiting = 0;
+		const done = store.each({
+			onEntry: (entry) => {
+				handed.push(entry);
+				// Hold the first batch back, as a full pipe would.
+				if (handed.length === 1) {
+					waiting++;
+					return new Promise<void>((resolve) => {
+						release = resolve;
+					});
+				}
+
+				return undefined;
+			},
+		});
+		// The first batch (1,000 entries) is read; the rest waits for the promise, however
+		// long the event loop runs.
+		for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+		expect(handed).toHaveLength(1000);
+		expect(release).toBeDefined();
+		release?.();
+		await done;
+		expect(waiting).toBe(1);
+		expect(handed).toEqual(listed);
+		expect(handed.find((entry) => entry.id === 'bad id!')).toMatchObject({kind: 'unreadable'});
+	});
+
 	it('cleanup counts every expired session of a large directory', async () => {
 		const dir = sessionsDir();
 		const store = new FileStore(dir);

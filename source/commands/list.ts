@@ -56,10 +56,10 @@ const plainJsonString =
 	// biome-ignore lint/suspicious/noControlCharactersInRegex: excluding control characters is the point
 	/^[^"\\\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]*$/;
 
-/** A string as a JSON string literal, safe for a terminal. */
-function quote(text: string): string {
-	if (plainJsonString.test(text)) return `"${text}"`;
-	const json = JSON.stringify(text);
+/** The inside of a JSON string literal for `text`, safe for a terminal: usually `text` itself. */
+function escapeJson(text: string): string {
+	if (plainJsonString.test(text)) return text;
+	const json = JSON.stringify(text).slice(1, -1);
 	if (!jsonUnsafe.test(json)) return json;
 	return json.replace(jsonUnsafeAll, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
@@ -88,28 +88,93 @@ function maskedJson(token: string): string {
 /**
  * One entry as the JSON text of a JsonEntry, written out directly: at 100,000 sessions an
  * intermediate object per entry costs more in allocation and GC than the stringifying itself.
+ * Joined from an array rather than a template literal: a template of many parts makes a chain
+ * of V8 cons strings (a heap object per part) that writing must flatten again; join makes one
+ * flat string. About 40% less time per entry (issue 6).
  */
 export function jsonEntry(entry: ListEntry, now: number, showToken: boolean): string {
 	if (entry.kind === 'unreadable') {
-		return `{"id":${quote(entry.id)},"status":"unreadable","user":null,"created_at":null,"expires_at":null,"expires_in_ms":null,"token":null,"error":${quote(entry.reason)}}`;
+		return [
+			'{"id":"',
+			escapeJson(entry.id),
+			'","status":"unreadable","user":null,"created_at":null,"expires_at":null,"expires_in_ms":null,"token":null,"error":"',
+			escapeJson(entry.reason),
+			'"}',
+		].join('');
 	}
 
 	const {session} = entry;
 	const u = session.user;
 	const expiresAt = session.expiresAt.getTime();
-	// u.id is a safe integer: the codec refuses anything else.
-	const user = u
-		? `{"id":${u.id},"login":${quote(u.login)},"name":${quote(u.name)},"email":${quote(u.email)},"avatar_url":${quote(u.avatarUrl)}}`
-		: 'null';
-	const token = showToken ? quote(session.accessToken) : maskedJson(session.accessToken);
-	return `{"id":${quote(entry.id)},"status":"${now > expiresAt ? 'expired' : 'active'}","user":${user},"created_at":"${isoString(session.createdAt.getTime())}","expires_at":"${isoString(expiresAt)}","expires_in_ms":${expiresAt - now},"token":${token}}`;
+	return [
+		'{"id":"',
+		escapeJson(entry.id),
+		now > expiresAt ? '","status":"expired","user":' : '","status":"active","user":',
+		// u.id is a safe integer: the codec refuses anything else.
+		u
+			? [
+					'{"id":',
+					String(u.id),
+					',"login":"',
+					escapeJson(u.login),
+					'","name":"',
+					escapeJson(u.name),
+					'","email":"',
+					escapeJson(u.email),
+					'","avatar_url":"',
+					escapeJson(u.avatarUrl),
+					'"}',
+				].join('')
+			: 'null',
+		',"created_at":"',
+		isoString(session.createdAt.getTime()),
+		'","expires_at":"',
+		isoString(expiresAt),
+		'","expires_in_ms":',
+		String(expiresAt - now),
+		',"token":',
+		showToken ? `"${escapeJson(session.accessToken)}"` : maskedJson(session.accessToken),
+		'}',
+	].join('');
 }
 
 // Written in pieces of about this many characters: few writes, and no second copy of the
 // whole output in memory.
 const CHUNK_CHARS = 1 << 20;
 
-/** Writes the entries as one JSON array, one element per line (easy to grep, cheap to make). */
+/**
+ * A JSON array written one element per line (easy to grep, cheap to make) as entries arrive:
+ * `add` each entry, then `end`. `add` returns a promise when the output is full and should be
+ * waited for.
+ */
+export function jsonArrayWriter(
+	now: number,
+	showToken: boolean,
+	write: (text: string) => unknown,
+	drain?: () => Promise<void>,
+) {
+	let chunk = '[\n';
+	let empty = true;
+	return {
+		add(entry: ListEntry): Promise<void> | undefined {
+			if (!empty) chunk += ',\n';
+			empty = false;
+			chunk += jsonEntry(entry, now, showToken);
+			if (chunk.length < CHUNK_CHARS) return undefined;
+			// A pipe that is full queues what it cannot take yet (write returns false): without
+			// waiting for it to drain, every chunk piles up in memory (issue 6: at 100,000
+			// sessions into `| cat`, 470 MB and 2.2 s instead of 210 MB and 1.7 s).
+			const flowing = write(chunk);
+			chunk = '';
+			return flowing === false && drain ? drain() : undefined;
+		},
+		end(): void {
+			write(empty ? '[]\n' : `${chunk}\n]\n`);
+		},
+	};
+}
+
+/** Writes the entries as one JSON array, one element per line. */
 export async function writeJson(
 	entries: readonly ListEntry[],
 	now: number,
@@ -117,25 +182,14 @@ export async function writeJson(
 	write: (text: string) => unknown,
 	drain?: () => Promise<void>,
 ): Promise<void> {
-	if (entries.length === 0) {
-		write('[]\n');
-		return;
+	const writer = jsonArrayWriter(now, showToken, write, drain);
+	for (const entry of entries) {
+		// Awaited only when the output is full: otherwise this runs through in one go.
+		const full = writer.add(entry);
+		if (full) await full;
 	}
 
-	let chunk = '[\n';
-	for (let i = 0; i < entries.length; i++) {
-		chunk += jsonEntry(entries[i] as ListEntry, now, showToken);
-		chunk += i === entries.length - 1 ? '\n]\n' : ',\n';
-		if (chunk.length >= CHUNK_CHARS) {
-			// A pipe that is full queues what it cannot take yet (write returns false): without
-			// waiting for it to drain, every chunk piles up in memory (issue 6: at 100,000
-			// sessions into `| cat`, 470 MB and 2.2 s instead of 210 MB and 1.7 s).
-			if (write(chunk) === false && drain) await drain();
-			chunk = '';
-		}
-	}
-
-	if (chunk) write(chunk);
+	writer.end();
 }
 
 // Wide enough for generated ids (43 characters) and most names; a longer value pushes its own
@@ -213,26 +267,33 @@ export function renderTable(entries: readonly ListEntry[], now: number, location
 }
 
 export async function listCommand(options: ListCommandOptions): Promise<number> {
-	const {output, location} = options;
-	let entries: ListEntry[];
+	const {output, location, store} = options;
+	const clock = options.now ?? Date.now;
 	try {
-		entries = await options.store.list();
+		if (options.json && store.each) {
+			// Streamed in the store's order: nothing is kept, so the work and the memory stay
+			// per batch however large the store (issue 6). Programs reading JSON sort as they
+			// need (jq 'sort_by(.expires_at)').
+			const writer = jsonArrayWriter(clock(), options.showToken, output.out, output.drain);
+			await store.each({onEntry: (entry) => writer.add(entry)});
+			writer.end();
+			return 0;
+		}
+
+		const entries = await store.list();
+		const now = clock();
+		if (options.json) {
+			await writeJson(entries, now, options.showToken, output.out, output.drain);
+		} else if (entries.length === 0) {
+			output.out(`no sessions in ${location}\n${options.emptyHint}\n`);
+		} else {
+			output.out(renderTable(sortEntries(entries), now, location));
+		}
 	} catch (error) {
 		output.err(
 			`stacktower-sessions: cannot list the sessions in ${location}: ${errorMessage(error)}\n`,
 		);
 		return 1;
-	}
-
-	const now = (options.now ?? Date.now)();
-	if (options.json) {
-		// In the store's order: sorting 100,000 entries would cost a tenth of the listing, and
-		// programs reading JSON sort as they need (jq 'sort_by(.expires_at)').
-		await writeJson(entries, now, options.showToken, output.out, output.drain);
-	} else if (entries.length === 0) {
-		output.out(`no sessions in ${location}\n${options.emptyHint}\n`);
-	} else {
-		output.out(renderTable(sortEntries(entries), now, location));
 	}
 
 	return 0;

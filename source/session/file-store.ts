@@ -34,7 +34,7 @@ import {
 import {assertValidId, isValidId, secureRandomBytes} from './ids.js';
 import {defaultSessionsDir} from './paths.js';
 import {assertSession, isExpired, type Session} from './session.js';
-import type {ListableStore, ListEntry, ListOptions} from './store.js';
+import type {EachOptions, ListableStore, ListEntry, ListOptions} from './store.js';
 
 // Windows lacks some of these; there they are 0 and the checks degrade to plain opens.
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -337,11 +337,23 @@ export class FileStore implements ListableStore {
 	 * symlink, opens nothing that is not a regular file, deletes nothing.
 	 */
 	async list(options: ListOptions = {}): Promise<ListEntry[]> {
+		const entries: ListEntry[] = [];
+		await this.each({...options, onEntry: (entry) => void entries.push(entry)});
+		return entries;
+	}
+
+	/**
+	 * As list(), but hands each entry to `options.onEntry` as it is read: nothing is kept, so a
+	 * caller that writes entries out (`list --json`) holds one batch at a time, not the store.
+	 */
+	async each(options: EachOptions): Promise<void> {
+		const {onEntry} = options;
 		options.signal?.throwIfAborted();
 		const dirents = this.#readDirectory().filter((dirent) => dirent.name.endsWith(SUFFIX));
 		const total = dirents.length;
-		const entries: ListEntry[] = [];
 		options.onProgress?.(0, total);
+		// The last promise onEntry returned in this batch: awaited before the next one.
+		let pending: Promise<void> | undefined;
 		for (let start = 0; start < total; start += CHUNK) {
 			options.signal?.throwIfAborted();
 			const end = Math.min(start + CHUNK, total);
@@ -351,24 +363,28 @@ export class FileStore implements ListableStore {
 				const id = dirent.name.slice(0, -SUFFIX.length);
 				const early = isValidId(id) ? direntReason(dirent) : BAD_NAME;
 				if (early !== undefined) {
-					entries.push({kind: 'unreadable', id, reason: early, location});
+					pending = onEntry({kind: 'unreadable', id, reason: early, location}) ?? pending;
 					continue;
 				}
 
 				const loaded = this.#load(location, id, false);
 				if (loaded === null) continue; // removed since readdir
-				entries.push(
-					isSession(loaded)
-						? {kind: 'session', id, session: loaded, location}
-						: {kind: 'unreadable', id, reason: loaded.reason, location},
-				);
+				pending =
+					onEntry(
+						isSession(loaded)
+							? {kind: 'session', id, session: loaded, location}
+							: {kind: 'unreadable', id, reason: loaded.reason, location},
+					) ?? pending;
+			}
+
+			if (pending) {
+				await pending;
+				pending = undefined;
 			}
 
 			options.onProgress?.(end, total);
 			if (end < total) await yieldToEventLoop();
 		}
-
-		return entries;
 	}
 
 	/** Nothing to release: every call opens and closes its own descriptors. */

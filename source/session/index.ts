@@ -47,6 +47,7 @@ export {
 	userId,
 } from './session.js';
 export {
+	type EachOptions,
 	isListableStore,
 	type ListableStore,
 	type ListEntry,

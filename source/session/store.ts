@@ -49,10 +49,21 @@ export type ListOptions = {
 	readonly signal?: AbortSignal;
 };
 
+/** ListOptions for a listing handed over entry by entry instead of as one array. */
+export type EachOptions = ListOptions & {
+	/**
+	 * Called with every entry, in the store's order. A promise it returns is awaited before the
+	 * next batch (back-pressure: a full pipe).
+	 */
+	readonly onEntry: (entry: ListEntry) => void | Promise<void>;
+};
+
 /** A Store that can also enumerate what it holds, as the inspector needs. */
 export interface ListableStore extends Store {
 	/** Every entry, expired and unreadable ones included; deletes nothing. */
 	list(options?: ListOptions): Promise<ListEntry[]>;
+	/** As list(), entry by entry (FileStore): for callers that write entries out as they come. */
+	each?(options: EachOptions): Promise<void>;
 	/** As Store.cleanup; a large store reports its progress through `options.onProgress`. */
 	cleanup(options?: ListOptions): Promise<number>;
 	/** A human-readable location: the directory, or the Redis URL and prefix. */
