@@ -11,20 +11,21 @@ function daysInMonth(year: number, month: number): number {
 	return DAYS_IN_MONTH[month - 1] ?? 0;
 }
 
-/** The decimal number in text[start, end), or -1 if any character there is not a digit. */
-function digits(text: string, start: number, end: number): number {
-	let n = 0;
-	for (let i = start; i < end; i++) {
-		const d = text.charCodeAt(i) - 48;
-		if (d < 0 || d > 9) return -1;
-		n = n * 10 + d;
-	}
-
-	return n;
+/** The two-digit number at text[at], or -1 unless both characters are digits. */
+function twoDigits(text: string, at: number): number {
+	const tens = text.charCodeAt(at) - 48;
+	const ones = text.charCodeAt(at + 1) - 48;
+	return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
 }
 
 /** Go's zero time.Time, 0001-01-01T00:00:00Z, which Go writes for an unset created_at. */
 export const GO_ZERO_TIME_MS = -62_135_596_800_000;
+
+// Character codes the parser compares with.
+const DASH = 45;
+const COLON = 58;
+const DOT = 46;
+const PLUS = 43;
 
 /**
  * Parses an RFC 3339 timestamp as Go's time.Time.UnmarshalJSON accepts it: `Z` or `±hh:mm`,
@@ -34,46 +35,60 @@ export const GO_ZERO_TIME_MS = -62_135_596_800_000;
  * (Feb 30, 24:00, offset +24:00) included.
  *
  * Hand-written rather than a regular expression: list() decodes two times per file, and for
- * 100,000 files (issue 6) a character scan is several times faster.
+ * 100,000 files (issue 6) a character scan is several times faster. Character codes rather
+ * than one-character strings: about twice as fast again before the JIT has optimised it.
  */
 export function parseRfc3339(text: string): Date | undefined {
 	if (typeof text !== 'string' || text.length < 20) return undefined;
-	if (text[4] !== '-' || text[7] !== '-' || text[13] !== ':' || text[16] !== ':') return undefined;
-	if (text[10] !== 'T' && text[10] !== 't') return undefined;
-	const year = digits(text, 0, 4);
-	const month = digits(text, 5, 7);
-	const day = digits(text, 8, 10);
-	const hour = digits(text, 11, 13);
-	const minute = digits(text, 14, 16);
-	const second = digits(text, 17, 19);
-	if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+	const t = text.charCodeAt(10);
+	if (
+		text.charCodeAt(4) !== DASH ||
+		text.charCodeAt(7) !== DASH ||
+		(t !== 84 && t !== 116) || // T or t
+		text.charCodeAt(13) !== COLON ||
+		text.charCodeAt(16) !== COLON
+	) {
 		return undefined;
 	}
 
+	const century = twoDigits(text, 0);
+	const yy = twoDigits(text, 2);
+	const month = twoDigits(text, 5);
+	const day = twoDigits(text, 8);
+	const hour = twoDigits(text, 11);
+	const minute = twoDigits(text, 14);
+	const second = twoDigits(text, 17);
+	if (century < 0 || yy < 0) return undefined;
+	const year = century * 100 + yy;
+	if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
 	if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
 		return undefined;
 	}
 
 	let i = 19;
 	let ms = 0;
-	if (text[i] === '.') {
+	if (text.charCodeAt(i) === DOT) {
 		const start = ++i;
-		while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+		for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i)) {
+			if (i < start + 3) ms = ms * 10 + (c - 48);
+		}
+
 		if (i === start) return undefined;
-		for (let k = start; k < start + 3; k++) ms = ms * 10 + (k < i ? text.charCodeAt(k) - 48 : 0);
+		for (let k = i; k < start + 3; k++) ms *= 10;
 	}
 
 	let offsetMinutes = 0;
 	const rest = text.length - i;
 	if (rest === 1) {
-		if (text[i] !== 'Z' && text[i] !== 'z') return undefined;
+		const z = text.charCodeAt(i);
+		if (z !== 90 && z !== 122) return undefined; // Z or z
 	} else if (rest === 6) {
-		const sign = text[i];
-		if ((sign !== '+' && sign !== '-') || text[i + 3] !== ':') return undefined;
-		const offsetHours = digits(text, i + 1, i + 3);
-		const offsetMins = digits(text, i + 4, i + 6);
+		const sign = text.charCodeAt(i);
+		if ((sign !== PLUS && sign !== DASH) || text.charCodeAt(i + 3) !== COLON) return undefined;
+		const offsetHours = twoDigits(text, i + 1);
+		const offsetMins = twoDigits(text, i + 4);
 		if (offsetHours < 0 || offsetHours > 23 || offsetMins < 0 || offsetMins > 59) return undefined;
-		offsetMinutes = (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
+		offsetMinutes = (sign === DASH ? -1 : 1) * (offsetHours * 60 + offsetMins);
 	} else {
 		return undefined;
 	}
@@ -202,11 +217,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function optionalString(obj: Record<string, unknown>, key: string, where: string): string {
-	const v = obj[key];
+// The decoders take the field's value rather than the object and a key: a read by a constant
+// name is a fast property load, a read by a key passed in is not (list() decodes every file).
+
+function optionalString(v: unknown, key: string, where: string): string {
+	if (typeof v === 'string') return v;
 	if (v === undefined || v === null) return '';
-	if (typeof v !== 'string') throw new CorruptError(where, `user.${key} is not a string`);
-	return v;
+	throw new CorruptError(where, `user.${key} is not a string`);
 }
 
 function decodeUser(value: unknown, where: string): GitHubUser | null {
@@ -220,20 +237,14 @@ function decodeUser(value: unknown, where: string): GitHubUser | null {
 
 	return {
 		id,
-		login: optionalString(value, 'login', where),
-		name: optionalString(value, 'name', where),
-		avatarUrl: optionalString(value, 'avatar_url', where),
-		email: optionalString(value, 'email', where),
+		login: optionalString(value.login, 'login', where),
+		name: optionalString(value.name, 'name', where),
+		avatarUrl: optionalString(value.avatar_url, 'avatar_url', where),
+		email: optionalString(value.email, 'email', where),
 	};
 }
 
-function decodeTime(
-	obj: Record<string, unknown>,
-	key: string,
-	where: string,
-	required: boolean,
-): Date {
-	const v = obj[key];
+function decodeTime(v: unknown, key: string, where: string, required: boolean): Date {
 	if (v === undefined || v === null) {
 		if (required) throw new CorruptError(where, `${key} is missing`);
 		return new Date(GO_ZERO_TIME_MS);
@@ -278,7 +289,7 @@ export function decodeParsed(parsed: unknown, where = 'session'): Session {
 		id,
 		accessToken: token,
 		user: decodeUser(parsed.user, where),
-		expiresAt: decodeTime(parsed, 'expires_at', where, true),
-		createdAt: decodeTime(parsed, 'created_at', where, false),
+		expiresAt: decodeTime(parsed.expires_at, 'expires_at', where, true),
+		createdAt: decodeTime(parsed.created_at, 'created_at', where, false),
 	};
 }
