@@ -167,6 +167,12 @@ async function demo(options: Options, interactive: boolean): Promise<number> {
 	}
 }
 
+// Asked only where it matters: the first read of process.stdin sets up a stream for it, about
+// 2.5 ms that the plain commands, which never read stdin, need not pay (issue 6).
+function isInteractive(): boolean {
+	return process.stdin.isTTY === true && process.stdout.isTTY === true;
+}
+
 async function main(): Promise<number> {
 	let cli: ReturnType<typeof meow<typeof flagDefinitions>>;
 	try {
@@ -190,11 +196,11 @@ async function main(): Promise<number> {
 	const parsed = parseCommandLine(cli.input, cli.flags, process.argv.slice(2), process.env);
 	if (!parsed.ok) return usageError(parsed.errors);
 	const {options} = parsed;
-	const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
 
 	switch (options.command) {
 		case 'inspect': {
 			// The inspector shows a store it cannot open as an error screen that retries.
+			const interactive = isInteractive();
 			return withStore(
 				options,
 				(opened) => (interactive ? inspect(options, opened) : list(options, opened)),
@@ -203,7 +209,7 @@ async function main(): Promise<number> {
 		}
 
 		case 'demo': {
-			return demo(options, interactive);
+			return demo(options, isInteractive());
 		}
 
 		case 'list': {

@@ -64,6 +64,23 @@ const patches = [
 export const startupPatches = {
 	name: 'startup-patches',
 	setup(build) {
+		// `import process from 'node:process'` (meow, env-paths, Ink, chalk, ... and us) goes
+		// through Node's ES-module facade of the built-in, which reads every property of
+		// `process` once, getters included: that creates the stdin, stdout and stderr streams at
+		// start-up, ~2 ms that a command which never reads stdin need not pay. The facade's
+		// `default` is the global `process` itself, so this module is the same object; the
+		// named imports in use (`cwd`, `env`: the same object) are exported too, and any other
+		// name fails the build.
+		build.onResolve({filter: /^(node:)?process$/}, () => ({
+			path: 'process',
+			namespace: 'global-process',
+		}));
+		build.onLoad({filter: /.*/, namespace: 'global-process'}, () => ({
+			contents:
+				'const p = globalThis.process;\nexport default p;\nexport const cwd = () => p.cwd();\nexport const env = p.env;\n',
+			loader: 'js',
+		}));
+
 		for (const {file, rewrites} of patches) {
 			build.onLoad({filter: file}, async ({path}) => {
 				let contents = await readFile(path, 'utf8');
