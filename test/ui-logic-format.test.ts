@@ -216,6 +216,40 @@ describe('sortByNumber', () => {
 	});
 });
 
+describe('sortByNumber on times', () => {
+	const byKeyThenId = (a: {id: string; key: number}, b: {id: string; key: number}) => {
+		const x = Number.isNaN(a.key) ? Number.POSITIVE_INFINITY : a.key;
+		const y = Number.isNaN(b.key) ? Number.POSITIVE_INFINITY : b.key;
+		if (x !== y) return x < y ? -1 : 1;
+		return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+	};
+
+	it('orders many times in ms as a comparator does', () => {
+		// Expiry times around now, some equal, some unset (NaN) or unreadable (+Infinity), and
+		// now and then Go's zero time (an unset created_at).
+		const key = fc.oneof(
+			{weight: 8, arbitrary: fc.integer({min: NOW - 90 * DAY, max: NOW + 30 * DAY})},
+			{weight: 3, arbitrary: fc.constantFrom(NOW, NOW + 1, NOW - 1)},
+			{weight: 1, arbitrary: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY)},
+			{weight: 1, arbitrary: fc.constant(-62_135_596_800_000)},
+		);
+		fc.assert(
+			fc.property(
+				fc.array(fc.record({id: fc.string({maxLength: 4}), key}), {maxLength: 400}),
+				(items) => {
+					// NaN and +Infinity tie: either may come first.
+					const shown = (i: {id: string; key: number}) => [
+						Number.isNaN(i.key) ? Number.POSITIVE_INFINITY : i.key,
+						i.id,
+					];
+					const sorted = sortByNumber(items, (i) => i.key);
+					expect(sorted.map(shown)).toEqual([...items].sort(byKeyThenId).map(shown));
+				},
+			),
+		);
+	});
+});
+
 describe('groupDigits', () => {
 	it('writes counts as toLocaleString("en-US") does', () => {
 		expect(groupDigits(0)).toBe('0');
