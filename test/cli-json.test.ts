@@ -45,11 +45,33 @@ describe('isoString', () => {
 	});
 });
 
+// JSON's own escapes, C0 and C1 controls, DEL, bidi overrides, line separators, a lone surrogate.
+const needsEscaping = [
+	'"',
+	'\\',
+	'\u0000',
+	'\u001b',
+	'\u007f',
+	'\u0085',
+	'\u009b',
+	'\u200e',
+	'\u202e',
+	'\u2028',
+	'\u2066',
+	'\ud800',
+];
+const storedCharacter = fc.oneof(
+	fc.constantFrom(...needsEscaping),
+	fc.string({unit: 'binary', minLength: 1, maxLength: 1}),
+);
+
 describe('jsonEntry', () => {
 	test('reads back as the stored text, with no raw control character in it', () => {
 		fc.assert(
 			fc.property(
-				fc.string({unit: 'binary', maxLength: 40}),
+				// Any text, with the characters that need escaping (for JSON or for a terminal)
+				// common enough to meet in every run.
+				fc.string({unit: storedCharacter, maxLength: 40}),
 				fc.integer({min: 0, max: 4e12}),
 				fc.integer({min: 0, max: 4e12}),
 				(text, expiresAt, createdAt) => {
@@ -67,6 +89,10 @@ describe('jsonEntry', () => {
 					expect(parsed.expires_at).toBe(new Date(expiresAt).toISOString());
 					expect(parsed.expires_in_ms).toBe(expiresAt - NOW);
 					expect(parsed.status).toBe(NOW > expiresAt ? 'expired' : 'active');
+
+					const whole = jsonEntry(entry(session('x', text, expiresAt, createdAt)), NOW, true);
+					expect(whole).not.toMatch(rawControl);
+					expect((JSON.parse(whole) as JsonEntry).token).toBe(text);
 				},
 			),
 			{numRuns: 2000},

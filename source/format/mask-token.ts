@@ -13,10 +13,20 @@ export const MASK = '••••••••';
  * masks to the empty string (nothing to hide, and callers show "none" in its place).
  */
 export function maskToken(token: string): string {
-	if (typeof token !== 'string' || token === '') return '';
+	const kept = keptPrefix(token);
+	return kept === undefined ? '' : kept + MASK;
+}
+
+/**
+ * What maskToken keeps of `token` before the MASK: its known prefix, or '' when it keeps
+ * nothing; undefined for the empty token (masked to ''). The masked text depends on this
+ * alone, so callers can cache it by this value.
+ */
+export function keptPrefix(token: string): string | undefined {
+	if (typeof token !== 'string' || token === '') return undefined;
 	for (const prefix of prefixes) {
-		if (token.startsWith(prefix) && token.length > prefix.length) return prefix + MASK;
+		if (token.startsWith(prefix) && token.length > prefix.length) return prefix;
 	}
 
-	return MASK;
+	return '';
 }
