@@ -352,8 +352,12 @@ export class FileStore implements ListableStore {
 		const dirents = this.#readDirectory().filter((dirent) => dirent.name.endsWith(SUFFIX));
 		const total = dirents.length;
 		options.onProgress?.(0, total);
-		// The last promise onEntry returned in this batch: awaited before the next one.
-		let pending: Promise<void> | undefined;
+		// What onEntry returned in this batch that is still to settle: awaited before the next.
+		let pending: Promise<void>[] = [];
+		const handOver = (entry: ListEntry) => {
+			const settled = onEntry(entry);
+			if (settled) pending.push(settled);
+		};
 		for (let start = 0; start < total; start += CHUNK) {
 			options.signal?.throwIfAborted();
 			const end = Math.min(start + CHUNK, total);
@@ -363,23 +367,22 @@ export class FileStore implements ListableStore {
 				const id = dirent.name.slice(0, -SUFFIX.length);
 				const early = isValidId(id) ? direntReason(dirent) : BAD_NAME;
 				if (early !== undefined) {
-					pending = onEntry({kind: 'unreadable', id, reason: early, location}) ?? pending;
+					handOver({kind: 'unreadable', id, reason: early, location});
 					continue;
 				}
 
 				const loaded = this.#load(location, id, false);
 				if (loaded === null) continue; // removed since readdir
-				pending =
-					onEntry(
-						isSession(loaded)
-							? {kind: 'session', id, session: loaded, location}
-							: {kind: 'unreadable', id, reason: loaded.reason, location},
-					) ?? pending;
+				handOver(
+					isSession(loaded)
+						? {kind: 'session', id, session: loaded, location}
+						: {kind: 'unreadable', id, reason: loaded.reason, location},
+				);
 			}
 
-			if (pending) {
-				await pending;
-				pending = undefined;
+			if (pending.length > 0) {
+				await Promise.all(pending);
+				pending = [];
 			}
 
 			options.onProgress?.(end, total);

@@ -52,7 +52,7 @@ export type ListOptions = {
 /** ListOptions for a listing handed over entry by entry instead of as one array. */
 export type EachOptions = ListOptions & {
 	/**
-	 * Called with every entry, in the store's order. A promise it returns is awaited before the
+	 * Called with every entry, in the store's order. Promises it returns are awaited before the
 	 * next batch (back-pressure: a full pipe).
 	 */
 	readonly onEntry: (entry: ListEntry) => void | Promise<void>;
