@@ -51,9 +51,12 @@ function sortEntries(entries: ListEntry[]): ListEntry[] {
 const jsonUnsafe = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const jsonUnsafeAll = new RegExp(jsonUnsafe.source, 'g');
 
+/** A character as a JSON `\uXXXX` escape (JSON.parse reads it back as the character). */
+const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
 /** `json` with the characters JSON.stringify leaves raw that a terminal would act on escaped. */
 function terminalSafe(json: string): string {
-	return json.replace(jsonUnsafeAll, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+	return json.replace(jsonUnsafeAll, unicodeEscape);
 }
 
 /** Whether any of the session's stored texts holds a character terminalSafe must escape. */
@@ -82,10 +85,7 @@ function maskedJson(token: string): string {
 	const kept = keptPrefix(token);
 	let json = maskedCache.get(kept);
 	if (json === undefined) {
-		json = JSON.stringify(maskToken(token)).replace(
-			/[^\x20-\x7e]/g,
-			(c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-		);
+		json = JSON.stringify(maskToken(token)).replace(/[^\x20-\x7e]/g, unicodeEscape);
 		maskedCache.set(kept, json);
 	}
 

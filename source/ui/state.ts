@@ -1,4 +1,3 @@
-import {plural} from '../format/text.js';
 // The inspector's state and its reducer: pure, with `now` passed in the actions that need it.
 // Effects (deleting, cleaning up, logging in, reloading) are requested by putting a `task` in the
 // state; use-tasks runs it and reports back with an action carrying the task's `seq`.
@@ -6,6 +5,7 @@ import {plural} from '../format/text.js';
 import type {Key} from 'ink';
 import {formatDuration} from '../format/duration.js';
 import {isExpiredAt} from '../format/status.js';
+import {plural} from '../format/text.js';
 import {DEFAULT_LOGIN_TIMEOUT_MS} from '../github/defaults.js';
 import type {Session} from '../session/session.js';
 import type {ListEntry} from '../session/store.js';
