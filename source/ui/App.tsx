@@ -147,7 +147,7 @@ export default function App(props: Props) {
 	return (
 		<Box flexDirection="column" width={width}>
 			<Header location={location} counts={counts} width={width} />
-			<Box flexDirection="column" height={state.height + 1} overflow="hidden">
+			<Box flexDirection="column" height={state.height + 1} overflowY="hidden">
 				{body}
 			</Box>
 			<StatusLine state={state} now={now} />

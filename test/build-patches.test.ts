@@ -1,0 +1,102 @@
+// scripts/startup-patches.mjs rewrites some dependencies' code in the bundle for speed (issue 6).
+// A rewrite that changes what the code does must not pass unnoticed: here the patched code,
+// bundled by esbuild with the very plugin the build uses, is held to the published code.
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {pathToFileURL} from 'node:url';
+import {styledCharsFromTokens, styledCharsToString, tokenize} from '@alcalzone/ansi-tokenize';
+import {build} from 'esbuild';
+import fc from 'fast-check';
+import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {startupPatches} from '../scripts/startup-patches.mjs';
+
+type StyledChar = ReturnType<typeof styledCharsFromTokens>[number];
+
+let work: string;
+let patched: {styledCharsToString: (chars: StyledChar[]) => string};
+
+beforeAll(async () => {
+	work = mkdtempSync(path.join(tmpdir(), 'stacktower-patches-'));
+	const outfile = path.join(work, 'patched.mjs');
+	await build({
+		stdin: {
+			contents: "export {styledCharsToString} from '@alcalzone/ansi-tokenize';",
+			resolveDir: process.cwd(),
+			loader: 'js',
+		},
+		bundle: true,
+		format: 'esm',
+		platform: 'node',
+		outfile,
+		plugins: [startupPatches],
+		logLevel: 'silent',
+	});
+	patched = await import(pathToFileURL(outfile).href);
+}, 30_000);
+
+afterAll(() => {
+	rmSync(work, {recursive: true, force: true});
+});
+
+// What Ink writes: text in chalk's colours and weights, nested, reset, in 256 colours.
+const pieces = [
+	'a',
+	'Z',
+	' ',
+	'é',
+	'❯',
+	'\u001B[1m',
+	'\u001B[22m',
+	'\u001B[2m',
+	'\u001B[31m',
+	'\u001B[36m',
+	'\u001B[39m',
+	'\u001B[4m',
+	'\u001B[24m',
+	'\u001B[7m',
+	'\u001B[27m',
+	'\u001B[38;5;123m',
+	'\u001B[48;5;17m',
+	'\u001B[49m',
+	'\u001B[0m',
+];
+
+/** A row as Ink's Output builds it: blank cells, then written text at some column. */
+const row = fc
+	.record({
+		width: fc.integer({min: 0, max: 30}),
+		at: fc.integer({min: 0, max: 30}),
+		text: fc.array(fc.constantFrom(...pieces), {maxLength: 40}),
+	})
+	.map(({width, at, text}) => {
+		const cells: StyledChar[] = Array.from({length: width}, () => ({
+			type: 'char',
+			value: ' ',
+			fullWidth: false,
+			styles: [],
+		}));
+		const written = styledCharsFromTokens(tokenize(text.join('')));
+		cells.splice(Math.min(at, width), written.length, ...written);
+		return cells;
+	});
+
+describe('the styledCharsToString patch', () => {
+	test('gives the text the published code gives, for any row', () => {
+		expect(patched.styledCharsToString).not.toBe(styledCharsToString);
+		fc.assert(
+			fc.property(row, (cells) => {
+				expect(patched.styledCharsToString(cells)).toBe(styledCharsToString(cells));
+			}),
+			{numRuns: 3000},
+		);
+	});
+
+	test('styled text still gets its codes and its reset', () => {
+		const cells = styledCharsFromTokens(tokenize('\u001B[36mab\u001B[39m c'));
+		const text = patched.styledCharsToString(cells);
+		expect(text).toBe(styledCharsToString(cells));
+		expect(text).toContain('\u001B[36m');
+		expect(text).toContain('\u001B[39m');
+	});
+});
