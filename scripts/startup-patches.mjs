@@ -3,6 +3,15 @@
 // must find its text exactly, or the build fails: a new release is then looked at again rather
 // than silently losing (or mangling) the patch. Nothing else of these packages changes.
 import {readFile} from 'node:fs/promises';
+import {createRequire} from 'node:module';
+
+// Resolves as Ink does, so a patch finds the copy of a package that Ink itself loads.
+const fromInk = createRequire(createRequire(import.meta.url).resolve('ink'));
+
+/** An esbuild filter matching this one path. */
+function exactly(path) {
+	return new RegExp(`^${path.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')}$`);
+}
 
 const patches = [
 	{
@@ -69,6 +78,22 @@ export function styledCharsToString(chars) {`,
 			{
 				from: 'if (i === chars.length - 1) {',
 				to: 'if (i === chars.length - 1 && char.styles.length !== 0) {',
+			},
+		],
+	},
+	{
+		// Ink measures every text it lays out with string-width, whose fast path takes printable
+		// ASCII only: one '❯' or '·' sends a string through grapheme segmentation and Unicode
+		// property regular expressions, compiled on their first use (~6 ms of the inspector's
+		// first frame). The few symbols the inspector draws are one column each, as the
+		// published code computes them (with ambiguous characters narrow, its default); they
+		// join the fast path. test/build-patches.test.ts holds the two to the same results.
+		// The copy Ink and widest-line load (wrap-ansi has an older one of its own, not patched).
+		file: exactly(fromInk.resolve('string-width')),
+		rewrites: [
+			{
+				from: 'if (/^[\\u0020-\\u007E]*$/.test(string)) {',
+				to: 'if (/^[\\u0020-\\u007E]*$/.test(string) || (ambiguousIsNarrow && /^[\\u0020-\\u007E\\u00B7\\u2022\\u2026\\u2014\\u2191\\u2193\\u2192\\u23CE\\u276F]*$/.test(string))) {',
 			},
 		],
 	},

@@ -8,20 +8,27 @@ import {pathToFileURL} from 'node:url';
 import {styledCharsFromTokens, styledCharsToString, tokenize} from '@alcalzone/ansi-tokenize';
 import {build} from 'esbuild';
 import fc from 'fast-check';
+import stringWidth from 'string-width';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {startupPatches} from '../scripts/startup-patches.mjs';
 
 type StyledChar = ReturnType<typeof styledCharsFromTokens>[number];
 
 let work: string;
-let patched: {styledCharsToString: (chars: StyledChar[]) => string};
+let patched: {
+	styledCharsToString: (chars: StyledChar[]) => string;
+	stringWidth: typeof stringWidth;
+};
 
 beforeAll(async () => {
 	work = mkdtempSync(path.join(tmpdir(), 'stacktower-patches-'));
 	const outfile = path.join(work, 'patched.mjs');
 	await build({
 		stdin: {
-			contents: "export {styledCharsToString} from '@alcalzone/ansi-tokenize';",
+			contents: [
+				"export {styledCharsToString} from '@alcalzone/ansi-tokenize';",
+				"export {default as stringWidth} from 'string-width';",
+			].join('\n'),
 			resolveDir: process.cwd(),
 			loader: 'js',
 		},
@@ -98,5 +105,57 @@ describe('the styledCharsToString patch', () => {
 		expect(text).toBe(styledCharsToString(cells));
 		expect(text).toContain('\u001B[36m');
 		expect(text).toContain('\u001B[39m');
+	});
+});
+
+// The symbols the inspector draws, and what can change a width around them: combining marks,
+// joiners, variation selectors, emoji, wide and ambiguous characters, controls, escape codes.
+const widthPieces = [
+	'a',
+	' ',
+	'~',
+	'·',
+	'•',
+	'…',
+	'—',
+	'↑',
+	'↓',
+	'→',
+	'⏎',
+	'❯',
+	'\u0301',
+	'\u200D',
+	'\uFE0F',
+	'\uFE0E',
+	'😀',
+	'界',
+	'±',
+	'\u0007',
+	'\u001B[31m',
+	'\u001B[39m',
+];
+
+describe('the string-width patch', () => {
+	test('gives the width the published code gives, for any text and either ambiguity', () => {
+		expect(patched.stringWidth).not.toBe(stringWidth);
+		fc.assert(
+			fc.property(
+				fc.array(fc.constantFrom(...widthPieces), {maxLength: 30}),
+				fc.boolean(),
+				(text, ambiguousIsNarrow) => {
+					const string = text.join('');
+					expect(patched.stringWidth(string, {ambiguousIsNarrow})).toBe(
+						stringWidth(string, {ambiguousIsNarrow}),
+					);
+					expect(patched.stringWidth(string)).toBe(stringWidth(string));
+				},
+			),
+			{numRuns: 3000},
+		);
+	});
+
+	test('ambiguous symbols are still two columns wide when asked for', () => {
+		expect(patched.stringWidth('·•…↑', {ambiguousIsNarrow: false})).toBe(8);
+		expect(patched.stringWidth('·•…↑❯⏎')).toBe(6);
 	});
 });
