@@ -67,6 +67,11 @@ const hasRow = (frame: string, id: string) =>
 	frame.split('\n').some((l) => /^[❯ ] /.test(l) && l.slice(2).startsWith(`${id} `));
 const line = (frame: string, text: string) => frame.split('\n').find((l) => l.includes(text)) ?? '';
 
+/** `text` as a regular expression that matches it literally. */
+function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 describe('the inspector', () => {
 	it('shows the header, the rows and the footer', async () => {
 		const ui = open(sketch());
@@ -222,6 +227,25 @@ describe('the inspector', () => {
 		await ui.see('github');
 		await ui.press('?', (f) => f.includes('In the list and the details'));
 		for (const binding of KEYMAP) expect(ui.frame()).toContain(binding.description);
+		await ui.press('?', (f) => f.includes('github'));
+	});
+
+	it('? on a small terminal cuts the help off at the bottom, each line whole', async () => {
+		// Taller than the space it has: the help must be clipped, not squeezed (rows drawn over
+		// each other, as an Ink box's children shrink to fit by default).
+		const ui = open(sketch(), {width: 60, height: 16});
+		await ui.see('github');
+		await ui.press('?', (f) => f.includes('In the list and the details'));
+		const lines = ui.frame().split('\n');
+		expect(lines.length).toBeLessThanOrEqual(16);
+		const shown = KEYMAP.filter((binding) => binding.context === 'list').slice(0, 8);
+		for (const binding of shown) {
+			const row = lines.find((text) => text.includes(binding.description));
+			expect(row, binding.description).toBeDefined();
+			expect(row?.trim()).toMatch(
+				new RegExp(`^${escapeRegExp(binding.label)}\\s+${escapeRegExp(binding.description)}$`),
+			);
+		}
 		await ui.press('?', (f) => f.includes('github'));
 	});
 

@@ -147,8 +147,14 @@ export default function App(props: Props) {
 	return (
 		<Box flexDirection="column" width={width}>
 			<Header location={location} counts={counts} width={width} />
+			{/* A view taller than this (the help on a small terminal) is cut off at the bottom:
+			    its own box must not shrink, or Ink squeezes its rows over each other. Only
+			    vertically: every view is laid out to the width already, and clipping
+			    sideways would make Ink slice every line of every frame. */}
 			<Box flexDirection="column" height={state.height + 1} overflowY="hidden">
-				{body}
+				<Box flexDirection="column" flexShrink={0}>
+					{body}
+				</Box>
 			</Box>
 			<StatusLine state={state} now={now} />
 			<Footer items={footerItemsFor(state)} />
