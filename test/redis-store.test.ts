@@ -17,6 +17,7 @@ import {
 	redactRedisUrl,
 } from '../source/session/redis-store.js';
 import {newSession, type Session} from '../source/session/session.js';
+import type {ListEntry} from '../source/session/store.js';
 import {BAD_IDS} from '../source/sessiontest/conformance.js';
 import {
 	freePort,
@@ -387,6 +388,60 @@ describe.skipIf(!available)('Redis stores', () => {
 				expect(progress.at(-1)).toBe(entries.length);
 			} finally {
 				client.destroy();
+			}
+		});
+
+		test('each hands over what list returns, batch by batch, and waits for a promise before the next', async () => {
+			const p = prefix();
+			const store = await RedisStore.open(server.url, {prefix: p});
+			try {
+				const multi = raw.multi();
+				for (let i = 0; i < 2500; i++) {
+					const session = sessionWith({id: `s-${i}`});
+					multi.set(`${p}${session.id}`, encodeSession(session), {PX: 600_000});
+				}
+
+				await multi.exec();
+				await raw.hSet(`${p}hash`, 'field', 'value');
+				await raw.set(`${p}garbage`, 'not json');
+				const byId = (entries: ListEntry[]) =>
+					[...entries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+				const listed = await store.list();
+				expect(listed).toHaveLength(2502);
+
+				const handed: ListEntry[] = [];
+				let release: (() => void) | undefined;
+				const progress: number[] = [];
+				const done = store.each({
+					onEntry: (entry) => {
+						handed.push(entry);
+						// Hold the first batch back, as a full pipe would.
+						if (handed.length > 1) return undefined;
+						return new Promise<void>((resolve) => {
+							release = resolve;
+						});
+					},
+					onProgress: (count) => progress.push(count),
+				});
+				await waitFor(() => release !== undefined, 'the first batch');
+				expect(progress).toEqual([]);
+				const firstBatch = handed.length;
+				// A whole listing on the same server meanwhile: each could have scanned on, had it
+				// not waited.
+				expect(await store.list()).toHaveLength(2502);
+				expect(handed).toHaveLength(firstBatch);
+				expect(firstBatch).toBeLessThan(2502);
+				release?.();
+				await done;
+				expect(byId(handed)).toEqual(byId(listed));
+				expect(progress.at(-1)).toBe(2502);
+				expect(handed.find((entry) => entry.id === 'hash')).toMatchObject({kind: 'unreadable'});
+				expect(handed.find((entry) => entry.id === 'garbage')).toMatchObject({
+					kind: 'unreadable',
+					reason: 'not valid JSON',
+				});
+			} finally {
+				await store.close();
 			}
 		});
 

@@ -22,7 +22,7 @@ import {
 	isExpired,
 	type Session,
 } from './session.js';
-import type {ListableStore, ListEntry, ListOptions, StateStore} from './store.js';
+import type {EachOptions, ListableStore, ListEntry, ListOptions, StateStore} from './store.js';
 
 /**
  * Any node-redis v5 client (from `redis` or `@redis/client`, with or without modules, RESP2 or
@@ -532,15 +532,33 @@ export class RedisStore implements ListableStore {
 	 */
 	async list(options: ListOptions = {}): Promise<ListEntry[]> {
 		const entries: ListEntry[] = [];
+		await this.each({...options, onEntry: (entry) => void entries.push(entry)});
+		return entries;
+	}
+
+	/**
+	 * As list(), but hands each entry to `options.onEntry` as its SCAN batch arrives, awaiting
+	 * the promises it returns before the next batch: `list --json` holds one batch at a time,
+	 * not the store, and starts writing after the first.
+	 */
+	async each(options: EachOptions): Promise<void> {
+		const {onEntry} = options;
+		let done = 0;
 		for await (const batch of this.#scan(options.signal)) {
 			const types = await this.#typesOfMissing(batch);
+			const pending: Promise<void>[] = [];
+			const handOver = (entry: ListEntry) => {
+				done++;
+				const settled = onEntry(entry);
+				if (settled) pending.push(settled);
+			};
 			for (const [key, value] of batch) {
 				const id = key.slice(this.#prefix.length);
 				if (value === null) {
 					const type = types.get(key);
 					// `none`: the key expired or was deleted after the scan saw it.
 					if (type === undefined || type === 'none') continue;
-					entries.push({
+					handOver({
 						kind: 'unreadable',
 						id,
 						reason: `the key holds a Redis ${type}, not a string`,
@@ -549,13 +567,12 @@ export class RedisStore implements ListableStore {
 					continue;
 				}
 
-				entries.push(this.#entry(key, id, value));
+				handOver(this.#entry(key, id, value));
 			}
 
-			options.onProgress?.(entries.length, undefined);
+			if (pending.length > 0) await Promise.all(pending);
+			options.onProgress?.(done, undefined);
 		}
-
-		return entries;
 	}
 
 	/** The URL without its password, and the key pattern: `redis://127.0.0.1:6379 stacktower:session:*`. */

@@ -62,7 +62,7 @@ export type EachOptions = ListOptions & {
 export interface ListableStore extends Store {
 	/** Every entry, expired and unreadable ones included; deletes nothing. */
 	list(options?: ListOptions): Promise<ListEntry[]>;
-	/** As list(), entry by entry (FileStore): for callers that write entries out as they come. */
+	/** As list(), entry by entry (FileStore, RedisStore): for callers that write entries out as they come. */
 	each?(options: EachOptions): Promise<void>;
 	/** As Store.cleanup; a large store reports its progress through `options.onProgress`. */
 	cleanup(options?: ListOptions): Promise<number>;
