@@ -234,9 +234,14 @@ async function main(): Promise<number> {
 	}
 }
 
-try {
-	process.exitCode = await main();
-} catch (error) {
-	output.err(`stacktower-sessions: ${errorMessage(error)}\n`);
-	process.exitCode = 1;
-}
+// Not a top-level await: the lazily loaded chunks import the modules they share with this one
+// from the built cli.js (scripts/bundle-cli.mjs), which must have finished evaluating by then.
+main().then(
+	(code) => {
+		process.exitCode = code;
+	},
+	(error: unknown) => {
+		output.err(`stacktower-sessions: ${errorMessage(error)}\n`);
+		process.exitCode = 1;
+	},
+);

@@ -11,8 +11,7 @@ import {tmpdir} from 'node:os';
 import {dirname, join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
-import {build} from 'esbuild';
-import {bundleOptions} from '../scripts/bundle-options.mjs';
+import {bundleCli} from '../scripts/bundle-cli.mjs';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const {values: options, positionals} = parseArgs({
@@ -33,9 +32,7 @@ if (positionals.length === 0) {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'stacktower-bench-profile-'));
-await build({
-	...bundleOptions,
-	entryPoints: {cli: join(repo, 'cli.tsx')},
+await bundleCli({
 	absWorkingDir: repo,
 	outdir: join(work, 'dist'),
 	// Unminified, so the profile names functions; keepNames does not change the code's speed much.

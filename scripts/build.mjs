@@ -4,14 +4,13 @@
 // file by file with tsc so its consumers get declarations.
 import {execFileSync} from 'node:child_process';
 import {renameSync, rmSync} from 'node:fs';
-import {build} from 'esbuild';
-import {bundleOptions} from './bundle-options.mjs';
+import {bundleCli} from './bundle-cli.mjs';
 
 // Build beside dist and swap it in, so a test reading dist never sees a half-written build.
 const out = `dist.tmp-${process.pid}`;
 rmSync(out, {recursive: true, force: true});
 
-await build({...bundleOptions, entryPoints: {cli: 'cli.tsx'}, outdir: out});
+await bundleCli({outdir: out});
 
 execFileSync(
 	process.execPath,
