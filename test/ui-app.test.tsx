@@ -2,7 +2,7 @@ import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {MASK} from '../source/format/mask-token.js';
 import App, {type Props} from '../source/ui/App.js';
-import {KEYMAP} from '../source/ui/keymap.js';
+import {CONTEXT_TITLES, KEYMAP} from '../source/ui/keymap.js';
 import {
 	createTestSession,
 	DAY,
@@ -230,23 +230,58 @@ describe('the inspector', () => {
 		await ui.press('?', (f) => f.includes('github'));
 	});
 
-	it('? on a small terminal cuts the help off at the bottom, each line whole', async () => {
-		// Taller than the space it has: the help must be clipped, not squeezed (rows drawn over
-		// each other, as an Ink box's children shrink to fit by default).
+	it('? on a small terminal scrolls the help with the moving keys, each line whole', async () => {
+		// Taller than the space it has (one column under 80): it must scroll, and its lines must
+		// not be squeezed over each other (an Ink box's children shrink to fit by default).
 		const ui = open(sketch(), {width: 60, height: 16});
 		await ui.see('github');
 		await ui.press('?', (f) => f.includes('In the list and the details'));
-		const lines = ui.frame().split('\n');
-		expect(lines.length).toBeLessThanOrEqual(16);
-		const shown = KEYMAP.filter((binding) => binding.context === 'list').slice(0, 8);
-		for (const binding of shown) {
-			const row = lines.find((text) => text.includes(binding.description));
-			expect(row, binding.description).toBeDefined();
-			expect(row?.trim()).toMatch(
-				new RegExp(`^${escapeRegExp(binding.label)}\\s+${escapeRegExp(binding.description)}$`),
-			);
-		}
-		await ui.press('?', (f) => f.includes('github'));
+		expect(ui.frame()).toContain('↑↓ scroll  Esc back  q quit');
+		const last = KEYMAP.at(-1);
+		expect(ui.frame()).not.toContain(CONTEXT_TITLES.filter);
+		const wholeLines = (frame: string) => {
+			const lines = frame.split('\n');
+			expect(lines.length).toBeLessThanOrEqual(16);
+			return lines;
+		};
+		const seen = new Set<string>();
+		const collect = (frame: string) => {
+			for (const binding of KEYMAP) {
+				const row = wholeLines(frame).find((text) =>
+					new RegExp(
+						`^\\s*${escapeRegExp(binding.label)}\\s+${escapeRegExp(binding.description)}$`,
+					).test(text),
+				);
+				if (row) seen.add(`${binding.context}:${binding.command}:${binding.label}`);
+			}
+		};
+		collect(ui.frame());
+		// ↓ moves the help one line; G (End) shows its end: the filter's keys, last in the keymap.
+		await ui.press(keys.down, (f) => !f.includes('In the list and the details'));
+		collect(ui.frame());
+		await ui.press(keys.pageDown, (f) => f.includes('When asked y/n'));
+		collect(ui.frame());
+		const erase = KEYMAP.find((binding) => binding.command === 'filterErase');
+		await ui.press('G', (f) => f.includes(erase?.description ?? '?'));
+		collect(ui.frame());
+		expect(ui.frame()).toMatch(new RegExp(`${escapeRegExp(last?.description ?? '?')}\\n`));
+		// Every binding was on screen, whole, at some point.
+		expect(
+			KEYMAP.filter((b) => !seen.has(`${b.context}:${b.command}:${b.label}`)).map((b) => b.label),
+		).toEqual([]);
+		await ui.press('g', (f) => f.includes('In the list and the details'));
+		// The list is as it was.
+		await ui.press(keys.escape, (f) => f.includes('github') && f.includes('EXPIRES IN'));
+		expect(ui.frame()).not.toContain('↑↓ scroll');
+	});
+
+	it('? on a terminal the help fits shows all of it and no scroll hint', async () => {
+		const ui = open(sketch(), {width: 100, height: 24});
+		await ui.see('github');
+		await ui.press('?', (f) => f.includes('In the list and the details'));
+		for (const binding of KEYMAP) expect(ui.frame()).toContain(binding.description);
+		expect(ui.frame()).toContain(' Esc back  q quit');
+		expect(ui.frame()).not.toContain('scroll');
 	});
 
 	it('Enter shows every field with the token masked, Esc goes back', async () => {

@@ -1,4 +1,5 @@
 import {describe, expect, it} from 'vitest';
+import {helpRows} from '../source/ui/help-layout.js';
 import type {Command} from '../source/ui/keymap.js';
 import {type Action, initialState, reducer, type State, selectedRow} from '../source/ui/state.js';
 import {createTestSession, DAY, HOUR, NOW, sessionEntry, unreadableEntry} from './ui-helpers.js';
@@ -56,7 +57,7 @@ describe('movement', () => {
 	it('keeps the selected row visible when the terminal shrinks', () => {
 		let state = run(loaded(100, 20), cmd('last'));
 		state = run(state, cmd('pageUp'));
-		state = run(state, {type: 'resize', height: 3});
+		state = run(state, {type: 'resize', height: 3, width: 80});
 		expect(state.selected).toBeGreaterThanOrEqual(state.top);
 		expect(state.selected).toBeLessThan(state.top + 3);
 	});
@@ -227,6 +228,51 @@ describe('other modes', () => {
 		state = run(state, cmd('help'));
 		expect(state.mode.kind).toBe('list');
 		expect(run(state, cmd('quit')).quitting).toBe(true);
+	});
+
+	it('the moving keys scroll a help that does not fit, and stop at its ends', () => {
+		// 60 columns: one column of help, taller than the 12 lines a 16-line terminal leaves.
+		const rows = helpRows(60).length;
+		let state = run(loaded(30, 11, {width: 60}), cmd('down'), cmd('help'));
+		expect(state.mode).toEqual({kind: 'help', top: 0});
+		const selected = state.selected;
+		state = run(state, cmd('up'));
+		expect(state.mode).toEqual({kind: 'help', top: 0});
+		state = run(state, cmd('down'), cmd('down'));
+		expect(state.mode).toEqual({kind: 'help', top: 2});
+		state = run(state, cmd('pageDown'));
+		expect(state.mode).toEqual({kind: 'help', top: 13});
+		state = run(state, cmd('last'));
+		expect(state.mode).toEqual({kind: 'help', top: rows - 12});
+		expect(run(state, cmd('down'))).toBe(state);
+		expect(run(state, cmd('pageDown'))).toBe(state);
+		state = run(state, cmd('pageUp'));
+		expect(state.mode).toEqual({kind: 'help', top: rows - 12 - 11});
+		state = run(state, cmd('first'));
+		expect(state.mode).toEqual({kind: 'help', top: 0});
+		// Keys that do something in the list do nothing here; the list's selection stays.
+		for (const command of ['delete', 'cleanup', 'sort', 'filter', 'details'] as const) {
+			expect(run(state, cmd(command))).toBe(state);
+		}
+		state = run(state, cmd('last'), cmd('back'));
+		expect(state.mode.kind).toBe('list');
+		expect(state.selected).toBe(selected);
+		// Opened again, it starts at the top.
+		expect(run(state, cmd('help')).mode).toEqual({kind: 'help', top: 0});
+	});
+
+	it("a resized terminal keeps the help's first row where it can, without a blank end", () => {
+		let state = run(loaded(3, 11, {width: 60}), cmd('help'), cmd('last'));
+		const bottom = helpRows(60).length - 12;
+		expect(state.mode).toEqual({kind: 'help', top: bottom});
+		// Taller by two lines: two fewer rows to scroll past.
+		state = run(state, {type: 'resize', height: 13, width: 60});
+		expect(state.mode).toEqual({kind: 'help', top: bottom - 2});
+		// Wide enough for two columns, and tall enough for them: back to the top.
+		expect(helpRows(100).length).toBeLessThanOrEqual(21);
+		state = run(state, {type: 'resize', height: 20, width: 100});
+		expect(state.mode).toEqual({kind: 'help', top: 0});
+		expect(run(state, cmd('down'))).toBe(state);
 	});
 
 	it('login needs to be configured', () => {

@@ -10,12 +10,13 @@ import Footer from './Footer.js';
 import type {FirstListing} from './first-listing.js';
 import Header from './Header.js';
 import Help from './Help.js';
-import {type Command, footerFor, footerItems} from './keymap.js';
+import {helpRows} from './help-layout.js';
+import {type Command, footerFor, footerItems, HELP_SCROLL_FOOTER} from './keymap.js';
 import Loading from './Loading.js';
 import LoginView from './LoginView.js';
 import {layoutColumns, MAX_ID_WIDTH, tableHeight} from './layout.js';
 import StatusLine from './StatusLine.js';
-import {initialState, keyContext, reducer, type State, selectedRow} from './state.js';
+import {bodyHeight, initialState, keyContext, reducer, type State, selectedRow} from './state.js';
 import Table from './Table.js';
 import type {StartLogin} from './types.js';
 import useClock from './use-clock.js';
@@ -52,7 +53,10 @@ function footerItemsFor(state: State): string[] {
 	const {mode} = state;
 	const context = keyContext(mode);
 	if (context !== 'list') return footerItems(context);
-	if (mode.kind === 'help') return [footerFor('back'), footerFor('quit')];
+	if (mode.kind === 'help') {
+		const more = helpRows(state.width).length > bodyHeight(state.height);
+		return [...(more ? [HELP_SCROLL_FOOTER] : []), footerFor('back'), footerFor('quit')];
+	}
 	if (mode.kind === 'login') {
 		return state.login?.phase === 'waiting'
 			? ['Esc cancel']
@@ -85,6 +89,7 @@ export default function App(props: Props) {
 	const [state, dispatch] = useReducer(reducer, undefined, () => {
 		const initial = initialState({
 			height: tableHeight(height),
+			width,
 			loginConfigured: login !== undefined,
 			loginUnavailable: props.loginUnavailable,
 			loginTimeoutMs: props.loginTimeoutMs,
@@ -108,8 +113,8 @@ export default function App(props: Props) {
 	useTasks({task: state.task, store, login, loginTimeoutMs: state.loginTimeoutMs, dispatch});
 
 	useEffect(() => {
-		dispatch({type: 'resize', height: tableHeight(height)});
-	}, [height]);
+		dispatch({type: 'resize', height: tableHeight(height), width});
+	}, [height, width]);
 
 	const {exit} = useApp();
 	useEffect(() => {
@@ -131,8 +136,9 @@ export default function App(props: Props) {
 	const columns = useMemo(() => layoutColumns(width, widestId), [width, widestId]);
 
 	let body: React.ReactNode;
-	if (state.mode.kind === 'help') body = <Help width={width} />;
-	else if (state.mode.kind === 'login' && state.login)
+	if (state.mode.kind === 'help') {
+		body = <Help width={width} top={state.mode.top} height={bodyHeight(state.height)} />;
+	} else if (state.mode.kind === 'login' && state.login)
 		body = <LoginView login={state.login} now={now} />;
 	else if (state.error !== null)
 		body = <ErrorView location={location} message={escapeControl(state.error)} />;
@@ -147,11 +153,12 @@ export default function App(props: Props) {
 	return (
 		<Box flexDirection="column" width={width}>
 			<Header location={location} counts={counts} width={width} />
-			{/* A view taller than this (the help on a small terminal) is cut off at the bottom:
-			    its own box must not shrink, or Ink squeezes its rows over each other. Only
+			{/* A view taller than this (the details on a very small terminal; the help scrolls
+			    instead) is cut off at the bottom: its own box must not shrink, or Ink squeezes
+			    its rows over each other. Only
 			    vertically: every view is laid out to the width already, and clipping
 			    sideways would make Ink slice every line of every frame. */}
-			<Box flexDirection="column" height={state.height + 1} overflowY="hidden">
+			<Box flexDirection="column" height={bodyHeight(state.height)} overflowY="hidden">
 				<Box flexDirection="column" flexShrink={0}>
 					{body}
 				</Box>

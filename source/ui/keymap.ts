@@ -226,6 +226,9 @@ export const KEYMAP: readonly Binding[] = [
 	},
 ];
 
+/** The footer in the help when it does not fit: there the moving keys scroll it. */
+export const HELP_SCROLL_FOOTER = '↑↓ scroll';
+
 export const CONTEXT_TITLES: Readonly<Record<KeyContext, string>> = {
 	list: 'In the list and the details',
 	confirm: 'When asked y/n',

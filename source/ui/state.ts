@@ -9,6 +9,7 @@ import {plural} from '../format/text.js';
 import {DEFAULT_LOGIN_TIMEOUT_MS} from '../github/defaults.js';
 import type {Session} from '../session/session.js';
 import type {ListEntry} from '../session/store.js';
+import {clampHelpTop} from './help-layout.js';
 import {type Command, commandFor, type KeyContext} from './keymap.js';
 import {scrollTop} from './layout.js';
 import {buildRows, filterRows, nextSort, type Row, type SortKey, sortRows} from './rows.js';
@@ -20,7 +21,8 @@ export const CLI_SESSION_ID = 'github';
 export type Mode =
 	| {readonly kind: 'list'}
 	| {readonly kind: 'details'}
-	| {readonly kind: 'help'}
+	/** `top`: the first row of the help shown (it scrolls when the terminal is too small). */
+	| {readonly kind: 'help'; readonly top: number}
 	| {readonly kind: 'filter'}
 	| {readonly kind: 'confirmDelete'; readonly id: string; readonly label: string}
 	| {readonly kind: 'confirmCleanup'; readonly count: number}
@@ -81,6 +83,8 @@ export type State = {
 	readonly top: number;
 	/** How many rows fit. */
 	readonly height: number;
+	/** The terminal's width: how the help is laid out, and so how far it scrolls. */
+	readonly width: number;
 	readonly mode: Mode;
 	readonly load: Load;
 	/** A store error: the list could not be read. */
@@ -102,7 +106,7 @@ export type Action =
 	| {readonly type: 'key'; readonly input: string; readonly key: Key; readonly now: number}
 	| {readonly type: 'command'; readonly command: Command; readonly now: number}
 	| {readonly type: 'type'; readonly text: string}
-	| {readonly type: 'resize'; readonly height: number}
+	| {readonly type: 'resize'; readonly height: number; readonly width: number}
 	| {readonly type: 'loadStarted'}
 	| {readonly type: 'loadProgress'; readonly done: number; readonly total: number | undefined}
 	| {readonly type: 'loaded'; readonly entries: readonly ListEntry[]}
@@ -122,6 +126,7 @@ export type Action =
 
 export type InitOptions = {
 	readonly height?: number;
+	readonly width?: number;
 	readonly loginConfigured?: boolean;
 	/** Why login is not configured, shown when `l` is pressed (default: how to pass a client id). */
 	readonly loginUnavailable?: string;
@@ -145,6 +150,7 @@ export function initialState(options: InitOptions = {}): State {
 		selected: 0,
 		top: 0,
 		height: Math.max(1, options.height ?? 10),
+		width: options.width ?? 80,
 		mode: {kind: 'list'},
 		load: {phase: 'loading', done: 0, total: undefined},
 		error: null,
@@ -228,6 +234,31 @@ function startTask(state: State, task: DistributiveOmit<Task, 'seq'>, mode: Mode
 	return {...state, seq, task: {...task, seq} as Task, mode, message: null};
 }
 
+/** The lines between the header and the status line: the table's title row and its rows. */
+export function bodyHeight(height: number): number {
+	return height + 1;
+}
+
+/** The moving keys scroll the help; the rest do nothing there. */
+function scrollHelp(state: State, command: Command): State {
+	if (state.mode.kind !== 'help') return state;
+	const {top} = state.mode;
+	const height = bodyHeight(state.height);
+	const page = Math.max(1, height - 1);
+	const moves: Partial<Record<Command, number>> = {
+		up: top - 1,
+		down: top + 1,
+		pageUp: top - page,
+		pageDown: top + page,
+		first: 0,
+		last: Number.POSITIVE_INFINITY,
+	};
+	const wanted = moves[command];
+	if (wanted === undefined) return state;
+	const next = clampHelpTop(wanted, state.width, height);
+	return next === top ? state : {...state, mode: {kind: 'help', top: next}};
+}
+
 function onCommand(state: State, command: Command, now: number): State {
 	const mode = state.mode.kind;
 	if (command === 'quit') return {...state, quitting: true};
@@ -287,7 +318,7 @@ function onCommand(state: State, command: Command, now: number): State {
 
 	if (mode === 'help') {
 		if (command === 'help' || command === 'back') return {...state, mode: {kind: 'list'}};
-		return state;
+		return scrollHelp(state, command);
 	}
 
 	// The list and the details share the keys; the details show the selected row.
@@ -313,7 +344,7 @@ function onCommand(state: State, command: Command, now: number): State {
 			if (state.filter !== '') return {...setFilter(state, ''), message: null};
 			return {...state, message: null};
 		case 'help':
-			return {...state, mode: {kind: 'help'}, message: null};
+			return {...state, mode: {kind: 'help', top: 0}, message: null};
 		case 'filter':
 			return {...state, mode: {kind: 'filter'}, message: null};
 		case 'sort': {
@@ -417,11 +448,18 @@ export function reducer(state: State, action: Action): State {
 
 		case 'resize': {
 			const height = Math.max(1, action.height);
-			if (height === state.height) return state;
+			const {width} = action;
+			if (height === state.height && width === state.width) return state;
+			const {mode} = state;
 			return {
 				...state,
 				height,
+				width,
 				top: scrollTop(state.top, state.selected, state.view.length, height),
+				mode:
+					mode.kind === 'help'
+						? {kind: 'help', top: clampHelpTop(mode.top, width, bodyHeight(height))}
+						: mode,
 			};
 		}
 
