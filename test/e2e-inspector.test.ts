@@ -178,6 +178,20 @@ describe('the inspector in a real terminal', () => {
 		await quit(p);
 	});
 
+	test('keys that arrive together (typed fast, pasted) are each taken, Enter too', async () => {
+		const dir = makeSessionDir();
+		const p = await spawnCli({args: ['--dir', dir]});
+		await p.ready((s) => rowOf(s, 'github') !== undefined);
+		// One write: filter by "oct", keep it, open the details of the one match. Ink hands a
+		// read of several keys over as one string; each key must still count.
+		p.press('/oct\r\r');
+		const details = await p.waitFor((s) => s.includes('session github'));
+		expect(details).toMatch(/user\s+@octocat/);
+		p.press('\u001B');
+		await p.waitFor((s) => s.includes('filter "oct"') && rowOf(s, 'github') !== undefined);
+		await quit(p);
+	});
+
 	test('sessions written and removed by another process appear and vanish without a key', async () => {
 		const dir = makeSessionDir();
 		const p = await spawnCli({args: ['--dir', dir]});

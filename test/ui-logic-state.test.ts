@@ -84,6 +84,48 @@ describe('movement', () => {
 		expect(run(loaded(20), key('/s015')).filter).toBe('s015');
 		expect(run(loaded(20), key('jjj')).selectedId).toBe('s003');
 	});
+
+	it('takes Enter, Backspace and Ctrl-C inside such a read as the keys they are', () => {
+		// No key named: what Ink reports for a read of several characters.
+		const plain = {
+			upArrow: false,
+			downArrow: false,
+			leftArrow: false,
+			rightArrow: false,
+			pageDown: false,
+			pageUp: false,
+			home: false,
+			end: false,
+			return: false,
+			escape: false,
+			ctrl: false,
+			shift: false,
+			tab: false,
+			backspace: false,
+			delete: false,
+			meta: false,
+			super: false,
+			hyper: false,
+			capsLock: false,
+			numLock: false,
+		};
+		const key = (input: string): Action => ({type: 'key', input, now: NOW, key: plain});
+		// j then Enter: the details of the second row.
+		let state = run(loaded(20), key('j\r'));
+		expect([state.mode.kind, state.selectedId]).toEqual(['details', 's001']);
+		// A filter typed and kept in one go; the j after Enter moves in the filtered list.
+		state = run(loaded(20), key('/s01\rj'));
+		expect([state.mode.kind, state.filter, state.selectedId]).toEqual(['list', 's01', 's011']);
+		// Backspace as DEL (what terminals send) or BS erases; Tab and a newline are no text.
+		expect(run(loaded(20), key('/s0x\u007f1\b15')).filter).toBe('s015');
+		expect(run(loaded(20), key('/s0\t1\n5')).filter).toBe('s015');
+		// Ctrl-C quits wherever it comes in the read.
+		expect(run(loaded(20), key('jj\u0003')).quitting).toBe(true);
+		expect(run(loaded(20), key('/ab\u0003')).quitting).toBe(true);
+		// Characters outside the BMP are one key, not two halves.
+		expect(run(loaded(20), key('/😀')).filter).toBe('😀');
+		expect(run(loaded(20), key('😀j')).selectedId).toBe('s001');
+	});
 });
 
 describe('selection by id', () => {

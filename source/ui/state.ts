@@ -10,7 +10,7 @@ import {DEFAULT_LOGIN_TIMEOUT_MS} from '../github/defaults.js';
 import type {Session} from '../session/session.js';
 import type {ListEntry} from '../session/store.js';
 import {clampHelpTop} from './help-layout.js';
-import {type Command, commandFor, type KeyContext} from './keymap.js';
+import {type Command, commandFor, type KeyContext, keyAlone} from './keymap.js';
 import {scrollTop} from './layout.js';
 import {buildRows, filterRows, nextSort, type Row, type SortKey, sortRows} from './rows.js';
 import type {LoginOutcome} from './types.js';
@@ -413,15 +413,42 @@ export function keyContext(mode: Mode): KeyContext {
 
 // Keys are resolved here, against the state they arrive in, so several keys in one frame (a fast
 // typist, a paste, a test) never act on a stale mode.
+// Characters that are text, not keys: everything but the C0 controls and DEL.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: they end the run
+const printableRun = /^[^\u0000-\u001f\u007f]+/;
+
 function onKey(state: State, input: string, key: Key, now: number): State {
-	// Keys typed faster than a frame (or pasted) arrive as one string: `/oct` is a filter key
-	// and three letters. Outside the filter, take them one by one so none is lost.
-	if (input.length > 1 && !key.ctrl && !key.meta && keyContext(state.mode) !== 'filter') {
+	// Keys typed faster than a frame (or pasted) arrive as one string: "j\r" is j, then Enter;
+	// "/oct" is the filter key and three letters. Take them one by one, each in the mode the
+	// previous one left, so none is lost; text typed into the filter goes in a run at a time
+	// (one re-filter per run, not per character).
+	if (input.length > 1 && !key.ctrl && !key.meta) {
 		let next = state;
-		for (const char of input) next = onKey(next, char, key, now);
+		let i = 0;
+		while (i < input.length) {
+			if (keyContext(next.mode) === 'filter') {
+				const text = printableRun.exec(input.slice(i))?.[0];
+				if (text) {
+					next = reducer(next, {type: 'type', text});
+					i += text.length;
+					continue;
+				}
+			}
+
+			const char = String.fromCodePoint(input.codePointAt(i) ?? 0);
+			const alone = keyAlone(char, key);
+			next = pressKey(next, alone.input, alone.key, now);
+			i += char.length;
+		}
+
 		return next;
 	}
 
+	return pressKey(state, input, key, now);
+}
+
+/** One key, in the context of the mode the state is in. */
+function pressKey(state: State, input: string, key: Key, now: number): State {
 	const context = keyContext(state.mode);
 	const command = commandFor(context, input, key);
 	if (command) return onCommand(state, command, now);
