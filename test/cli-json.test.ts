@@ -39,6 +39,13 @@ describe('isoString', () => {
 			}),
 			{numRuns: 5000},
 		);
+		// Years 1970–9999, which take the fast path (the range above holds few of them).
+		fc.assert(
+			fc.property(fc.integer({min: 0, max: 253_402_300_799_999}), (ms) => {
+				expect(isoString(ms)).toBe(new Date(ms).toISOString());
+			}),
+			{numRuns: 5000},
+		);
 		for (const ms of [0, 951_782_400_000, 4_107_542_400_000, 253_402_300_799_999, -1]) {
 			expect(isoString(ms)).toBe(new Date(ms).toISOString());
 		}
