@@ -1,6 +1,7 @@
 // Shared by the inspector's tests: sessions with an explicit clock, a listable store that can
 // also hold unreadable entries and fail on demand, and polling waits (never fixed sleeps).
 import {setTimeout as sleep} from 'node:timers/promises';
+import type {Key} from 'ink';
 import {MemoryStore} from '../source/session/memory-store.js';
 import type {GitHubUser, Session} from '../source/session/session.js';
 import type {ListableStore, ListEntry, ListOptions} from '../source/session/store.js';
@@ -161,4 +162,31 @@ export function gate(): {promise: Promise<void>; open: () => void} {
 		open = resolve;
 	});
 	return {promise, open};
+}
+
+/** An Ink Key with nothing pressed but `overrides` (what Ink reports for plain text). */
+export function inkKey(overrides: Partial<Key> = {}): Key {
+	return {
+		upArrow: false,
+		downArrow: false,
+		leftArrow: false,
+		rightArrow: false,
+		pageDown: false,
+		pageUp: false,
+		home: false,
+		end: false,
+		return: false,
+		escape: false,
+		ctrl: false,
+		shift: false,
+		tab: false,
+		backspace: false,
+		delete: false,
+		meta: false,
+		super: false,
+		hyper: false,
+		capsLock: false,
+		numLock: false,
+		...overrides,
+	};
 }

@@ -1,9 +1,16 @@
-import type {Key} from 'ink';
 import {describe, expect, it} from 'vitest';
-import {commandFor, footerItems, KEYMAP} from '../source/ui/keymap.js';
+import {commandFor, footerItems, KEYMAP, keyAlone} from '../source/ui/keymap.js';
 import {layoutColumns, scrollTop, tableHeight} from '../source/ui/layout.js';
 import {buildRows, filterRows, nextSort, SORT_KEYS, sortRows, toRow} from '../source/ui/rows.js';
-import {createTestSession, DAY, HOUR, MINUTE, sessionEntry, unreadableEntry} from './ui-helpers.js';
+import {
+	createTestSession,
+	DAY,
+	HOUR,
+	inkKey as key,
+	MINUTE,
+	sessionEntry,
+	unreadableEntry,
+} from './ui-helpers.js';
 
 const ids = (rows: readonly {id: string}[]) => rows.map((row) => row.id);
 
@@ -150,33 +157,32 @@ describe('layout', () => {
 	});
 });
 
-function key(overrides: Partial<Key> = {}): Key {
-	return {
-		upArrow: false,
-		downArrow: false,
-		leftArrow: false,
-		rightArrow: false,
-		pageDown: false,
-		pageUp: false,
-		home: false,
-		end: false,
-		return: false,
-		escape: false,
-		ctrl: false,
-		shift: false,
-		tab: false,
-		backspace: false,
-		delete: false,
-		meta: false,
-		super: false,
-		hyper: false,
-		capsLock: false,
-		numLock: false,
-		...overrides,
-	};
-}
-
 describe('keymap', () => {
+	it('reads each character of a multi-key read as Ink reads that key alone', () => {
+		const base = key();
+		expect(keyAlone('j', base)).toEqual({input: 'j', key: base});
+		expect(keyAlone('\r', base)).toEqual({input: '', key: key({return: true})});
+		expect(keyAlone('\t', base)).toEqual({input: '', key: key({tab: true})});
+		expect(keyAlone('\b', base)).toEqual({input: '', key: key({backspace: true})});
+		expect(keyAlone('\u007f', base)).toEqual({input: '', key: key({delete: true})});
+		expect(keyAlone('\n', base)).toEqual({input: '', key: base});
+		expect(keyAlone('\u0003', base)).toEqual({input: 'c', key: key({ctrl: true})});
+		expect(keyAlone('\u0001', base)).toEqual({input: 'a', key: key({ctrl: true})});
+		expect(keyAlone('\u001a', base)).toEqual({input: 'z', key: key({ctrl: true})});
+		expect(keyAlone('😀', base)).toEqual({input: '😀', key: base});
+		// What they then mean: Enter opens the details, DEL erases in the filter, Ctrl-C quits.
+		const command = (context: 'list' | 'filter', char: string) => {
+			const alone = keyAlone(char, base);
+			return commandFor(context, alone.input, alone.key);
+		};
+		expect(command('list', '\r')).toBe('details');
+		expect(command('filter', '\r')).toBe('filterAccept');
+		expect(command('filter', '\u007f')).toBe('filterErase');
+		expect(command('filter', '\b')).toBe('filterErase');
+		expect(command('filter', '\u0003')).toBe('quit');
+		expect(command('list', '\u0003')).toBe('quit');
+	});
+
 	it('maps keys to commands per context', () => {
 		expect(commandFor('list', '', key({downArrow: true}))).toBe('down');
 		expect(commandFor('list', 'j', key())).toBe('down');

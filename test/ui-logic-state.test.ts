@@ -2,7 +2,15 @@ import {describe, expect, it} from 'vitest';
 import {helpRows} from '../source/ui/help-layout.js';
 import type {Command} from '../source/ui/keymap.js';
 import {type Action, initialState, reducer, type State, selectedRow} from '../source/ui/state.js';
-import {createTestSession, DAY, HOUR, NOW, sessionEntry, unreadableEntry} from './ui-helpers.js';
+import {
+	createTestSession,
+	DAY,
+	HOUR,
+	inkKey,
+	NOW,
+	sessionEntry,
+	unreadableEntry,
+} from './ui-helpers.js';
 
 function entries(count: number) {
 	// Ids sort the same way as expiry, so the default sort is predictable.
@@ -87,29 +95,7 @@ describe('movement', () => {
 
 	it('takes Enter, Backspace and Ctrl-C inside such a read as the keys they are', () => {
 		// No key named: what Ink reports for a read of several characters.
-		const plain = {
-			upArrow: false,
-			downArrow: false,
-			leftArrow: false,
-			rightArrow: false,
-			pageDown: false,
-			pageUp: false,
-			home: false,
-			end: false,
-			return: false,
-			escape: false,
-			ctrl: false,
-			shift: false,
-			tab: false,
-			backspace: false,
-			delete: false,
-			meta: false,
-			super: false,
-			hyper: false,
-			capsLock: false,
-			numLock: false,
-		};
-		const key = (input: string): Action => ({type: 'key', input, now: NOW, key: plain});
+		const key = (input: string): Action => ({type: 'key', input, now: NOW, key: inkKey()});
 		// j then Enter: the details of the second row.
 		let state = run(loaded(20), key('j\r'));
 		expect([state.mode.kind, state.selectedId]).toEqual(['details', 's001']);
