@@ -395,4 +395,17 @@ describe('the inspector', () => {
 		expect(line(frame, 'github')).toMatch(/@octocat\s+23h/);
 		for (const l of frame.split('\n')) expect(l.length).toBeLessThanOrEqual(56);
 	});
+
+	it('keeps the header on one line on a very narrow terminal, the counts cut at the end', async () => {
+		for (const width of [30, 40, 48]) {
+			const ui = open(sketch(), {width, height: 12});
+			await ui.see('github');
+			const [header, titles] = ui.frame().split('\n');
+			expect(header).toMatch(/^ \S.* \d+ active · /);
+			expect(header?.length).toBeLessThanOrEqual(width);
+			// The location keeps some of itself (cut in the middle).
+			expect(header).toMatch(/^ ~\/\.c.*…/);
+			expect(titles).toMatch(/^ {2}ID\s/);
+		}
+	});
 });

@@ -11,7 +11,21 @@ type Props = {
 	readonly width: number;
 };
 
+// What the location keeps, at least, when the counts take the rest of a narrow terminal.
+const MIN_LOCATION_WIDTH = 12;
+
 export default function Header({location, counts, width}: Props) {
+	const active = counts && groupDigits(counts.active);
+	const expired = counts && groupDigits(counts.expired);
+	const unreadable = counts && groupDigits(counts.unreadable);
+	// On one line whatever the width: cut at the end rather than wrapped onto a second line,
+	// which would push the footer off a small screen.
+	const countsWidth = counts
+		? Math.min(
+				`${active} active · ${expired} expired · ${unreadable} unreadable`.length,
+				Math.max(1, width - MIN_LOCATION_WIDTH - 2),
+			)
+		: 0;
 	return (
 		<Box justifyContent="space-between">
 			<Box flexShrink={1}>
@@ -20,14 +34,14 @@ export default function Header({location, counts, width}: Props) {
 				</Text>
 			</Box>
 			{counts ? (
-				<Box flexShrink={0} marginLeft={2}>
-					<Text>
-						<Text color="green">{groupDigits(counts.active)} active</Text>
+				<Box flexShrink={0} marginLeft={2} width={countsWidth}>
+					<Text wrap="truncate-end">
+						<Text color="green">{active} active</Text>
 						{' · '}
-						<Text dimColor>{groupDigits(counts.expired)} expired</Text>
+						<Text dimColor>{expired} expired</Text>
 						{' · '}
 						<Text color={counts.unreadable > 0 ? 'magenta' : undefined}>
-							{groupDigits(counts.unreadable)} unreadable
+							{unreadable} unreadable
 						</Text>
 					</Text>
 				</Box>
