@@ -100,11 +100,7 @@ async function startLoginFor(
 ): Promise<{login: StartLogin} | {loginUnavailable: string}> {
 	const {resolveLoginConfig} = await import('./source/commands/login-config.js');
 	const resolved = resolveLoginConfig(loginFlags(options), process.env);
-	if (!resolved.ok) {
-		// The status line has one or two lines: keep each problem, drop its explanation.
-		const problems = resolved.problems.map((problem) => problem.replace(/ \(.*\)$/, ''));
-		return {loginUnavailable: `login is not configured. ${problems.join('. ')}`};
-	}
+	if (!resolved.ok) return {loginUnavailable: resolved.problems.join('\n')};
 
 	const {config} = resolved;
 	return {

@@ -305,7 +305,10 @@ describe('other modes', () => {
 
 	it('login needs to be configured', () => {
 		const state = run(loaded(3), cmd('login'));
-		expect(state.message?.text).toMatch(/login is not configured: pass --client-id/);
+		expect(state.mode.kind).toBe('login');
+		expect(state.login).toMatchObject({phase: 'unavailable', sessionId: 's000'});
+		expect(state.login?.error).toMatch(/pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID/);
+		expect(state.message).toBeNull();
 		expect(state.task).toBeNull();
 	});
 

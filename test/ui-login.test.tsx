@@ -122,17 +122,32 @@ describe('login from the inspector', () => {
 		const store = new TestStore([createTestSession({id: 'work', now: Date.now()})]);
 		const ui = open(store);
 		await ui.see('work');
-		await ui.press('l', (f) => f.includes('login is not configured: pass --client-id'));
+		await ui.press('l', (f) => f.includes('login is not configured'));
+		expect(ui.frame()).toMatch(
+			/✘ cannot log in session work \(@user\d+\): login is not configured/,
+		);
+		expect(ui.frame()).toContain(
+			'• Missing the GitHub OAuth app client id: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID',
+		);
+		expect(ui.frame()).toContain('Esc back');
+		await ui.press(keys.escape, (f) => f.includes('work') && !f.includes('cannot log in'));
 	});
 
 	it('says what is missing when the caller knows (here: the client secret)', async () => {
 		const store = new TestStore([createTestSession({id: 'work', now: Date.now()})]);
 		const ui = open(store, {
 			loginUnavailable:
-				'login is not configured. Missing the client secret: set STACKTOWER_GITHUB_CLIENT_SECRET',
+				'Missing the client secret: set STACKTOWER_GITHUB_CLIENT_SECRET (it is never taken from a flag)\nbad\u001B[2J host',
+			width: 140,
 		});
 		await ui.see('work');
-		await ui.press('l', (f) => f.includes('set STACKTOWER_GITHUB_CLIENT_SECRET'));
+		// Every problem whole, one per line, escaped.
+		await ui.press('l', (f) => f.includes('login is not configured'));
+		expect(ui.frame()).toContain(
+			'• Missing the client secret: set STACKTOWER_GITHUB_CLIENT_SECRET (it is never taken from a flag)\n',
+		);
+		expect(ui.frame()).toContain('• bad\\x1b[2J host');
+		expect(ui.frame()).not.toContain('\u001B');
 	});
 
 	it('escapes what the login reports', async () => {

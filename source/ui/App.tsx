@@ -33,7 +33,7 @@ export type Props = {
 	readonly watchDir?: string;
 	/** How `l` logs in; without it `l` explains how to configure login. */
 	readonly login?: StartLogin;
-	/** Without `login`: why, shown when `l` is pressed (say which flag or variable is missing). */
+	/** Without `login`: why, shown when `l` is pressed: a line per problem, each with its fix. */
 	readonly loginUnavailable?: string;
 	/** How to log in, shown in the empty state. */
 	readonly emptyHint?: string;

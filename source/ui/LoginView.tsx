@@ -36,6 +36,28 @@ export default function LoginView({login, now}: Props) {
 		);
 	}
 
+	if (login.phase === 'unavailable') {
+		return (
+			<Box flexDirection="column" paddingLeft={1} paddingTop={1}>
+				<Text color="red">✘ cannot log in {target}: login is not configured</Text>
+				{(login.error ?? '').split('\n').map((problem) => (
+					// A box, so that a problem's wrapped lines line up after the bullet.
+					<Box key={problem}>
+						<Box width={2} flexShrink={0}>
+							<Text>•</Text>
+						</Box>
+						<Text>{escapeControl(problem)}</Text>
+					</Box>
+				))}
+				<Box marginTop={1}>
+					<Text dimColor>
+						Start the inspector again with what is missing (stacktower-sessions --help).
+					</Text>
+				</Box>
+			</Box>
+		);
+	}
+
 	if (login.phase === 'failed') {
 		return (
 			<Box flexDirection="column" paddingLeft={1} paddingTop={1}>

@@ -13,7 +13,7 @@ export type InspectorOptions = {
 	readonly location: string; // shown in the header (~-abbreviated path or redis URL without password)
 	readonly watchDir?: string; // a directory to fs.watch for changes; undefined → periodic rescan only
 	readonly login?: StartLogin; // undefined → `l` explains how to configure login
-	readonly loginUnavailable?: string; // without login: why, e.g. the missing client secret
+	readonly loginUnavailable?: string; // without login: why, a line per problem (the missing client secret…)
 	readonly emptyHint?: string; // e.g. "log in with: stacktower login", shown in the empty state
 	readonly loginTimeoutMs?: number; // the login flow's timeout, for the time left (default 5 min)
 };

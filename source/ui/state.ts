@@ -50,8 +50,9 @@ export type LoginState = {
 	readonly previousLogin: string;
 	readonly deadline: number;
 	readonly url: string | null;
-	readonly phase: 'waiting' | 'succeeded' | 'failed';
-	/** The error message when failed. */
+	/** `unavailable`: login is not configured; `error` says why, a line per problem. */
+	readonly phase: 'waiting' | 'succeeded' | 'failed' | 'unavailable';
+	/** The error message when failed or unavailable. */
 	readonly error: string | null;
 	readonly outcome: LoginOutcome | null;
 };
@@ -95,7 +96,7 @@ export type State = {
 	/** Bumped to ask use-sessions for a visible reload (with progress). */
 	readonly reloadRequest: number;
 	readonly login: LoginState | null;
-	/** Why `l` cannot log in (login not configured), or null when it can. */
+	/** Why `l` cannot log in (login not configured), a line per problem; null when it can. */
 	readonly loginUnavailable: string | null;
 	readonly loginTimeoutMs: number;
 	/** Set by `q` or Ctrl-C; App then unmounts. */
@@ -135,7 +136,7 @@ export type InitOptions = {
 };
 
 const DEFAULT_LOGIN_UNAVAILABLE =
-	'login is not configured: pass --client-id or set STACKTOWER_GITHUB_CLIENT_ID';
+	'Missing the GitHub OAuth app client id: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID';
 
 export function initialState(options: InitOptions = {}): State {
 	return {
@@ -380,14 +381,9 @@ function onCommand(state: State, command: Command, now: number): State {
 }
 
 function startLogin(state: State, now: number): State {
-	if (state.loginUnavailable !== null) {
-		return {...state, message: {text: state.loginUnavailable, tone: 'error'}};
-	}
-
 	const row = selectedRow(state);
 	// An empty store (or an empty filter result) logs the CLI's own session in.
 	const sessionId = row?.id ?? CLI_SESSION_ID;
-	const previous = row?.entry.kind === 'session' ? row.entry.session : null;
 	const login: LoginState = {
 		sessionId,
 		previousLogin: row?.login ?? '',
@@ -397,6 +393,17 @@ function startLogin(state: State, now: number): State {
 		error: null,
 		outcome: null,
 	};
+	// Every problem in full, in the view: too long for the status line.
+	if (state.loginUnavailable !== null) {
+		return {
+			...state,
+			login: {...login, phase: 'unavailable', error: state.loginUnavailable},
+			mode: {kind: 'login'},
+			message: null,
+		};
+	}
+
+	const previous = row?.entry.kind === 'session' ? row.entry.session : null;
 	return startTask({...state, login}, {kind: 'login', sessionId, previous}, {kind: 'login'});
 }
 
