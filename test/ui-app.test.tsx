@@ -396,6 +396,15 @@ describe('the inspector', () => {
 		for (const l of frame.split('\n')) expect(l.length).toBeLessThanOrEqual(56);
 	});
 
+	it('keeps help and quit in the footer of an 80-column terminal, leaving out what does not fit', async () => {
+		const ui = open(sketch(), {width: 80});
+		await ui.see('github');
+		const footer = ui.frame().split('\n').at(-1) ?? '';
+		expect(footer).toBe(
+			' ↑↓ move  ⏎ details  d delete  c clean up  l log in  / filter  ? help  q quit',
+		);
+	});
+
 	it('keeps the header on one line on a very narrow terminal, the counts cut at the end', async () => {
 		for (const width of [30, 40, 48]) {
 			const ui = open(sketch(), {width, height: 12});

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {commandFor, footerItems, KEYMAP, keyAlone} from '../source/ui/keymap.js';
-import {layoutColumns, scrollTop, tableHeight} from '../source/ui/layout.js';
+import {footerThatFits, layoutColumns, scrollTop, tableHeight} from '../source/ui/layout.js';
 import {buildRows, filterRows, nextSort, SORT_KEYS, sortRows, toRow} from '../source/ui/rows.js';
 import {
 	createTestSession,
@@ -154,6 +154,39 @@ describe('layout', () => {
 		expect(scrollTop(95, 99, 100, 10)).toBe(90);
 		expect(scrollTop(5, 6, 8, 10)).toBe(0);
 		expect(tableHeight(24)).toBe(19);
+	});
+});
+
+describe('footerThatFits', () => {
+	const items = footerItems('list', ['back']);
+	const text = (kept: readonly string[]) => ` ${kept.join('  ')}`;
+
+	it('keeps every item when they fit', () => {
+		expect(footerThatFits(items, 200)).toEqual(items);
+		expect(footerThatFits(items, text(items).length)).toEqual(items);
+	});
+
+	it('drops the items before help and quit, from the end, until the line fits', () => {
+		for (let width = 1; width < text(items).length; width++) {
+			const kept = footerThatFits(items, width);
+			expect(kept.slice(-2)).toEqual(['? help', 'q quit']);
+			// What is kept is the items' beginning, then help and quit.
+			const head = kept.slice(0, -2);
+			expect(head).toEqual(items.slice(0, head.length));
+			// It fits, unless help and quit alone do not; one more item would not.
+			if (head.length > 0) expect(text(kept).length).toBeLessThanOrEqual(width);
+			if (head.length < items.length - 2) {
+				const more = [...items.slice(0, head.length + 1), ...kept.slice(-2)];
+				expect(text(more).length).toBeGreaterThan(width);
+			}
+		}
+		// The usual 80 columns: all but the sort key.
+		expect(footerThatFits(items, 80)).toEqual(items.filter((item) => item !== 's sort'));
+	});
+
+	it('leaves short lists as they are: the line is then cut at its end', () => {
+		expect(footerThatFits(['y yes', 'n no'], 5)).toEqual(['y yes', 'n no']);
+		expect(footerThatFits(['q quit'], 3)).toEqual(['q quit']);
 	});
 });
 

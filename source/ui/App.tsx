@@ -164,7 +164,7 @@ export default function App(props: Props) {
 				</Box>
 			</Box>
 			<StatusLine state={state} now={now} />
-			<Footer items={footerItemsFor(state)} />
+			<Footer items={footerItemsFor(state)} width={width} />
 		</Box>
 	);
 }

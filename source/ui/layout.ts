@@ -64,3 +64,20 @@ export function tableHeight(rows: number): number {
 	// everything on each frame, which flickers.
 	return Math.max(1, rows - 5);
 }
+
+/** Between two footer items. */
+export const FOOTER_GAP = '  ';
+
+/**
+ * The footer items that fit on one line of `width` columns (with its leading space): the last
+ * two (help and quit, in the list) are always kept, the ones before them dropped from the end.
+ */
+export function footerThatFits(items: readonly string[], width: number): readonly string[] {
+	const length = (kept: readonly string[]) =>
+		1 + kept.reduce((sum, item) => sum + item.length, 0) + FOOTER_GAP.length * (kept.length - 1);
+	if (length(items) <= width || items.length <= 2) return items;
+	const tail = items.slice(-2);
+	const head = items.slice(0, -2);
+	while (head.length > 0 && length([...head, ...tail]) > width) head.pop();
+	return [...head, ...tail];
+}
