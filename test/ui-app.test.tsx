@@ -302,6 +302,33 @@ describe('the inspector', () => {
 		await ui.press(keys.escape, (f) => f.includes('EXPIRES IN'));
 	});
 
+	it('Enter shows long values whole, wrapped, and cuts a hostile one in the middle', async () => {
+		const id = `${'x'.repeat(20)}ABCDEFGHIJ${'y'.repeat(13)}`;
+		const store = new TestStore([
+			createTestSession({id, login: 'octocat', name: `N${'a'.repeat(5000)}Z`, now: Date.now()}),
+		]);
+		const ui = open(store, {width: 50, height: 24});
+		await ui.see('@octocat');
+		await ui.press(keys.enter, (f) => f.includes(' status '));
+		const lines = ui.frame().split('\n');
+		for (const text of lines) expect(text.length).toBeLessThanOrEqual(50);
+		// The file's path wraps onto the lines after the label: joined, it is whole.
+		const file = lines.findIndex((text) => text.startsWith(' file '));
+		const joined = lines
+			.slice(file, file + 3)
+			.map((text) => text.slice(13))
+			.join('');
+		expect(joined).toContain(`memory:${id}`);
+		// 5,002 characters of name: three lines, both ends, the middle cut; the fields after it
+		// still on screen.
+		const name = lines.findIndex((text) => text.startsWith(' name '));
+		const nameLines = lines.slice(name, name + 3).map((text) => text.slice(13));
+		expect(nameLines.join('')).toMatch(/^Na+…a+Z$/);
+		expect(lines[name + 3]).toMatch(/^ email /);
+		expect(ui.frame()).toMatch(/token {7}gho_/);
+		expect(ui.frame()).toMatch(/expires {5}\d{4}-/);
+	});
+
 	it('shows the details of an unreadable entry', async () => {
 		const ui = open(sketch(), {height: 20});
 		await ui.see('broken');

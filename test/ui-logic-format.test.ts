@@ -11,7 +11,7 @@ import {escapeControl} from '../source/format/escape.js';
 import {MASK, maskToken} from '../source/format/mask-token.js';
 import {sortByNumber} from '../source/format/sort.js';
 import {countStatuses, entryStatus, urgency} from '../source/format/status.js';
-import {groupDigits, plural} from '../source/format/text.js';
+import {groupDigits, plural, shortenMiddle} from '../source/format/text.js';
 import {
 	createTestSession,
 	DAY,
@@ -246,6 +246,43 @@ describe('sortByNumber on times', () => {
 					expect(sorted.map(shown)).toEqual([...items].sort(byKeyThenId).map(shown));
 				},
 			),
+		);
+	});
+});
+
+describe('shortenMiddle', () => {
+	it('leaves short texts alone and cuts long ones in the middle, keeping both ends', () => {
+		expect(shortenMiddle('abc', 3)).toBe('abc');
+		expect(shortenMiddle('abcdef', 5)).toBe('ab…ef');
+		expect(shortenMiddle('abcdefg', 4)).toBe('ab…g');
+		expect(shortenMiddle('😀😀😀😀', 4)).toBe('😀😀😀😀');
+		expect(shortenMiddle('😀😀😀😀😀', 4)).toBe('😀😀…😀');
+	});
+
+	it('never exceeds max characters, never splits a character, keeps head and tail', () => {
+		fc.assert(
+			fc.property(
+				fc.string({unit: 'grapheme', maxLength: 60}),
+				fc.integer({min: 1, max: 40}),
+				(text, max) => {
+					const out = shortenMiddle(text, max);
+					const chars = Array.from(text);
+					if (chars.length <= max) {
+						expect(out).toBe(text);
+						return;
+					}
+
+					const shown = Array.from(out);
+					expect(shown).toHaveLength(max);
+					const cut = shown.indexOf('…', Math.ceil((max - 1) / 2));
+					expect(chars.slice(0, cut)).toEqual(shown.slice(0, cut));
+					expect(chars.slice(chars.length - (max - 1 - cut))).toEqual(shown.slice(cut + 1));
+					expect(out).not.toMatch(
+						/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/,
+					);
+				},
+			),
+			{numRuns: 2000},
 		);
 	});
 });

@@ -22,3 +22,17 @@ export function plural(count: number, one: string, many = `${one}s`): string {
 export function messageOf(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * `text` with its middle cut out (`…`) when longer than `max` characters, for a stored value
+ * shown whole but not without end (a hostile file's 100,000-character name). Cuts between code
+ * points, so no emoji is split.
+ */
+export function shortenMiddle(text: string, max: number): string {
+	if (text.length <= max) return text;
+	const chars = Array.from(text);
+	if (chars.length <= max) return text;
+	const head = Math.ceil((max - 1) / 2);
+	const tail = max - 1 - head;
+	return `${chars.slice(0, head).join('')}…${tail > 0 ? chars.slice(-tail).join('') : ''}`;
+}

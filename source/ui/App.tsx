@@ -143,7 +143,8 @@ export default function App(props: Props) {
 	else if (state.error !== null)
 		body = <ErrorView location={location} message={escapeControl(state.error)} />;
 	else if (state.entries === null) body = <Loading load={state.load} />;
-	else if (state.mode.kind === 'details') body = <Details row={selectedRow(state)} now={now} />;
+	else if (state.mode.kind === 'details')
+		body = <Details row={selectedRow(state)} now={now} width={width} />;
 	else if (state.entries.length === 0) {
 		body = <Empty location={location} hint={props.emptyHint} canLogin={login !== undefined} />;
 	} else {

@@ -3,29 +3,43 @@ import {formatAbsolute, formatCountdown, formatRelative} from '../format/duratio
 import {escapeControl} from '../format/escape.js';
 import {maskToken} from '../format/mask-token.js';
 import {entryStatus} from '../format/status.js';
+import {shortenMiddle} from '../format/text.js';
 import type {Row} from './rows.js';
 
 type Props = {
 	/** The selected row; undefined when it vanished (deleted by another process). */
 	readonly row: Row | undefined;
 	readonly now: number;
+	/** Terminal width: how much of a long value fits in MAX_VALUE_LINES. */
+	readonly width: number;
 };
+
+// Values wrap after the label: the details show real values whole (paths, URLs, names), but
+// one takes at most this many lines, cut in the middle beyond, so a hostile file's megabyte
+// of name cannot push the other fields off the screen.
+const MAX_VALUE_LINES = 3;
+const LABEL_WIDTH = 12;
 
 function Field({label, children}: {readonly label: string; readonly children: React.ReactNode}) {
 	return (
 		<Box>
-			<Box width={12} flexShrink={0}>
+			<Box width={LABEL_WIDTH} flexShrink={0}>
 				<Text dimColor>{label}</Text>
 			</Box>
+			{/* Wrapped, not cut: the lines of a long value line up after the label. */}
 			<Box flexShrink={1}>
-				<Text wrap="truncate-middle">{children}</Text>
+				<Text>{children}</Text>
 			</Box>
 		</Box>
 	);
 }
 
 /** Every field of one session: the token only masked, every stored string escaped. */
-export default function Details({row, now}: Props) {
+export default function Details({row, now, width}: Props) {
+	// The padding, then the label; a stored text (already escaped) as much as fits.
+	const valueWidth = Math.max(10, width - 1 - LABEL_WIDTH);
+	const stored = (text: string) => shortenMiddle(text, MAX_VALUE_LINES * valueWidth);
+
 	if (!row) {
 		return (
 			<Box flexDirection="column" paddingLeft={1}>
@@ -39,12 +53,12 @@ export default function Details({row, now}: Props) {
 	if (entry.kind === 'unreadable') {
 		return (
 			<Box flexDirection="column" paddingLeft={1}>
-				<Text bold>session {row.shownId}</Text>
+				<Text bold>session {stored(row.shownId)}</Text>
 				<Field label="status">
 					<Text color="magenta">unreadable</Text>
 				</Field>
-				<Field label="reason">{row.reason}</Field>
-				<Field label="file">{escapeControl(entry.location)}</Field>
+				<Field label="reason">{stored(row.reason)}</Field>
+				<Field label="file">{stored(escapeControl(entry.location))}</Field>
 			</Box>
 		);
 	}
@@ -55,19 +69,19 @@ export default function Details({row, now}: Props) {
 	const left = formatCountdown(session.expiresAt, now);
 	return (
 		<Box flexDirection="column" paddingLeft={1}>
-			<Text bold>session {row.shownId}</Text>
+			<Text bold>session {stored(row.shownId)}</Text>
 			<Field label="status">
 				{status === 'expired' ? <Text dimColor>{left}</Text> : `active, expires in ${left}`}
 			</Field>
-			<Field label="file">{escapeControl(entry.location)}</Field>
+			<Field label="file">{stored(escapeControl(entry.location))}</Field>
 			{user ? (
 				<>
 					<Field label="user">
-						@{row.login} (GitHub id {String(user.id)}, github:{String(user.id)})
+						@{stored(row.login)} (GitHub id {String(user.id)}, github:{String(user.id)})
 					</Field>
-					<Field label="name">{row.name || '—'}</Field>
-					<Field label="email">{escapeControl(user.email) || '—'}</Field>
-					<Field label="avatar">{escapeControl(user.avatarUrl) || '—'}</Field>
+					<Field label="name">{stored(row.name) || '—'}</Field>
+					<Field label="email">{stored(escapeControl(user.email)) || '—'}</Field>
+					<Field label="avatar">{stored(escapeControl(user.avatarUrl)) || '—'}</Field>
 				</>
 			) : (
 				<Field label="user">none</Field>
