@@ -146,8 +146,8 @@ describe('the inspector in a real terminal', () => {
 			s.split('\n').some((line) => new RegExp(`^ /${text} +\\d+ match`).test(line));
 
 		p.press('/');
-		// A terminal may deliver keys sent together in one read, which Ink hands over as one
-		// input: wait for the filter prompt as a person would see it before typing.
+		// As a person types: the prompt first, then the text (keys that arrive together are the
+		// subject of another test below).
 		await p.waitFor(filterLine(''));
 		p.type('oct');
 		const filtered = await p.waitFor(filterLine('oct'));
@@ -156,7 +156,7 @@ describe('the inspector in a real terminal', () => {
 			expect(rowOf(filtered, id)).toBeUndefined();
 		}
 
-		// One key per frame, for the same reason.
+		// One key per frame, each frame checked.
 		for (const left of ['oc', 'o', '']) {
 			p.press('backspace');
 			await p.waitFor(filterLine(left));
