@@ -156,9 +156,8 @@ export default function App(props: Props) {
 			<Header location={location} counts={counts} width={width} />
 			{/* A view taller than this (the details on a very small terminal; the help scrolls
 			    instead) is cut off at the bottom: its own box must not shrink, or Ink squeezes
-			    its rows over each other. Only
-			    vertically: every view is laid out to the width already, and clipping
-			    sideways would make Ink slice every line of every frame. */}
+			    its rows over each other. Only vertically: every view is laid out to the width
+			    already, and clipping sideways would make Ink slice every line of every frame. */}
 			<Box flexDirection="column" height={bodyHeight(state.height)} overflowY="hidden">
 				<Box flexDirection="column" flexShrink={0}>
 					{body}
