@@ -246,6 +246,30 @@ describe('the inspector in a real terminal', () => {
 		await quit(p);
 	});
 
+	test('the help scrolls once the terminal is made too small for it, and not before', async () => {
+		const dir = makeSessionDir();
+		const p = await spawnCli({args: ['--dir', dir], cols: 120, rows: 30});
+		await p.ready((s) => rowOf(s, 'github') !== undefined);
+		p.press('?');
+		const whole = await p.waitFor('In the list and the details');
+		expect(whole).toContain('erase the last character');
+		expect(whole).not.toContain('scroll');
+
+		p.resize(60, 16);
+		const small = await p.waitFor((s) => s.includes('↑↓ scroll'));
+		expect(small).not.toContain('erase the last character');
+		for (const line of small.split('\n')) expect(line.length).toBeLessThanOrEqual(60);
+		p.press('G');
+		await p.waitFor((s) => s.includes('erase the last character'));
+
+		// Big enough again: back to the top, nothing to scroll.
+		p.resize(120, 30);
+		await p.waitFor((s) => s.includes('In the list and the details') && !s.includes('↑↓ scroll'));
+		p.press('escape');
+		await p.waitFor((s) => rowOf(s, 'github') !== undefined);
+		await quit(p);
+	});
+
 	test('Ctrl-C quits and leaves the screen as it was', async () => {
 		const dir = makeSessionDir();
 		const p = await spawnCli({args: ['--dir', dir]});
