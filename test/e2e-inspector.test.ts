@@ -185,8 +185,8 @@ describe('the inspector in a real terminal', () => {
 		// One write: filter by "oct", keep it, open the details of the one match. Ink hands a
 		// read of several keys over as one string; each key must still count.
 		p.press('/oct\r\r');
-		const details = await p.waitFor((s) => s.includes('session github'));
-		expect(details).toMatch(/user\s+@octocat/);
+		// Waited for whole: a frame can reach the terminal in more than one read.
+		await p.waitFor((s) => s.includes('session github') && /user\s+@octocat/.test(s));
 		p.press('\u001B');
 		await p.waitFor((s) => s.includes('filter "oct"') && rowOf(s, 'github') !== undefined);
 		await quit(p);
@@ -251,13 +251,19 @@ describe('the inspector in a real terminal', () => {
 		const p = await spawnCli({args: ['--dir', dir], cols: 120, rows: 30});
 		await p.ready((s) => rowOf(s, 'github') !== undefined);
 		p.press('?');
-		const whole = await p.waitFor('In the list and the details');
-		expect(whole).toContain('erase the last character');
+		// Whole: its last key is on screen, and nothing to scroll.
+		const whole = await p.waitFor(
+			(s) => s.includes('In the list and the details') && s.includes('erase the last character'),
+		);
 		expect(whole).not.toContain('scroll');
 
 		p.resize(60, 16);
-		const small = await p.waitFor((s) => s.includes('↑↓ scroll'));
-		expect(small).not.toContain('erase the last character');
+		const small = await p.waitFor(
+			(s) =>
+				s.includes('↑↓ scroll') &&
+				s.includes('In the list and the details') &&
+				!s.includes('erase the last character'),
+		);
 		for (const line of small.split('\n')) expect(line.length).toBeLessThanOrEqual(60);
 		p.press('G');
 		await p.waitFor((s) => s.includes('erase the last character'));
@@ -287,13 +293,18 @@ describe('the inspector in a real terminal', () => {
 		const p = await spawnCli({args: ['--dir', dir], cols: 80});
 		await p.ready((s) => rowOf(s, 'github') !== undefined);
 		p.press('l');
-		const screen = await p.waitFor('login is not configured');
-		const text = screen.replace(/\n /g, ' ').replace(/\s+/g, ' ');
-		expect(text).toContain(
-			'• Missing the GitHub OAuth app client id: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID',
+		// Each problem whole, across the lines it wraps onto (waited for: a frame can reach the
+		// terminal in more than one read).
+		const flat = (s: string) => s.replace(/\n /g, ' ').replace(/\s+/g, ' ');
+		await p.waitFor((s) =>
+			flat(s).includes(
+				'• Missing the GitHub OAuth app client id: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID',
+			),
 		);
-		expect(text).toContain(
-			'• Missing the GitHub OAuth app client secret: set STACKTOWER_GITHUB_CLIENT_SECRET (GitHub requires it for this flow even with PKCE; it is never taken from a flag)',
+		await p.waitFor((s) =>
+			flat(s).includes(
+				'• Missing the GitHub OAuth app client secret: set STACKTOWER_GITHUB_CLIENT_SECRET (GitHub requires it for this flow even with PKCE; it is never taken from a flag)',
+			),
 		);
 		p.press('escape');
 		await p.waitFor(
