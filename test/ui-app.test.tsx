@@ -432,6 +432,16 @@ describe('the inspector', () => {
 		);
 	});
 
+	it('keeps the y/n of a question in view on a narrow terminal', async () => {
+		const ui = open(sketch(), {width: 30, height: 12});
+		await ui.see('github');
+		await ui.press('d', (f) => f.includes('y yes'));
+		const question = ui.frame().split('\n').at(-2) ?? '';
+		expect(question).toMatch(/^ delete .*….*\? y\/n$/);
+		expect(question.length).toBeLessThanOrEqual(30);
+		await ui.press('n', (f) => !f.includes('y/n'));
+	});
+
 	it('keeps the header on one line on a very narrow terminal, the counts cut at the end', async () => {
 		for (const width of [30, 40, 48]) {
 			const ui = open(sketch(), {width, height: 12});

@@ -7,8 +7,9 @@ type Props = {
 
 /** A y/n question on the status line; the keymap's confirm context answers it. */
 export default function Confirm({question}: Props) {
+	// Cut in the middle on a narrow terminal: the `? y/n` at the end must stay in view.
 	return (
-		<Text wrap="truncate-end">
+		<Text wrap="truncate-middle">
 			<Text color="yellow" bold>
 				{` ${question}?`}
 			</Text>{' '}
