@@ -176,6 +176,22 @@ describe('the inspector', () => {
 		await ui.see('removed 1 expired session');
 	});
 
+	it('keeps the running task on one line on a narrow terminal', async () => {
+		const store = sketch();
+		const held = gate();
+		store.cleanupGate = held.promise;
+		const ui = open(store, {width: 36, height: 12});
+		await ui.see('github');
+		await ui.press('c', (f) => f.includes('y/n'));
+		await ui.press('y', (f) => /…\s*\d+s$/m.test(f));
+		const lines = ui.frame().split('\n');
+		// The status line, then the footer: nothing wrapped between them.
+		expect(lines.at(-2)).toMatch(/^ \S+ removing .*….*\d+s$/);
+		expect(lines.at(-1)).toBe(' q quit');
+		held.open();
+		await ui.see('removed 1 expired session');
+	});
+
 	it('c then n removes nothing; c with nothing expired says so', async () => {
 		const store = sketch();
 		const ui = open(store);

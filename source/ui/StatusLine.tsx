@@ -26,8 +26,9 @@ export default function StatusLine({state, now}: Props) {
 	}
 
 	if (mode.kind === 'busy') {
+		// One line, cut in the middle when narrow: the time it has run stays in view.
 		return (
-			<Text>
+			<Text wrap="truncate-middle">
 				{' '}
 				<Text color="cyan">
 					<Spinner />
