@@ -10,7 +10,7 @@ import Footer from './Footer.js';
 import type {FirstListing} from './first-listing.js';
 import Header from './Header.js';
 import Help from './Help.js';
-import {helpRows} from './help-layout.js';
+import {maxHelpTop} from './help-layout.js';
 import {type Command, footerFor, footerItems, HELP_SCROLL_FOOTER} from './keymap.js';
 import Loading from './Loading.js';
 import LoginView from './LoginView.js';
@@ -54,7 +54,7 @@ function footerItemsFor(state: State): string[] {
 	const context = keyContext(mode);
 	if (context !== 'list') return footerItems(context);
 	if (mode.kind === 'help') {
-		const more = helpRows(state.width).length > bodyHeight(state.height);
+		const more = maxHelpTop(state.width, bodyHeight(state.height)) > 0;
 		return [...(more ? [HELP_SCROLL_FOOTER] : []), footerFor('back'), footerFor('quit')];
 	}
 	if (mode.kind === 'login') {

@@ -47,7 +47,12 @@ export function helpRows(width: number): readonly HelpRow[] {
 	return rows;
 }
 
+/** How far the help scrolls in `height` rows: 0 when it fits. */
+export function maxHelpTop(width: number, height: number): number {
+	return Math.max(0, helpRows(width).length - height);
+}
+
 /** The first row of the help to show: `top` kept so that `height` rows show no blank end. */
 export function clampHelpTop(top: number, width: number, height: number): number {
-	return Math.max(0, Math.min(top, helpRows(width).length - height));
+	return Math.max(0, Math.min(top, maxHelpTop(width, height)));
 }
