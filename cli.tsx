@@ -26,7 +26,7 @@ const output = processOutput;
 // Ink, React, yoga) in a cache directory, so later starts skip compiling them: about -10 ms to
 // the inspector's first frame on Node 22 (issue 6). A no-op on Node 20, which lacks it; Node
 // itself decides where (NODE_COMPILE_CACHE, else a directory in the temp dir) and never fails
-// over it (NODE_DISABLE_COMPILE_CACHE=1 turns it off). cli.js is compiled before this runs:
+// over it (NODE_DISABLE_COMPILE_CACHE=1 turns it off). cli.cjs is compiled before this runs:
 // caching it too would take a second entry module, which costs Node 20 more than it saves.
 (module as {enableCompileCache?: () => unknown}).enableCompileCache?.();
 
@@ -240,7 +240,7 @@ async function main(): Promise<number> {
 }
 
 // Not a top-level await: the lazily loaded chunks import the modules they share with this one
-// from the built cli.js (scripts/bundle-cli.mjs), which must have finished evaluating by then.
+// from the built cli.cjs (scripts/bundle-cli.mjs), which must have finished evaluating by then.
 main().then(
 	(code) => {
 		process.exitCode = code;

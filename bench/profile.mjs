@@ -45,7 +45,7 @@ const argv = [
 	'--cpu-prof',
 	`--cpu-prof-dir=${work}`,
 	'--cpu-prof-interval=100',
-	join(work, 'dist', 'cli.js'),
+	join(work, 'dist', 'cli.cjs'),
 	...positionals,
 ];
 if (options.pty) {

@@ -33,12 +33,12 @@ const {values: options} = parseArgs({
 	},
 });
 // --cli compares another build (say, before and after a change) against the same baselines.
-const cli = options.cli ? resolve(options.cli) : join(repo, 'dist', 'cli.js');
+const cli = options.cli ? resolve(options.cli) : join(repo, 'dist', 'cli.cjs');
 
 const all = ['list', 'cleanup', 'spawn', 'inspector'];
 if (options.help) {
 	console.log(
-		`usage: node bench/run.mjs [--quick] [--only ${all.join(',')}] [--runs N] [--verbose] [--keep] [--cli dist/cli.js]`,
+		`usage: node bench/run.mjs [--quick] [--only ${all.join(',')}] [--runs N] [--verbose] [--keep] [--cli dist/cli.cjs]`,
 	);
 	process.exit(0);
 }

@@ -23,7 +23,7 @@ const cli = join(
 	import.meta.dirname ?? new URL('.', import.meta.url).pathname,
 	'..',
 	'dist',
-	'cli.js',
+	'cli.cjs',
 );
 const env = {...process.env, TERM: 'xterm-256color'};
 for (const key of Object.keys(env)) if (key === 'CI' || key.startsWith('CI_')) delete env[key];

@@ -1,6 +1,6 @@
 // The plain commands must not load Ink, React or the Redis client (issue 6): they would cost
-// start-up time for nothing. A module hook records every file the built CLI loads: cli.js
-// alone, and it holds none of their code.
+// start-up time for nothing. Hooks record every file the built CLI loads: cli.cjs alone, and
+// it holds none of their code.
 import {spawnSync} from 'node:child_process';
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
@@ -16,8 +16,12 @@ const markers = {
 	redis: 'ClientClosedError',
 };
 
-/** A session directory, and a `--import` module that records each file loaded into `loads`. */
-function setUp(): {dir: string; loads: string; register: string} {
+/**
+ * A session directory, a `--import` module whose hook records each ES module loaded into
+ * `loads`, and a `--require` module that adds every CommonJS module loaded, at exit (Node 20's
+ * hooks do not see require()).
+ */
+function setUp(): {dir: string; loads: string; register: string; preload: string} {
 	const dir = makeSessionDir();
 	const loads = path.join(dir, 'loads.txt');
 	const hooks = path.join(dir, 'hooks.mjs');
@@ -35,11 +39,16 @@ export async function load(url, context, nextLoad) {
 		register,
 		`import {register} from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
 	);
+	const preload = path.join(dir, 'preload.cjs');
+	writeFileSync(
+		preload,
+		`process.on('exit', () => require('node:fs').appendFileSync(${JSON.stringify(loads)}, Object.keys(require.cache).filter((file) => file !== __filename).map((file) => require('node:url').pathToFileURL(file).href + '\\n').join('')));\n`,
+	);
 	writeFileSync(loads, '');
-	return {dir, loads, register};
+	return {dir, loads, register, preload};
 }
 
-describe('the plain commands load cli.js alone: neither Ink, React nor the Redis client', () => {
+describe('the plain commands load cli.cjs alone: neither Ink, React nor the Redis client', () => {
 	test.each([[['list', '--json']], [['list']], [['cleanup']], [['delete', 'github']]])(
 		'%j',
 		async (args) => {
@@ -52,19 +61,32 @@ describe('the plain commands load cli.js alone: neither Ink, React nor the Redis
 				expect(chunks.some((code) => code.includes(marker))).toBe(true);
 			}
 
-			const {dir, loads, register} = setUp();
+			const {dir, loads, register, preload} = setUp();
 			const result = spawnSync(
 				process.execPath,
-				['--import', pathToFileURL(register).href, cli, ...args, '--dir', dir],
+				[
+					'--import',
+					pathToFileURL(register).href,
+					'--require',
+					preload,
+					cli,
+					...args,
+					'--dir',
+					dir,
+				],
 				{env: cliEnv(), encoding: 'utf8'},
 			);
 			expect(result.stderr).toBe('');
 			expect(result.status).toBe(0);
-			const files = readFileSync(loads, 'utf8')
-				.split('\n')
-				.filter(Boolean)
-				.map((url) => new URL(url).pathname);
-			// One module: what the commands share with the inspector lives in cli.js itself
+			const files = [
+				...new Set(
+					readFileSync(loads, 'utf8')
+						.split('\n')
+						.filter(Boolean)
+						.map((url) => new URL(url).pathname),
+				),
+			];
+			// One module: what the commands share with the inspector lives in cli.cjs itself
 			// (scripts/bundle-cli.mjs), not in chunks that every start would load too.
 			expect(files).toEqual([cli]);
 			for (const file of files) {

@@ -1,4 +1,4 @@
-// Runs the built CLI (dist/cli.js) as a real child process. The tests need `npm run build`
+// Runs the built CLI (dist/cli.cjs) as a real child process. The tests need `npm run build`
 // first. Other sessions may rebuild dist while tests run (the build swaps the directory, and
 // chunk names carry hashes), so each test file runs a private copy of dist taken once.
 import {spawn} from 'node:child_process';
@@ -26,7 +26,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
- * The path of a private copy of dist/cli.js and its chunks, made on first use. Retries while a
+ * The path of a private copy of dist/cli.cjs and its chunks, made on first use. Retries while a
  * concurrent build is swapping dist (the copy is checked against the entry file's inode).
  */
 export async function builtCli(): Promise<string> {
@@ -35,19 +35,19 @@ export async function builtCli(): Promise<string> {
 	for (;;) {
 		const dir = mkdtempSync(path.join(tmpdir(), 'stacktower-cli-'));
 		try {
-			const before = statSync(path.join(distDir, 'cli.js')).ino;
-			cpSync(path.join(distDir, 'cli.js'), path.join(dir, 'cli.js'));
+			const before = statSync(path.join(distDir, 'cli.cjs')).ino;
+			cpSync(path.join(distDir, 'cli.cjs'), path.join(dir, 'cli.cjs'));
 			if (existsSync(path.join(distDir, 'chunks'))) {
 				cpSync(path.join(distDir, 'chunks'), path.join(dir, 'chunks'), {recursive: true});
 			}
 
-			if (statSync(path.join(distDir, 'cli.js')).ino === before) {
-				snapshot = {dir, cli: path.join(dir, 'cli.js')};
+			if (statSync(path.join(distDir, 'cli.cjs')).ino === before) {
+				snapshot = {dir, cli: path.join(dir, 'cli.cjs')};
 				return snapshot.cli;
 			}
 		} catch (error) {
 			if (Date.now() > deadline) {
-				throw new Error(`dist/cli.js is missing: run \`npm run build\` first (${String(error)})`);
+				throw new Error(`dist/cli.cjs is missing: run \`npm run build\` first (${String(error)})`);
 			}
 		}
 
@@ -93,7 +93,7 @@ export type RunOptions = {
 	readonly timeoutMs?: number;
 };
 
-/** Runs `node dist/cli.js ...args` with pipes for stdio and resolves when it exits. */
+/** Runs `node dist/cli.cjs ...args` with pipes for stdio and resolves when it exits. */
 export async function runCli(
 	args: readonly string[],
 	options: RunOptions = {},

@@ -14,7 +14,7 @@ const {Terminal} = xterm;
 export type Condition = string | RegExp | ((screen: string) => boolean);
 
 export type PtyOptions = {
-	/** Arguments after `node dist/cli.js`. */
+	/** Arguments after `node dist/cli.cjs`. */
 	readonly args?: readonly string[];
 	readonly cols?: number;
 	readonly rows?: number;
@@ -63,7 +63,7 @@ function matches(screen: string, condition: Condition): boolean {
 	return condition(screen);
 }
 
-/** Spawns `node dist/cli.js ...args` in a pseudo-terminal (100x30 unless told). */
+/** Spawns `node dist/cli.cjs ...args` in a pseudo-terminal (100x30 unless told). */
 export async function spawnCli(options: PtyOptions = {}): Promise<PtySession> {
 	const cli = await builtCli();
 	let cols = options.cols ?? 100;
