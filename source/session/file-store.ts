@@ -24,6 +24,7 @@ import {
 	type Stats,
 	unlinkSync,
 } from 'node:fs';
+import type {FileHandle} from 'node:fs/promises';
 import {resolve, sep} from 'node:path';
 import {decodeSession, encodeSession} from './codec.js';
 import {
@@ -241,7 +242,7 @@ export class FileStore implements ListableStore {
 		const {id} = session;
 		const file = this.#file(id);
 		const temp = `${this.#prefix}${TEMP_PREFIX}${id}-${secureRandomBytes(8).toString('hex')}`;
-		let handle: Awaited<ReturnType<typeof open>>;
+		let handle: FileHandle;
 		try {
 			handle = await fsPromises.open(temp, WRITE_FLAGS, 0o600);
 		} catch (error) {
