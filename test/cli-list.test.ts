@@ -3,7 +3,8 @@ import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:f
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, onTestFinished, test} from 'vitest';
-import type {JsonEntry} from '../source/commands/list.js';
+import {type JsonEntry, renderTable} from '../source/commands/list.js';
+import type {ListEntry} from '../source/session/store.js';
 import {runCli} from './helpers/cli.js';
 import {fixtureTokens, makeSession, makeSessionDir, makeUser} from './helpers/session-dir.js';
 
@@ -49,6 +50,31 @@ describe('list', () => {
 		for (const token of [...fixtureTokens, 'gho_LEAKEDtoken0123456789', 'gho_soonSECRET']) {
 			expect(stdout).not.toContain(token);
 		}
+	});
+
+	test('the counts are grouped in thousands, as the total is', () => {
+		const now = Date.now();
+		const entries: ListEntry[] = [];
+		const add = (count: number, prefix: string, expiresInMs: number) => {
+			for (let i = 0; i < count; i++) {
+				const session = makeSession(`${prefix}${i}`, expiresInMs);
+				entries.push({kind: 'session', id: session.id, session, location: `/s/${session.id}.json`});
+			}
+		};
+		add(1234, 'a', HOUR);
+		add(1001, 'e', -HOUR);
+		for (let i = 0; i < 1000; i++) {
+			entries.push({
+				kind: 'unreadable',
+				id: `u${i}`,
+				reason: 'not valid JSON',
+				location: `/s/u${i}.json`,
+			});
+		}
+		const table = renderTable(entries, now, '/s');
+		expect(table.split('\n')[0]).toBe(
+			'3,235 sessions in /s: 1,234 active · 1,001 expired · 1,000 unreadable',
+		);
 	});
 
 	test('--json prints one array with the documented shape, tokens masked', async () => {

@@ -5,6 +5,7 @@ import {escapeControl} from '../format/escape.js';
 import {keptPrefix, maskToken} from '../format/mask-token.js';
 import {sortByNumber} from '../format/sort.js';
 import type {EntryStatus} from '../format/status.js';
+import {groupDigits} from '../format/text.js';
 import type {Session} from '../session/session.js';
 import type {ListableStore, ListEntry} from '../session/store.js';
 import {isoString} from './iso-time.js';
@@ -245,8 +246,8 @@ export function renderTable(entries: readonly ListEntry[], now: number, location
 			.join('  ')
 			.trimEnd();
 
-	const summary = [`${active} active`, `${expired} expired`];
-	if (unreadable > 0) summary.push(`${unreadable} unreadable`);
+	const summary = [`${groupDigits(active)} active`, `${groupDigits(expired)} expired`];
+	if (unreadable > 0) summary.push(`${groupDigits(unreadable)} unreadable`);
 	const parts = [
 		`${plural(entries.length, 'session')} in ${location}: ${summary.join(' · ')}`,
 		'',
