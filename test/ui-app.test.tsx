@@ -239,6 +239,21 @@ describe('the inspector', () => {
 		await ui.press('s', (f) => f.includes('sorted by expiry'));
 	});
 
+	it('shows a generated id whole on a wide terminal, and cut with … on an 80-column one', async () => {
+		const id = 'w-zKwsrBz-CfGjbsGBHrxj8pcJFr2YEDUANRoxJohs4';
+		const store = () =>
+			new TestStore([createTestSession({id, login: 'defunkt', now: Date.now(), expiresIn: DAY})]);
+		const wide = open(store(), {width: 120});
+		await wide.see('@defunkt');
+		expect(line(wide.frame(), '@defunkt')).toMatch(new RegExp(`^❯ ${id}  @defunkt`));
+
+		const narrow = open(store(), {width: 80});
+		await narrow.see('@defunkt');
+		expect(line(narrow.frame(), '@defunkt')).toMatch(
+			new RegExp(`^❯ ${id.slice(0, 23)}…  @defunkt`),
+		);
+	});
+
 	it('? shows every binding of the keymap', async () => {
 		const ui = open(sketch(), {height: 30});
 		await ui.see('github');

@@ -141,6 +141,17 @@ describe('layout', () => {
 		}
 	});
 
+	it('shows generated ids (43 characters) whole once the user column keeps 40, cut to 24 before', () => {
+		expect(layoutColumns(200, 43)).toMatchObject({id: 43, created: 8, showName: true});
+		expect(layoutColumns(200, 43).user).toBeGreaterThanOrEqual(40);
+		expect(layoutColumns(115, 43)).toMatchObject({id: 43, user: 40});
+		expect(layoutColumns(100, 43)).toMatchObject({id: 28, user: 40});
+		expect(layoutColumns(80, 43)).toMatchObject({id: 24, user: 24});
+		// Shorter ids take their own width; longer ones are cut at 43.
+		expect(layoutColumns(200, 12).id).toBe(12);
+		expect(layoutColumns(300, 128).id).toBe(43);
+	});
+
 	it('drops the created column first, then the name', () => {
 		expect(layoutColumns(100, 20)).toMatchObject({created: 8, showName: true});
 		expect(layoutColumns(60, 20).created).toBe(0);

@@ -15,6 +15,7 @@ import {type Command, footerFor, footerItems, HELP_SCROLL_FOOTER} from './keymap
 import Loading from './Loading.js';
 import LoginView from './LoginView.js';
 import {layoutColumns, MAX_ID_WIDTH, tableHeight} from './layout.js';
+import type {Row} from './rows.js';
 import StatusLine from './StatusLine.js';
 import {bodyHeight, initialState, keyContext, reducer, type State, selectedRow} from './state.js';
 import Table from './Table.js';
@@ -68,11 +69,12 @@ function footerItemsFor(state: State): string[] {
 	return footerItems('list', omit);
 }
 
-function widestIdOf(rows: readonly {readonly id: string}[]): number {
+function widestIdOf(rows: readonly Row[]): number {
 	let widest = 2;
 	for (const row of rows) {
-		// escapeControl returns clean ids as they are, so this allocates only for hostile ones.
-		const length = escapeControl(row.id).length;
+		// As shown, escaped. A session's id passed isValidId (no control characters), so only an
+		// unreadable entry's file name can be wider on screen than it is long.
+		const length = row.unreadable ? escapeControl(row.id).length : row.id.length;
 		if (length > widest) widest = length;
 		if (widest >= MAX_ID_WIDTH) break;
 	}

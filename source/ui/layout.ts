@@ -7,8 +7,16 @@ export const CREATED_WIDTH = 8;
 /** Width of the selection marker `❯ `. */
 export const MARKER_WIDTH = 2;
 const GAP = 2;
-/** The id column never grows wider: generated ids are 43 characters; the details show them whole. */
-export const MAX_ID_WIDTH = 24;
+/** The id column's width when the terminal is not wide enough for whole ids. */
+const CUT_ID_WIDTH = 24;
+/**
+ * The widest the id column grows, on a terminal with room for it: generated ids are 43
+ * characters, and seeing them whole lets a user copy one for `delete` or `login --id`. Longer
+ * ids are cut (the details show them whole).
+ */
+export const MAX_ID_WIDTH = 43;
+/** What the user column keeps before the id column grows past CUT_ID_WIDTH: `@login  Name`. */
+const USER_ROOM = 40;
 const MIN_ID_WIDTH = 6;
 
 export type Columns = {
@@ -22,15 +30,19 @@ export type Columns = {
 };
 
 /**
- * The column widths for a terminal `width` columns wide, given the widest id to show. Narrow
+ * The column widths for a terminal `width` columns wide, given the widest id to show. Wide
+ * terminals show ids whole (up to MAX_ID_WIDTH) once the user column has its room; narrow
  * terminals drop columns instead of wrapping: first the created column, then the name, then the
  * id narrows. The widths never add up to more than `width`.
  */
 export function layoutColumns(width: number, widestId: number): Columns {
-	let id = Math.max(MIN_ID_WIDTH, Math.min(widestId, MAX_ID_WIDTH));
+	let id = 0;
 	let created = CREATED_WIDTH;
 	const rest = () =>
 		width - MARKER_WIDTH - id - GAP - GAP - EXPIRES_WIDTH - (created ? created + GAP : 0);
+	// What the id and user columns share, less the user's room, is the id's (CUT_ID_WIDTH at least).
+	const roomForId = Math.max(CUT_ID_WIDTH, rest() - USER_ROOM);
+	id = Math.max(MIN_ID_WIDTH, Math.min(widestId, MAX_ID_WIDTH, roomForId));
 	let user = rest();
 	if (user < 20) {
 		created = 0;
