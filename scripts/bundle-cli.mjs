@@ -11,9 +11,9 @@
 // the formatting) in shared chunks, and cli.js then loads seven modules instead of one: ~5 ms
 // of every start. Two independent bundles would each have a copy of them, and of their classes
 // (`delete` tells a RedisStore's CorruptError apart with instanceof). So cli.cjs re-exports the
-// modules both sides use, and the second build imports them from cli.cjs: one copy, loaded once
-// (an ES module importing a CommonJS module that has run gets its exports; Node finds their
-// names with cjs-module-lexer, which reads the list esbuild annotates CommonJS output with).
+// modules both sides use, and the chunks take them from cli.cjs with require(): one copy,
+// loaded once. A name cli.cjs does not export would be undefined there, not a load error, so
+// the build checks that it exports every name the chunks may use.
 import {chmodSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {build} from 'esbuild';
