@@ -98,3 +98,22 @@ describe('the plain commands load cli.cjs alone: neither Ink, React nor the Redi
 		},
 	);
 });
+
+// The chunks (the inspector, the Redis store) use the session library that cli.cjs holds: one
+// copy, so an error class a chunk throws is the one cli.cjs tests with instanceof.
+test('the chunks hold no second copy of the session library, and take it from cli.cjs', async () => {
+	const cli = await builtCli();
+	const chunkDir = path.join(path.dirname(cli), 'chunks');
+	const chunks = readdirSync(chunkDir).map((name) =>
+		readFileSync(path.join(chunkDir, name), 'utf8'),
+	);
+	// A text of the codec's, and the message of the error class the RedisStore chunk throws.
+	for (const marker of ['id is not a valid session id', 'is not a valid session: ']) {
+		expect(readFileSync(cli, 'utf8').includes(marker), marker).toBe(true);
+		expect(
+			chunks.filter((code) => code.includes(marker)),
+			marker,
+		).toEqual([]);
+	}
+	expect(chunks.some((code) => code.includes('"../cli.cjs"'))).toBe(true);
+});
