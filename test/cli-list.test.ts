@@ -1,5 +1,5 @@
 // `list` as a user runs it: the built CLI as a child process on a real session directory.
-import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, onTestFinished, test} from 'vitest';
@@ -163,7 +163,7 @@ describe('list', () => {
 		expect(entry?.user?.email).toBe('x\u009B@example.com');
 	});
 
-	test('a missing directory is an empty list with the path and how to log in', async () => {
+	test('a missing directory is an empty list with the path and how to log in, and stays missing', async () => {
 		const dir = path.join(scratch(), 'does', 'not', 'exist');
 		const result = await runCli(['list', '--dir', dir]);
 		expect(result.code).toBe(0);
@@ -174,6 +174,13 @@ describe('list', () => {
 		const json = await runCli(['list', '--json', '--dir', dir]);
 		expect(json.code).toBe(0);
 		expect(JSON.parse(json.stdout)).toEqual([]);
+
+		// Looking creates nothing: a mistyped --dir leaves no directory behind.
+		const cleanup = await runCli(['cleanup', '--dir', dir]);
+		expect(cleanup.stdout).toBe(`removed 0 expired sessions from ${dir}\n`);
+		const deleted = await runCli(['delete', 'github', '--dir', dir]);
+		expect(deleted.code).toBe(1);
+		expect(existsSync(path.dirname(path.dirname(dir)))).toBe(false);
 	});
 
 	test('a directory that cannot be read is a clear error and exit 1', async () => {

@@ -313,13 +313,15 @@ describe('the inspector in a real terminal', () => {
 		await quit(p);
 	});
 
-	test('a missing directory shows the empty state with the path and how to log in', async () => {
+	test('a missing directory shows the empty state with the path and how to log in, and is not made', async () => {
 		const dir = path.join(makeSessionDir({fixtures: false}), 'not-yet');
 		const p = await spawnCli({args: ['--dir', dir]});
 		const screen = await p.ready('No sessions yet');
 		expect(screen).toContain(dir);
 		expect(screen).toContain('stacktower-sessions login');
 		await quit(p);
+		// Looking made nothing.
+		expect(existsSync(dir)).toBe(false);
 	});
 
 	test('a directory that cannot be used is an error screen; r retries and finds it fixed', async () => {

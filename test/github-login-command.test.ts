@@ -1,5 +1,5 @@
 // `login` as a command: what a person sees on stderr, the exit codes, and the usage errors.
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {Writable} from 'node:stream';
@@ -160,6 +160,7 @@ describe('the built CLI', () => {
 	test('`login --dir` saves the session file and prints no token', async () => {
 		const browser = installFakeBrowser(dir);
 		const sessions = path.join(dir, 'sessions');
+		expect(existsSync(sessions)).toBe(false);
 		const result = await runCli(
 			[
 				'login',
@@ -187,6 +188,8 @@ describe('the built CLI', () => {
 		const [token] = [...fake.tokens.keys()];
 		const written = JSON.parse(readFileSync(path.join(sessions, 'ci.json'), 'utf8'));
 		expect(written).toMatchObject({id: 'ci', access_token: token, user: {login: 'octocat'}});
+		// The directory did not exist: the saved session made it, private.
+		expect(statSync(sessions).mode & 0o777).toBe(0o700);
 	});
 
 	test('`login` without a client id is a usage error naming the flag and the variables', async () => {

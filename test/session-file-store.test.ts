@@ -135,6 +135,42 @@ describe('FileStore: the directory', () => {
 		expect(decodeSession(readFileSync(join(dir, 'github.json'), 'utf8')).id).toBe('github');
 	});
 
+	it('with createDirectory false, looking creates nothing; the first set() creates it 0700', async () => {
+		const root = tempRoot();
+		const dir = join(root, 'a', 'sessions');
+		const store = new FileStore(dir, {createDirectory: false});
+		expect(await store.list()).toEqual([]);
+		expect(await store.get('github')).toBeNull();
+		await store.delete('github');
+		expect(await store.cleanup()).toBe(0);
+		expect(existsSync(join(root, 'a'))).toBe(false);
+
+		await store.set(live('github'));
+		expect(mode(dir)).toBe(0o700);
+		expect(mode(join(dir, 'github.json'))).toBe(0o600);
+		expect((await store.get('github'))?.id).toBe('github');
+	});
+
+	it('with createDirectory false, an unsafe directory is refused when made, or when it appears', async () => {
+		const root = tempRoot();
+		const link = join(root, 'link');
+		mkdirSync(join(root, 'real'), {mode: 0o700});
+		symlinkSync(join(root, 'real'), link);
+		expect(() => new FileStore(link, {createDirectory: false})).toThrow(UnsafeDirectoryError);
+
+		// Missing when the store is made, then made writable by others: the next call refuses it.
+		const dir = join(root, 'later');
+		const store = new FileStore(dir, {createDirectory: false});
+		expect(await store.list()).toEqual([]);
+		mkdirSync(dir, {mode: 0o700});
+		chmodSync(dir, 0o777);
+		writeFileSync(join(dir, 'planted.json'), encodeSession(live('planted')), {mode: 0o600});
+		await expect(store.list()).rejects.toThrow(/writable by other users/);
+		await expect(store.get('planted')).rejects.toThrow(UnsafeDirectoryError);
+		await expect(store.set(live('github'))).rejects.toThrow(UnsafeDirectoryError);
+		expect(existsSync(join(dir, 'github.json'))).toBe(false);
+	});
+
 	it('keeps an existing directory and its mode when no one else can write to it', () => {
 		const dir = sessionsDir();
 		mkdirSync(dir, {mode: 0o755});

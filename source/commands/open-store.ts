@@ -139,9 +139,10 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
 	}
 
 	const dir = resolve(options.dir ?? defaultSessionsDir());
-	const store = options.lazy
-		? new LazyStore(async () => new FileStore(dir), dir)
-		: new FileStore(dir);
+	// Looking creates nothing: a missing directory lists as empty (with how to log in), and a
+	// mistyped --dir does not leave a new directory behind. The first saved session creates it.
+	const open = () => new FileStore(dir, {createDirectory: false});
+	const store = options.lazy ? new LazyStore(async () => open(), dir) : open();
 	const stateStore = new MemoryStateStore();
 	return {
 		store,

@@ -76,6 +76,13 @@ const ID_MISMATCH = 'the id field does not match the file name';
 export type FileStoreOptions = {
 	/** The clock in milliseconds since the epoch, for tests; defaults to Date.now. */
 	readonly now?: () => number;
+	/**
+	 * Whether the constructor creates a missing directory: true by default, as the Go FileStore
+	 * does. With false (for tools that only look, so that `list --dir typo` makes no `typo/`), a
+	 * missing directory reads as empty and the first set() creates it; a directory that exists is
+	 * checked as always, when the store is made or at the first call that finds it there.
+	 */
+	readonly createDirectory?: boolean;
 };
 
 /** What loading one file gave: a session, a reason it is not one, or null when absent. */
@@ -163,9 +170,10 @@ function isSession(loaded: Loaded): loaded is Session {
 /**
  * Go: session.FileStore. One file per session, `<dir>/<id>.json`, in the Go format.
  *
- * The constructor creates the directory (0700) when it is missing and refuses, with an
- * UnsafeDirectoryError that says what to do, a directory that is a symlink, is not a
- * directory, is not owned by the current user, or is writable by group or others.
+ * The constructor creates the directory (0700) when it is missing (unless told not to, see
+ * FileStoreOptions.createDirectory) and refuses, with an UnsafeDirectoryError that says what to
+ * do, a directory that is a symlink, is not a directory, is not owned by the current user, or
+ * is writable by group or others.
  */
 export class FileStore implements ListableStore {
 	readonly #dir: string;
@@ -183,6 +191,8 @@ export class FileStore implements ListableStore {
 	 */
 	#claimPrefix: string | undefined;
 	#claims = 0;
+	/** Whether the directory has passed #ensureDirectory's checks. */
+	#checked = false;
 
 	constructor(dir: string = defaultSessionsDir(), options: FileStoreOptions = {}) {
 		if (typeof dir !== 'string' || dir === '') {
@@ -194,7 +204,8 @@ export class FileStore implements ListableStore {
 		this.#dir = resolve(dir);
 		this.#prefix = this.#dir.endsWith(sep) ? this.#dir : this.#dir + sep;
 		this.#now = options.now ?? Date.now;
-		this.#ensureDirectory();
+		if (options.createDirectory ?? true) this.#ensureDirectory();
+		else this.#checkIfPresent();
 	}
 
 	/** Go: FileStore.Path. The session directory. */
@@ -213,6 +224,7 @@ export class FileStore implements ListableStore {
 	 */
 	async get(id: string): Promise<Session | null> {
 		assertValidId(id);
+		this.#checkIfPresent();
 		const file = this.#file(id);
 		const loaded = this.#load(file, id);
 		if (loaded === null) return null;
@@ -238,6 +250,7 @@ export class FileStore implements ListableStore {
 	 */
 	async set(session: Session): Promise<void> {
 		assertSession(session);
+		this.#checkIfPresent();
 		const text = encodeSession(session);
 		const {id} = session;
 		const file = this.#file(id);
@@ -276,6 +289,7 @@ export class FileStore implements ListableStore {
 	/** Removes `<id>.json`; no error when it is absent. */
 	async delete(id: string): Promise<void> {
 		assertValidId(id);
+		this.#checkIfPresent();
 		const file = this.#file(id);
 		try {
 			unlinkSync(file);
@@ -301,6 +315,7 @@ export class FileStore implements ListableStore {
 	 */
 	async cleanup(options: ListOptions = {}): Promise<number> {
 		options.signal?.throwIfAborted();
+		this.#checkIfPresent();
 		const dirents = this.#readDirectory();
 		const total = dirents.length;
 		let removed = 0;
@@ -354,6 +369,7 @@ export class FileStore implements ListableStore {
 	async each(options: EachOptions): Promise<void> {
 		const {onEntry} = options;
 		options.signal?.throwIfAborted();
+		this.#checkIfPresent();
 		const dirents = this.#readDirectory().filter((dirent) => dirent.name.endsWith(SUFFIX));
 		const total = dirents.length;
 		options.onProgress?.(0, total);
@@ -658,6 +674,14 @@ export class FileStore implements ListableStore {
 	}
 
 	/**
+	 * With createDirectory false: checks the directory the first time it is there (until then
+	 * there is nothing to read, and set() creates it). A boolean test once it has been checked.
+	 */
+	#checkIfPresent(): void {
+		if (!this.#checked && this.#exists(this.#dir)) this.#ensureDirectory();
+	}
+
+	/**
 	 * Creates the directory 0700 when missing, then checks it through a descriptor opened with
 	 * O_NOFOLLOW|O_DIRECTORY, so the checks and the chmod apply to the very directory opened,
 	 * never to a symlink's target.
@@ -718,6 +742,8 @@ export class FileStore implements ListableStore {
 					`The session directory ${dir} is writable by other users (mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}), so they could replace sessions. Fix it with: chmod 700 '${dir}'.`,
 				);
 			}
+
+			this.#checked = true;
 		} finally {
 			closeSync(fd);
 		}
