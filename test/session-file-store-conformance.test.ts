@@ -17,3 +17,17 @@ describeStoreConformance(
 	{describe, it},
 	{listable: true},
 );
+
+// As the CLI opens it: the directory is missing until the first set() makes it.
+describeStoreConformance(
+	'FileStore (createDirectory: false)',
+	() => {
+		const root = mkdtempSync(join(tmpdir(), 'st-conformance-'));
+		return {
+			store: new FileStore(join(root, 'sessions'), {createDirectory: false}),
+			teardown: () => rmSync(root, {recursive: true, force: true}),
+		};
+	},
+	{describe, it},
+	{listable: true},
+);
