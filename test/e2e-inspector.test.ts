@@ -324,6 +324,18 @@ describe('the inspector in a real terminal', () => {
 		expect(existsSync(dir)).toBe(false);
 	});
 
+	test('a directory made after the start (a first login elsewhere) shows its sessions by itself', async () => {
+		const dir = path.join(makeSessionDir({fixtures: false}), 'not-yet');
+		const p = await spawnCli({args: ['--dir', dir]});
+		await p.ready('No sessions yet');
+		// As the Go CLI's first login would: it makes the directory and saves a session.
+		await new FileStore(dir).set(
+			makeSession('github', 60 * 60 * 1000, {user: makeUser('octocat')}),
+		);
+		await p.waitFor((s) => rowOf(s, 'github')?.includes('@octocat') === true);
+		await quit(p);
+	});
+
 	test('a directory that cannot be used is an error screen; r retries and finds it fixed', async () => {
 		const root = makeSessionDir({fixtures: false});
 		writeFileSync(path.join(root, 'file'), '');
