@@ -2,6 +2,7 @@
 // The entry point: parse and check the command line, pick the store, then run a plain command
 // or the inspector. The plain commands never load Ink or React: the inspector is imported
 // only on its own path, and the bundler puts it in a chunk of its own (issue 6).
+import {existsSync} from 'node:fs';
 import module from 'node:module';
 import process from 'node:process';
 import meow from 'meow';
@@ -68,12 +69,15 @@ async function withStore(
 }
 
 function list(options: Options, opened: OpenedStore): Promise<number> {
+	// A directory that does not exist is said so: a mistyped --dir shows as a typo, not as an
+	// empty store (listing creates nothing, so it stays missing until a first login).
+	const missing = opened.watchDir !== undefined && !existsSync(opened.watchDir);
 	return listCommand({
 		store: opened.store,
 		location: opened.location,
 		json: options.json,
 		showToken: options.showToken,
-		emptyHint: EMPTY_HINT,
+		emptyHint: missing ? `the directory does not exist yet\n${EMPTY_HINT}` : EMPTY_HINT,
 		output,
 	});
 }
