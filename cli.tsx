@@ -69,15 +69,17 @@ async function withStore(
 }
 
 function list(options: Options, opened: OpenedStore): Promise<number> {
-	// A directory that does not exist is said so: a mistyped --dir shows as a typo, not as an
-	// empty store (listing creates nothing, so it stays missing until a first login).
-	const missing = opened.watchDir !== undefined && !existsSync(opened.watchDir);
 	return listCommand({
 		store: opened.store,
 		location: opened.location,
 		json: options.json,
 		showToken: options.showToken,
-		emptyHint: missing ? `the directory does not exist yet\n${EMPTY_HINT}` : EMPTY_HINT,
+		// A directory that does not exist is said so: a mistyped --dir shows as a typo, not as
+		// an empty store (listing creates nothing, so it stays missing until a first login).
+		emptyHint: () =>
+			opened.watchDir !== undefined && !existsSync(opened.watchDir)
+				? `the directory does not exist yet\n${EMPTY_HINT}`
+				: EMPTY_HINT,
 		output,
 	});
 }

@@ -93,6 +93,19 @@ export async function bundleCli({outdir, absWorkingDir = process.cwd(), ...overr
 		stdin: entry,
 		plugins: [...options.plugins, lazyStaysOut],
 	});
+	// `export *` passes on no `default`, and of a name two modules export esbuild passes on one:
+	// the chunks would get the other module's binding. Either is a build error.
+	const passedOn = new Set(
+		Object.values(entryProbe.metafile.outputs).flatMap((output) => output.exports),
+	);
+	const twice = names.filter((name, i) => names.indexOf(name) !== i);
+	const lost = [...new Set([...names.filter((name) => !passedOn.has(name)), ...twice])];
+	if (lost.length > 0) {
+		throw new Error(
+			`bundle-cli: cli.cjs cannot pass on ${lost.join(', ')} to the chunks (a default export, or a name more than one of ${shared.join(', ')} exports): rename it`,
+		);
+	}
+
 	await build({
 		...options,
 		format: 'cjs',
@@ -109,19 +122,6 @@ export async function bundleCli({outdir, absWorkingDir = process.cwd(), ...overr
 		},
 		plugins: [...options.plugins, lazyStaysOut],
 	});
-	// `export *` passes on no `default`, and of a name two modules export esbuild passes on one:
-	// the chunks would get the other module's binding. Either is a build error.
-	const passedOn = new Set(
-		Object.values(entryProbe.metafile.outputs).flatMap((output) => output.exports),
-	);
-	const twice = names.filter((name, i) => names.indexOf(name) !== i);
-	const lost = [...new Set([...names.filter((name) => !passedOn.has(name)), ...twice])];
-	if (lost.length > 0) {
-		throw new Error(
-			`bundle-cli: cli.cjs cannot pass on ${lost.join(', ')} to the chunks (a default export, or a name more than one of ${shared.join(', ')} exports): rename it`,
-		);
-	}
-
 	chmodSync(join(outdir, 'cli.cjs'), 0o755);
 
 	await build({

@@ -167,7 +167,7 @@ describe('listCommand --json', () => {
 			location: 'test',
 			json: true,
 			showToken: false,
-			emptyHint: '',
+			emptyHint: () => '',
 			now: () => NOW,
 			output: {
 				out: (text) => {

@@ -17,8 +17,8 @@ export type ListCommandOptions = {
 	readonly location: string;
 	readonly json: boolean;
 	readonly showToken: boolean;
-	/** What to say when there are no sessions: how to log in. */
-	readonly emptyHint: string;
+	/** What to say when there are no sessions (how to log in); asked only then. */
+	readonly emptyHint: () => string;
 	readonly output: Output;
 	/** The clock; read once, so every row is judged at the same instant. */
 	readonly now?: () => number;
@@ -283,7 +283,7 @@ export async function listCommand(options: ListCommandOptions): Promise<number> 
 		if (options.json) {
 			await writeJson(entries, now, options.showToken, output.out, output.drain);
 		} else if (entries.length === 0) {
-			output.out(`no sessions in ${location}\n${options.emptyHint}\n`);
+			output.out(`no sessions in ${location}\n${options.emptyHint()}\n`);
 		} else {
 			output.out(renderTable(sortEntries(entries), now, location));
 		}
