@@ -1,5 +1,6 @@
 // `list --json` writes its JSON by hand for speed (issue 6); these properties hold it to what
 // JSON.stringify and toISOString would give, for any stored text and any time.
+import {serialize} from 'node:v8';
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {isoString} from '../source/commands/iso-time.js';
@@ -155,6 +156,27 @@ describe('writeJson', () => {
 		writeJson([], NOW, false, (text) => none.push(text));
 		expect(none.join('')).toBe('[]\n');
 	});
+
+	test('writes ASCII sessions as one-byte strings, masked tokens and all', () => {
+		// A two-byte string takes twice the memory and longer to write (issue 6). V8's
+		// serialiser tags a string by how it is stored: '"' one byte per character, 'c' two.
+		const storage = (text: string) => String.fromCharCode(serialize(text)[2] ?? 0);
+		expect([storage('gho_'), storage('gho_•')]).toEqual(['"', 'c']);
+		const tokens = ['gho_abc', 'github_pat_abc', 'no-known-prefix', ''];
+		const entries = Array.from({length: 2000}, (_, i) =>
+			entry({...session(`user${i}`, tokens[i % 4] ?? '', NOW + i, NOW - i), id: `id${i}`}),
+		);
+		const writes: string[] = [];
+		writeJson(entries, NOW, false, (text) => writes.push(text));
+		expect(writes.length).toBeGreaterThan(1);
+		expect(writes.map(storage)).toEqual(writes.map(() => '"'));
+		expect((JSON.parse(writes.join('')) as JsonEntry[]).map((e) => e.token).slice(0, 4)).toEqual([
+			'gho_••••••••',
+			'github_pat_••••••••',
+			'••••••••',
+			'',
+		]);
+	});
 });
 
 describe('listCommand --json', () => {
@@ -201,7 +223,7 @@ describe('listCommand --json', () => {
 		const listed = await listJson(memory);
 		expect(streamed.parsed).toHaveLength(4000);
 		expect(streamed.parsed).toEqual(listed.parsed);
-		// Over 1 MiB of JSON: more than one write, and a wait for each full one.
+		// Over 1 MiB of JSON: several writes, and a wait for each full one.
 		expect(streamed.writes).toBeGreaterThan(1);
 		expect(streamed.drains).toBe(streamed.writes - 1);
 	});
