@@ -31,12 +31,6 @@ const output = processOutput;
 // caching it too would take a second entry module, which costs Node 20 more than it saves.
 (module as {enableCompileCache?: () => unknown}).enableCompileCache?.();
 
-// `list | head` closes the pipe early; that is the reader's choice, not our failure.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-	if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-	throw error;
-});
-
 const EMPTY_HINT =
 	'log in with: stacktower-sessions login --client-id ID (or with the stacktower CLI)';
 

@@ -1,11 +1,25 @@
 // `list` as a user runs it: the built CLI as a child process on a real session directory.
-import {existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {execFileSync, spawn} from 'node:child_process';
+import {once} from 'node:events';
+import {
+	constants,
+	createReadStream,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	openSync,
+	readFileSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
+import {Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, onTestFinished, test} from 'vitest';
 import {type JsonEntry, renderTable} from '../source/commands/list.js';
 import type {ListEntry} from '../source/session/store.js';
-import {runCli} from './helpers/cli.js';
+import {builtCli, cliEnv, runCli} from './helpers/cli.js';
 import {fixtureTokens, makeSession, makeSessionDir, makeUser} from './helpers/session-dir.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -269,5 +283,50 @@ describe('list', () => {
 		});
 		expect(result.stderr).toBe('');
 		expect(result.code).toBe(0);
+	});
+
+	test('an output descriptor someone made non-blocking gets the whole listing when the reader is slow', async () => {
+		// The CLI writes to descriptor 1 directly; when that would block (EAGAIN: a full pipe
+		// that another process set O_NONBLOCK), it hands the rest to process.stdout.
+		const sessions = Array.from({length: 3000}, (_, i) => makeSession(`s${i}`, HOUR + i));
+		const dir = makeSessionDir({fixtures: false, sessions});
+		const fifo = path.join(scratch(), 'out');
+		execFileSync('mkfifo', [fifo]);
+		// Read-write, so opening does not wait for a reader and the child's writes have one.
+		const both = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
+		const child = spawn(process.execPath, [await builtCli(), 'list', '--json', '--dir', dir], {
+			env: cliEnv(),
+			stdio: ['ignore', both, 'pipe'],
+		});
+		// The child's descriptor shares its open file with `both`, and spawning cleared
+		// O_NONBLOCK on it; a socket on `both` sets it again (libuv), before the child writes.
+		const holder = new Socket({fd: both, readable: false, writable: true});
+		let stderr = '';
+		child.stderr?.on('data', (chunk: Buffer) => {
+			stderr += chunk.toString();
+		});
+		const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+		// Nothing is read until the child waits in its event loop for room in the full pipe,
+		// which it only does after a write failed with EAGAIN.
+		const waiting = () => {
+			try {
+				return readFileSync(`/proc/${child.pid}/wchan`, 'utf8').includes('epoll');
+			} catch {
+				return false;
+			}
+		};
+		while (!waiting() && child.exitCode === null) await new Promise((r) => setTimeout(r, 10));
+		expect(child.exitCode).toBeNull();
+		const chunks: Buffer[] = [];
+		const reader = createReadStream(fifo);
+		reader.on('data', (chunk) => chunks.push(chunk as Buffer));
+		const ended = once(reader, 'end');
+		await once(reader, 'open');
+		holder.destroy();
+		expect(await exited).toBe(0);
+		await ended;
+		expect(stderr).toBe('');
+		const listed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as JsonEntry[];
+		expect(listed.map((entry) => entry.id).sort()).toEqual(sessions.map((s) => s.id).sort());
 	});
 });

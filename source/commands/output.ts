@@ -1,6 +1,7 @@
 // Where the plain commands write. One write per command keeps `list` at 100,000 sessions
 // close to the cost of reading the files (issue 6); the functions are passed in so the
 // commands can be run against any sink.
+import {writeSync} from 'node:fs';
 import {escapeControl} from '../format/escape.js';
 import {messageOf} from '../format/text.js';
 
@@ -16,11 +17,52 @@ export type Output = {
 	readonly err: (text: string) => void;
 };
 
+let stdoutStream: NodeJS.WriteStream | undefined;
+
+/**
+ * process.stdout, with what to do when the reader goes away: `list | head` closes the pipe
+ * early, which is the reader's choice, not our failure (exit as we would have).
+ */
+export function stdout(): NodeJS.WriteStream {
+	if (stdoutStream === undefined) {
+		stdoutStream = process.stdout;
+		stdoutStream.on('error', (error: NodeJS.ErrnoException) => {
+			if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+			throw error;
+		});
+	}
+
+	return stdoutStream;
+}
+
+/**
+ * Writes to descriptor 1 with writeSync rather than through process.stdout, whose first use
+ * builds a stream for the pipe or terminal (node:net and the stream modules): about 4 ms of
+ * every `list`, `cleanup` and `delete` (issue 6), for what a write system call does. A reader
+ * that went away (EPIPE) ends the process as stdout()'s handler does. A descriptor that someone
+ * made non-blocking (EAGAIN: the reader is behind) hands this and every later write to
+ * process.stdout, which waits for the reader; so does Windows, whose console wants UTF-16.
+ */
+function writeStdout(text: string): boolean {
+	if (stdoutStream !== undefined || process.platform === 'win32') return stdout().write(text);
+	const bytes = Buffer.from(text, 'utf8');
+	let done = 0;
+	try {
+		while (done < bytes.length) done += writeSync(1, bytes, done);
+		return true;
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+		if (code !== 'EAGAIN') throw error;
+		return stdout().write(bytes.subarray(done));
+	}
+}
+
 export const processOutput: Output = {
-	out: (text) => process.stdout.write(text),
+	out: writeStdout,
 	drain: () =>
 		new Promise((resolve) => {
-			process.stdout.once('drain', resolve);
+			stdout().once('drain', resolve);
 		}),
 	err: (text) => {
 		process.stderr.write(text);
