@@ -512,6 +512,10 @@ describe('FileStore: list and cleanup on a directory of garbage', () => {
 		writeFileSync(join(dir, 'big.json'), Buffer.alloc(5 * 1024 * 1024, 0x7b));
 		writeFileSync(join(dir, 'mismatch.json'), encodeSession(live('other')));
 		writeFileSync(join(dir, 'expired-mismatch.json'), encodeSession(expired('other')));
+		writeFileSync(
+			join(dir, 'bad-id.json'),
+			encodeSession(live('bad-id')).replace('"id": "bad-id"', '"id": "../x"'),
+		);
 		writeFileSync(join(dir, '.hidden.json'), encodeSession(live('hidden')));
 		writeFileSync(join(dir, 'bad name.json'), encodeSession(live('bad')));
 		writeFileSync(join(dir, '.tmp-good-0123456789abcdef'), encodeSession(live('good')));
@@ -532,6 +536,7 @@ describe('FileStore: list and cleanup on a directory of garbage', () => {
 		big: 'it is larger than 1 MiB',
 		mismatch: 'the id field does not match the file name',
 		'expired-mismatch': 'the id field does not match the file name',
+		'bad-id': 'id is not a valid session id',
 		'.hidden': 'not a valid session id file name',
 		'bad name': 'not a valid session id file name',
 		x: 'it is a directory, not a file',

@@ -265,6 +265,16 @@ function decodeTime(v: unknown, key: string, where: string, required: boolean): 
  * `where` names the source (a path or key) in the error message.
  */
 export function decodeSession(text: string, where = 'session'): Session {
+	return decodeStored(text, where, undefined);
+}
+
+/**
+ * decodeSession for a store that knows the id it keeps the session under and has checked it
+ * with isValidId (a FileStore's file name): an id field equal to `validId` is not matched
+ * against the id pattern again (issue 6: a regular expression less per file listed, -4 ms
+ * of `list --json` at 10,000). Any other id field is checked as decodeSession checks it.
+ */
+export function decodeStored(text: string, where: string, validId: string | undefined): Session {
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(text);
@@ -273,16 +283,17 @@ export function decodeSession(text: string, where = 'session'): Session {
 		throw new CorruptError(where, text.trim() === '' ? 'the file is empty' : 'not valid JSON');
 	}
 
-	return decodeParsed(parsed, where);
+	return decodeParsed(parsed, where, validId);
 }
 
-/** As decodeSession, for an already parsed value. */
-export function decodeParsed(parsed: unknown, where = 'session'): Session {
+/** As decodeStored, for an already parsed value. */
+export function decodeParsed(parsed: unknown, where = 'session', validId?: string): Session {
 	if (!isObject(parsed)) throw new CorruptError(where, 'not a JSON object');
 	const {id} = parsed;
 	if (id === undefined || id === null) throw new CorruptError(where, 'id is missing');
 	if (typeof id !== 'string') throw new CorruptError(where, 'id is not a string');
-	if (!isValidId(id)) throw new CorruptError(where, 'id is not a valid session id');
+	if (id !== validId && !isValidId(id))
+		throw new CorruptError(where, 'id is not a valid session id');
 	const token = parsed.access_token ?? '';
 	if (typeof token !== 'string') throw new CorruptError(where, 'access_token is not a string');
 	return {

@@ -26,7 +26,7 @@ import {
 } from 'node:fs';
 import type {FileHandle} from 'node:fs/promises';
 import {resolve, sep} from 'node:path';
-import {decodeSession, encodeSession} from './codec.js';
+import {decodeStored, encodeSession} from './codec.js';
 import {
 	CorruptError,
 	ExpiredError,
@@ -152,10 +152,10 @@ function yieldToEventLoop(): Promise<void> {
 	});
 }
 
-/** The file's text as a session stored under `id`, or why it is not one. */
+/** The file's text as a session stored under `id` (checked with isValidId), or why it is not one. */
 function decodeNamed(text: string, file: string, id: string): Session | {reason: string} {
 	try {
-		const session = decodeSession(text, file);
+		const session = decodeStored(text, file, id);
 		return session.id === id ? session : {reason: ID_MISMATCH};
 	} catch (error) {
 		if (error instanceof CorruptError) return {reason: error.reason};
