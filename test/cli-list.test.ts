@@ -2,6 +2,7 @@
 import {execFileSync, spawn} from 'node:child_process';
 import {once} from 'node:events';
 import {
+	closeSync,
 	constants,
 	createReadStream,
 	existsSync,
@@ -283,6 +284,25 @@ describe('list', () => {
 		});
 		expect(result.stderr).toBe('');
 		expect(result.code).toBe(0);
+	});
+
+	test('an output that cannot be written (a full disk) is one clear line and exit 1', async () => {
+		const dir = makeSessionDir({sessions: [makeSession('soon', HOUR)]});
+		const full = openSync('/dev/full', 'w');
+		onTestFinished(() => closeSync(full));
+		const child = spawn(process.execPath, [await builtCli(), 'list', '--dir', dir], {
+			env: cliEnv(),
+			stdio: ['ignore', full, 'pipe'],
+		});
+		let stderr = '';
+		child.stderr?.on('data', (chunk: Buffer) => {
+			stderr += chunk.toString();
+		});
+		const [code] = await once(child, 'close');
+		expect(code).toBe(1);
+		expect(stderr).toBe(
+			`stacktower-sessions: cannot list the sessions in ${dir}: ENOSPC: no space left on device, write\n`,
+		);
 	});
 
 	test('an output descriptor someone made non-blocking gets the whole listing when the reader is slow', async () => {
