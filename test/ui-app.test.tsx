@@ -130,12 +130,14 @@ describe('the inspector', () => {
 		expect(hasRow(ui.frame(), 'old-one')).toBe(true);
 	});
 
-	it('d then n (or Esc) keeps the session', async () => {
+	it('d then n (or q, or Esc) keeps the session', async () => {
 		const store = sketch();
 		const ui = open(store);
 		await ui.see('local-session');
 		await ui.press('d', (f) => f.includes('delete old-one (@monalisa)? y/n'));
 		await ui.press('n', (f) => !f.includes('y/n'));
+		await ui.press('d', (f) => f.includes('y/n'));
+		await ui.press('q', (f) => !f.includes('y/n'));
 		await ui.press('d', (f) => f.includes('y/n'));
 		await ui.press(keys.escape, (f) => !f.includes('y/n'));
 		expect(store.deletes).toEqual([]);

@@ -182,8 +182,10 @@ export const KEYMAP: readonly Binding[] = [
 	{
 		command: 'no',
 		context: 'confirm',
-		keys: [{input: 'n'}, {input: 'N'}, {key: 'escape'}],
-		label: 'n Esc',
+		// q backs out of the question, as it would leave the list: never a yes, never a quit
+		// with the question unanswered.
+		keys: [{input: 'n'}, {input: 'N'}, {input: 'q'}, {key: 'escape'}],
+		label: 'n q Esc',
 		description: 'no, keep everything',
 		footer: 'n no',
 	},
