@@ -143,8 +143,8 @@ export function jsonEntry(entry: ListEntry, now: number, showToken: boolean): st
 // Written in pieces of about this many characters, a Linux pipe's capacity: a write into
 // `| jq` that fits returns at once, and the reader works on it on another core while the next
 // files are read, where a 1 MiB write waits for the reader to drain it. Issue 6, 64 KiB
-// against 1 MiB at 10,000 sessions: `list --json | jq length` 373 -> 322 ms; under
-// bench/run.mjs (a Node parent reading) -10%, and -11% at 100,000.
+// against 1 MiB at 10,000 sessions: `list --json | jq length` 373 -> 322 ms; read by a Node
+// parent, as bench/run.mjs does, -4 to -8%, and -11% at 100,000.
 const CHUNK_CHARS = 1 << 16;
 
 /**

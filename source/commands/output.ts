@@ -1,6 +1,5 @@
-// Where the plain commands write. One write per command keeps `list` at 100,000 sessions
-// close to the cost of reading the files (issue 6); the functions are passed in so the
-// commands can be run against any sink.
+// Where the plain commands write: stdout and stderr of the process, or, passed in instead,
+// any sink (the tests).
 import {writeSync} from 'node:fs';
 import {escapeControl} from '../format/escape.js';
 import {messageOf} from '../format/text.js';

@@ -292,8 +292,10 @@ export function decodeParsed(parsed: unknown, where = 'session', validId?: strin
 	const {id} = parsed;
 	if (id === undefined || id === null) throw new CorruptError(where, 'id is missing');
 	if (typeof id !== 'string') throw new CorruptError(where, 'id is not a string');
-	if (id !== validId && !isValidId(id))
+	if (id !== validId && !isValidId(id)) {
 		throw new CorruptError(where, 'id is not a valid session id');
+	}
+
 	const token = parsed.access_token ?? '';
 	if (typeof token !== 'string') throw new CorruptError(where, 'access_token is not a string');
 	return {
