@@ -318,6 +318,8 @@ describe('the inspector in a real terminal', () => {
 		const p = await spawnCli({args: ['--dir', dir]});
 		const screen = await p.ready('No sessions yet');
 		expect(screen).toContain(dir);
+		// Said on the first frame (the listing before it), as `list` says it.
+		expect(screen).toContain('It does not exist yet: the first login creates it.');
 		expect(screen).toContain('stacktower-sessions login');
 		await quit(p);
 		// Looking made nothing.

@@ -4,6 +4,7 @@ import {
 	chmodSync,
 	copyFileSync,
 	existsSync,
+	mkdirSync,
 	mkdtempSync,
 	readdirSync,
 	rmSync,
@@ -146,9 +147,13 @@ describe('on a real session directory', () => {
 			watchDir: dir,
 			emptyHint: 'log in with: stacktower login',
 		});
-		await ui.until((f) => f.includes('No sessions yet') || f.includes('Cannot read'));
+		await ui.until((f) => f.includes('does not exist yet') || f.includes('Cannot read'));
 		expect(ui.frame()).toContain('No sessions yet');
+		expect(ui.frame()).toContain('It does not exist yet: the first login creates it.');
 		expect(ui.frame()).toContain('log in with: stacktower login');
+		// Made, still empty: the screen stops saying it is missing.
+		mkdirSync(dir, {mode: 0o700});
+		await ui.until((f) => f.includes('No sessions yet') && !f.includes('does not exist'));
 		await new FileStore(dir).set(
 			createTestSession({id: 'github', login: 'octocat', now: Date.now()}),
 		);

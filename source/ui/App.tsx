@@ -96,9 +96,14 @@ export default function App(props: Props) {
 			loginUnavailable: props.loginUnavailable,
 			loginTimeoutMs: props.loginTimeoutMs,
 		});
-		// Listed before the first frame: the first frame is the table.
+		// Listed before the first frame: the first frame is the table (or the empty state).
 		const entries = props.first?.entries;
-		return entries ? reducer(initial, {type: 'loaded', entries}) : initial;
+		if (!entries) return initial;
+		const missing = props.first?.directoryMissing === true && entries.length === 0;
+		return reducer(reducer(initial, {type: 'loaded', entries}), {
+			type: 'directoryChecked',
+			missing,
+		});
 	});
 	const now = useClock();
 	useKeys(dispatch);
@@ -148,7 +153,14 @@ export default function App(props: Props) {
 	else if (state.mode.kind === 'details')
 		body = <Details row={selectedRow(state)} now={now} width={width} />;
 	else if (state.entries.length === 0) {
-		body = <Empty location={location} hint={props.emptyHint} canLogin={login !== undefined} />;
+		body = (
+			<Empty
+				location={location}
+				missing={state.directoryMissing}
+				hint={props.emptyHint}
+				canLogin={login !== undefined}
+			/>
+		);
 	} else {
 		body = <Table rows={visible} selectedId={state.selectedId} columns={columns} now={now} />;
 	}

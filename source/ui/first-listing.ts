@@ -12,6 +12,8 @@ type Progress = NonNullable<ListOptions['onProgress']>;
 export type FirstListing = {
 	/** The entries, when the listing finished before the first frame. */
 	readonly entries: readonly ListEntry[] | undefined;
+	/** The store's directory did not exist when the listing started. */
+	readonly directoryMissing: boolean;
 	/** The listing, settled or not, for the scanner to adopt. */
 	readonly promise: Promise<ListEntry[]>;
 	/** Sends the listing's further progress reports to `onProgress`. */
@@ -36,11 +38,13 @@ export type FirstListingOptions = {
 // means a loading frame.
 const SMALL_DIRECTORY_BYTES = 128 * 1024;
 
-function looksLarge(dir: string): boolean {
+/** The directory's size; null when it does not exist, 0 when it cannot be looked at. */
+function directorySize(dir: string): number | null {
 	try {
-		return statSync(dir).size > SMALL_DIRECTORY_BYTES;
-	} catch {
-		return false; // missing or unreadable: listing it is quick, and says why
+		return statSync(dir).size;
+	} catch (error) {
+		// Missing or unreadable: listing it is quick, and says why.
+		return (error as NodeJS.ErrnoException).code === 'ENOENT' ? null : 0;
 	}
 }
 
@@ -52,7 +56,8 @@ export async function startFirstListing(
 	store: ListableStore,
 	{dir, small = 2000, waitMs = 50}: FirstListingOptions = {},
 ): Promise<FirstListing | undefined> {
-	if (dir !== undefined && looksLarge(dir)) return undefined;
+	const size = dir === undefined ? 0 : directorySize(dir);
+	if (size !== null && size > SMALL_DIRECTORY_BYTES) return undefined;
 	const controller = new AbortController();
 	let follower: Progress | undefined;
 	let knownLarge: () => void = () => undefined;
@@ -84,6 +89,7 @@ export async function startFirstListing(
 	clearTimeout(timer);
 	return {
 		entries,
+		directoryMissing: size === null,
 		promise,
 		follow(onProgress) {
 			follower = onProgress;

@@ -90,6 +90,8 @@ export type State = {
 	readonly load: Load;
 	/** A store error: the list could not be read. */
 	readonly error: string | null;
+	/** The session directory does not exist (yet): the empty state says so. */
+	readonly directoryMissing: boolean;
 	readonly message: Message | null;
 	readonly task: Task | null;
 	readonly seq: number;
@@ -112,6 +114,7 @@ export type Action =
 	| {readonly type: 'loadProgress'; readonly done: number; readonly total: number | undefined}
 	| {readonly type: 'loaded'; readonly entries: readonly ListEntry[]}
 	| {readonly type: 'loadFailed'; readonly message: string}
+	| {readonly type: 'directoryChecked'; readonly missing: boolean}
 	| {readonly type: 'deleted'; readonly seq: number; readonly id: string}
 	| {
 			readonly type: 'taskProgress';
@@ -155,6 +158,7 @@ export function initialState(options: InitOptions = {}): State {
 		mode: {kind: 'list'},
 		load: {phase: 'loading', done: 0, total: undefined},
 		error: null,
+		directoryMissing: false,
 		message: null,
 		task: null,
 		seq: 0,
@@ -522,6 +526,10 @@ export function reducer(state: State, action: Action): State {
 
 		case 'loadFailed':
 			return {...state, load: {phase: 'idle'}, error: action.message};
+		case 'directoryChecked':
+			return state.directoryMissing === action.missing
+				? state
+				: {...state, directoryMissing: action.missing};
 		case 'deleted': {
 			const next = finishTask(state, action.seq);
 			if (!next) return state;

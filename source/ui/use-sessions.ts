@@ -1,4 +1,4 @@
-import {type FSWatcher, watch} from 'node:fs';
+import {existsSync, type FSWatcher, watch} from 'node:fs';
 import {useEffect, useRef} from 'react';
 import {messageOf} from '../format/text.js';
 import type {ListableStore, ListEntry} from '../session/store.js';
@@ -110,6 +110,14 @@ function createScanner(options: Options): Scanner {
 
 				// Entries listed before the first frame are in the initial state already.
 				if (!closed && entries !== adopted?.entries) dispatch({type: 'loaded', entries});
+				// Nothing listed: say whether the directory is there at all (a mistyped --dir, or
+				// nobody has logged in on this machine yet), as `list` does.
+				if (!closed && watchDir !== undefined) {
+					dispatch({
+						type: 'directoryChecked',
+						missing: entries.length === 0 && !existsSync(watchDir),
+					});
+				}
 			} catch (error) {
 				if (!closed) dispatch({type: 'loadFailed', message: messageOf(error)});
 			}
