@@ -19,14 +19,19 @@ export type Output = {
 let stdoutStream: NodeJS.WriteStream | undefined;
 
 /**
- * process.stdout, with what to do when the reader goes away: `list | head` closes the pipe
- * early, which is the reader's choice, not our failure (exit as we would have).
+ * The reader went away (EPIPE): `list | head` closes the pipe early, which is the reader's
+ * choice, not our failure, so exit as we would have.
  */
+function readerGone(): never {
+	process.exit(process.exitCode ?? 0);
+}
+
+/** process.stdout, ending quietly when the reader goes away. */
 export function stdout(): NodeJS.WriteStream {
 	if (stdoutStream === undefined) {
 		stdoutStream = process.stdout;
 		stdoutStream.on('error', (error: NodeJS.ErrnoException) => {
-			if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+			if (error.code === 'EPIPE') readerGone();
 			throw error;
 		});
 	}
@@ -38,7 +43,7 @@ export function stdout(): NodeJS.WriteStream {
  * Writes to descriptor 1 with writeSync rather than through process.stdout, whose first use
  * builds a stream for the pipe or terminal (node:net and the stream modules): about 4 ms of
  * every `list`, `cleanup` and `delete` (issue 6), for what a write system call does. A reader
- * that went away (EPIPE) ends the process as stdout()'s handler does. A descriptor that someone
+ * that went away (EPIPE) ends the process quietly, as through stdout(). A descriptor that someone
  * made non-blocking (EAGAIN: the reader is behind) hands this and every later write to
  * process.stdout, which waits for the reader; so does Windows, whose console wants UTF-16.
  */
@@ -51,7 +56,7 @@ function writeStdout(text: string): boolean {
 		return true;
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+		if (code === 'EPIPE') readerGone();
 		if (code !== 'EAGAIN') throw error;
 		return stdout().write(bytes.subarray(done));
 	}

@@ -99,10 +99,9 @@ export default function App(props: Props) {
 		// Listed before the first frame: the first frame is the table (or the empty state).
 		const entries = props.first?.entries;
 		if (!entries) return initial;
-		const missing = props.first?.directoryMissing === true && entries.length === 0;
 		return reducer(reducer(initial, {type: 'loaded', entries}), {
 			type: 'directoryChecked',
-			missing,
+			missing: props.first?.directoryMissing === true,
 		});
 	});
 	const now = useClock();
