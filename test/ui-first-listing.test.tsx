@@ -24,9 +24,14 @@ function open(props: Pick<Props, 'store' | 'first'>) {
 	return {app, ui: driver(app)};
 }
 
+// The app compares with the real clock, so the sessions are made relative to it.
 const sessions = (count: number) =>
 	Array.from({length: count}, (_, index) =>
-		createTestSession({id: `s-${String(index).padStart(3, '0')}`, login: `user${index}`}),
+		createTestSession({
+			id: `s-${String(index).padStart(3, '0')}`,
+			login: `user${index}`,
+			now: Date.now(),
+		}),
 	);
 
 describe('the first listing', () => {
