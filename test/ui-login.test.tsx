@@ -105,6 +105,12 @@ describe('login from the inspector', () => {
 		await waitFor(() => fake.calls[0]?.signal.aborted === true);
 	});
 
+	it('q during a login aborts it through its signal and quits', async () => {
+		const {fake, ui} = await pressL('olduser');
+		ui.write('\u0003');
+		await waitFor(() => fake.calls[0]?.signal.aborted === true);
+	});
+
 	it('logs in the CLI session `github` on an empty store', async () => {
 		const store = new TestStore();
 		const fake = controllableLogin(store);

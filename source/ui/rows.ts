@@ -1,6 +1,6 @@
 // The table's rows as pure data: one Row per ListEntry, its times read once and its display
 // strings and sort keys derived once on first use, so sorting, filtering and scrolling 100,000
-// rows never re-derive them (issue 6). Nothing here depends on `now`: what does (countdowns,
+// rows never re-derive them. Nothing here depends on `now`: what does (countdowns,
 // status) is computed per frame for the visible rows only. Sorting and filtering are pure
 // functions of (rows, key) and (rows, query).
 import {escapeControl} from '../format/escape.js';
@@ -34,7 +34,7 @@ export type Display = {
 /**
  * One ListEntry as the table needs it. Only the times are computed up front: what a row shows,
  * its filter text and its sort keys are computed on first use and kept, so loading 100,000
- * entries allocates little and only the visible rows are ever escaped (issue 6). Nothing here
+ * entries allocates little and only the visible rows are ever escaped. Nothing here
  * depends on `now`.
  */
 export class Row {
@@ -112,6 +112,12 @@ export class Row {
 
 		return this.#userKey;
 	}
+}
+
+/** How a row is named in questions and messages: `id (@login)`. */
+export function rowLabel(row: Row): string {
+	if (row.unreadable) return `${row.shownId} (unreadable)`;
+	return row.login ? `${row.shownId} (@${row.login})` : `${row.shownId} (no user)`;
 }
 
 export function toRow(entry: ListEntry): Row {
