@@ -14,7 +14,7 @@ function who(login: string, name: string): string {
 	return name ? `${shown} (${escapeControl(name)})` : shown;
 }
 
-/** The re-login flow (issue 4): the URL to open, a spinner and the time left, then the outcome. */
+/** The re-login flow: the URL to open, a spinner and the time left, then the outcome. */
 export default function LoginView({login, now}: Props) {
 	const target = `session ${escapeControl(login.sessionId)}${login.previousLogin ? ` (@${login.previousLogin})` : ''}`;
 	if (login.phase === 'succeeded' && login.outcome) {

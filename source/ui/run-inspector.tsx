@@ -1,5 +1,5 @@
 // The inspector's entry point for cli.tsx. The only way into source/ui from outside, so the
-// plain commands never load React or Ink (issue 6).
+// plain commands never load React or Ink (they start faster without them).
 import {render} from 'ink';
 import type {ListableStore} from '../session/store.js';
 import App from './App.js';
