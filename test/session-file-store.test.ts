@@ -19,7 +19,7 @@ import {
 import {tmpdir} from 'node:os';
 import {join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import {
 	CorruptError,
 	decodeSession,
@@ -607,6 +607,25 @@ describe('FileStore: cleanup of leftovers from killed processes', () => {
 		now += STALE_TEMP_MS + 1000;
 		expect(await store.cleanup()).toBe(0);
 		expect(readdirSync(dir)).toEqual([]);
+	});
+
+	it('ages leftovers by the file system clock, so a process clock a year ahead sweeps no fresh temp file', async () => {
+		// The process clock moved, the kernel's file times not: as under a network file system
+		// whose server keeps another time, or libfaketime.
+		vi.useFakeTimers({toFake: ['Date'], now: Date.now() + 400 * 24 * 60 * 60 * 1000});
+		try {
+			const dir = sessionsDir();
+			let shift = 0;
+			const store = new FileStore(dir, {now: () => Date.now() + shift});
+			writeFileSync(join(dir, '.tmp-github-0123456789abcdef'), '{"id": "gith');
+			expect(await store.cleanup()).toBe(0);
+			expect(readdirSync(dir)).toEqual(['.tmp-github-0123456789abcdef']);
+			shift = STALE_TEMP_MS + 1000;
+			expect(await store.cleanup()).toBe(0);
+			expect(readdirSync(dir)).toEqual([]);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	it('puts back a live session a killed cleanup had claimed, unless a newer one exists', async () => {

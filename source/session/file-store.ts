@@ -319,6 +319,8 @@ export class FileStore implements ListableStore {
 		const dirents = this.#readDirectory();
 		const total = dirents.length;
 		let removed = 0;
+		// Read once, at the first leftover: a conservative age for the rest, which are judged later.
+		let fileNow: number | undefined;
 		options.onProgress?.(0, total);
 		for (let start = 0; start < total; start += CHUNK) {
 			options.signal?.throwIfAborted();
@@ -340,7 +342,8 @@ export class FileStore implements ListableStore {
 						removed++;
 					}
 				} else if (name.startsWith(TEMP_PREFIX) || name.startsWith(CLAIM_PREFIX)) {
-					this.#sweep(name, now);
+					fileNow ??= this.#fileSystemNow();
+					this.#sweep(name, fileNow);
 				}
 			}
 
@@ -576,8 +579,39 @@ export class FileStore implements ListableStore {
 		this.#unlinkQuietly(claim);
 	}
 
-	/** Deletes a temp file or resolves a claim left behind by a killed process, once stale. */
-	#sweep(name: string, now: number): void {
+	/**
+	 * The file system's clock, moved as far as the store's clock (`options.now`) is from Date.now.
+	 * Leftovers are aged by their kernel file times, and those come from the file system's clock,
+	 * not this process's: a process clock ahead of it (a network file system's server, a faked
+	 * clock) would otherwise take a writer's fresh temp file for a stale one and delete it under
+	 * the writer. Read from a probe file's mtime; Date.now when no probe can be made (then
+	 * nothing can be swept either).
+	 */
+	#fileSystemNow(): number {
+		const shift = this.#now() - Date.now();
+		const probe = `${this.#prefix}${TEMP_PREFIX}clock-${Math.floor(Math.random() * 0x1_00_00_00_00).toString(16)}`;
+		let fd: number;
+		try {
+			fd = openSync(probe, WRITE_FLAGS, 0o600);
+		} catch {
+			return this.#now();
+		}
+
+		try {
+			return fstatSync(fd).mtimeMs + shift;
+		} catch {
+			return this.#now();
+		} finally {
+			closeSync(fd);
+			this.#unlinkQuietly(probe);
+		}
+	}
+
+	/**
+	 * Deletes a temp file or resolves a claim left behind by a killed process, once stale by
+	 * `fileNow`, the file system's clock (see #fileSystemNow).
+	 */
+	#sweep(name: string, fileNow: number): void {
 		const path = this.#prefix + name;
 		let stats: Stats;
 		try {
@@ -588,7 +622,7 @@ export class FileStore implements ListableStore {
 
 		if (stats.isDirectory()) return; // not ours: leave it
 		// ctime as well as mtime: rename keeps a claimed file's old mtime but bumps its ctime.
-		if (now - Math.max(stats.mtimeMs, stats.ctimeMs) < STALE_TEMP_MS) return;
+		if (fileNow - Math.max(stats.mtimeMs, stats.ctimeMs) < STALE_TEMP_MS) return;
 		if (name.startsWith(TEMP_PREFIX)) {
 			this.#unlinkQuietly(path);
 			return;
