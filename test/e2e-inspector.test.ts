@@ -246,6 +246,45 @@ describe('the inspector in a real terminal', () => {
 		await quit(p);
 	});
 
+	test('lines every column up, whatever characters the names hold (emoji, CJK, combining marks)', async () => {
+		const names: Record<string, string> = {
+			plain: 'Plain Name',
+			emoji: 'Rocket 🚀🎉 Party',
+			joined: 'Dev 👩\u200D💻 Coder',
+			family: '👨\u200D👩\u200D👧 Family',
+			selector: 'Love ❤️ Heart ☺️ x',
+			cjk: '山田太郎 Yamada',
+			combining: 'Zoe\u0301 Cafe\u0301 n\u0303',
+			flag: 'Flag 🇩🇪 DE',
+			skin: 'Wave 👋🏽 hi',
+			keycap: 'Key 1️⃣ cap',
+			long: '山田太郎'.repeat(8),
+		};
+		const dir = makeSessionDir({
+			fixtures: false,
+			sessions: Object.entries(names).map(([id, name], i) =>
+				makeSession(id, (i + 2) * HOUR, {user: makeUser(id, {name})}),
+			),
+		});
+		for (const cols of [100, 60]) {
+			const p = await spawnCli({args: ['--dir', dir], cols, rows: 20});
+			const screen = await p.ready((s) => Object.keys(names).every((id) => rowOf(s, id)));
+			const lines = screen.split('\n');
+			const titles = lines.findIndex((line) => line.includes('EXPIRES IN'));
+			const expiresAt = p.columnOf(titles, 'EXPIRES IN');
+			// Where the terminal drew each countdown: under its title, in every row.
+			const columns = Object.fromEntries(
+				Object.keys(names).map((id) => {
+					const y = lines.findIndex((line) => rowOf(line, id) !== undefined);
+					const countdown = /\d+h \d+m \d+s/.exec(lines[y] ?? '')?.[0] ?? '?';
+					return [id, p.columnOf(y, countdown)];
+				}),
+			);
+			expect(columns).toEqual(Object.fromEntries(Object.keys(names).map((id) => [id, expiresAt])));
+			await quit(p);
+		}
+	});
+
 	test('the help scrolls once the terminal is made too small for it, and not before', async () => {
 		const dir = makeSessionDir();
 		const p = await spawnCli({args: ['--dir', dir], cols: 120, rows: 30});
