@@ -37,10 +37,10 @@ export type Props = {
 	readonly login?: StartLogin;
 	/** Without `login`: why, shown when `l` is pressed: a line per problem, each with its fix. */
 	readonly loginUnavailable?: string;
-	/** How to log in, shown in the empty state. */
-	readonly emptyHint?: string;
 	/** How long a login may take (default five minutes), for the time left on screen. */
 	readonly loginTimeoutMs?: number;
+	/** Shown in the header instead of the location: what this screen is (the demo says it is one). */
+	readonly banner?: string;
 	/** Terminal width, overriding Ink's stdout (tests). */
 	readonly width?: number;
 	/** Terminal height, overriding Ink's stdout (ink-testing-library has none). */
@@ -140,21 +140,14 @@ export default function App(props: Props) {
 	else if (state.mode.kind === 'details')
 		body = <Details row={selectedRow(list)} now={now} width={width} />;
 	else if (state.entries.length === 0) {
-		body = (
-			<Empty
-				location={location}
-				missing={state.directoryMissing}
-				hint={props.emptyHint}
-				canLogin={login !== undefined}
-			/>
-		);
+		body = <Empty location={location} missing={state.directoryMissing} />;
 	} else {
 		body = <Table rows={visible} selectedId={list.selectedId} columns={columns} now={now} />;
 	}
 
 	return (
 		<Box flexDirection="column" width={width}>
-			<Header location={location} counts={counts} width={width} />
+			<Header location={location} banner={props.banner} counts={counts} width={width} />
 			{/* A view taller than this (the details on a very small terminal; the help scrolls
 			    instead) is cut off at the bottom: its own box must not shrink, or Ink squeezes
 			    its rows over each other. Only vertically: every view is laid out to the width
