@@ -9,7 +9,7 @@ import meow from 'meow';
 import packageJson from './package.json' with {type: 'json'};
 import {cleanupCommand} from './source/commands/cleanup.js';
 import {deleteCommand} from './source/commands/delete.js';
-import {createDemoDir, removeOnExit} from './source/commands/demo.js';
+import {createDemoDir, DEMO_BANNER, removeOnExit} from './source/commands/demo.js';
 import {listCommand} from './source/commands/list.js';
 import {type OpenedStore, openStore} from './source/commands/open-store.js';
 import {errorMessage, processOutput} from './source/commands/output.js';
@@ -132,7 +132,7 @@ async function login(options: Options, opened: OpenedStore): Promise<number> {
 	}
 }
 
-async function inspect(options: Options, opened: OpenedStore): Promise<number> {
+async function inspect(options: Options, opened: OpenedStore, banner?: string): Promise<number> {
 	// Colour support is decided when Ink's colour library loads, so this must come first.
 	if (!options.color) {
 		process.env.NO_COLOR = '1';
@@ -156,7 +156,7 @@ async function inspect(options: Options, opened: OpenedStore): Promise<number> {
 		...(opened.watchDir === undefined ? {} : {watchDir: opened.watchDir}),
 		...login,
 		loginTimeoutMs: options.login.timeoutMs,
-		emptyHint: EMPTY_HINT,
+		...(banner === undefined ? {} : {banner}),
 	});
 }
 
@@ -165,7 +165,7 @@ async function demo(options: Options, interactive: boolean): Promise<number> {
 	const remove = removeOnExit(dir, {signals: !interactive});
 	try {
 		return await withStore({...options, dir, redisUrl: undefined}, (opened) =>
-			interactive ? inspect(options, opened) : list(options, opened),
+			interactive ? inspect(options, opened, DEMO_BANNER) : list(options, opened),
 		);
 	} finally {
 		remove();

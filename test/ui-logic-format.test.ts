@@ -12,6 +12,7 @@ import {MASK, maskToken} from '../source/format/mask-token.js';
 import {sortByNumber} from '../source/format/sort.js';
 import {countStatuses, entryStatus, urgency} from '../source/format/status.js';
 import {groupDigits, plural, shortenMiddle} from '../source/format/text.js';
+import {fitTerminalWidths} from '../source/format/width.js';
 import {
 	createTestSession,
 	DAY,
@@ -161,6 +162,20 @@ describe('escapeControl', () => {
 		for (let code = 0; code < 0x100; code++) all += String.fromCharCode(code);
 		// biome-ignore lint/suspicious/noControlCharactersInRegex: checking for them is the point
 		expect(escapeControl(all)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+	});
+});
+
+describe('fitTerminalWidths', () => {
+	it('draws a cluster measured otherwise by Ink and by a terminal as its first code point', () => {
+		expect(fitTerminalWidths('Dev 👩\u200D💻 Coder')).toBe('Dev 👩 Coder');
+		expect(fitTerminalWidths('Wave 👋🏽')).toBe('Wave 👋');
+		expect(fitTerminalWidths('❤️ 1️⃣')).toBe('❤ 1');
+	});
+
+	it('leaves alone what both measure alike', () => {
+		for (const text of ['octocat', 'Zoe\u0301 Café', '山田太郎', 'Rocket 🚀', 'Flag 🇩🇪', '']) {
+			expect(fitTerminalWidths(text)).toBe(text);
+		}
 	});
 });
 

@@ -114,8 +114,8 @@ describe('login from the inspector', () => {
 	it('logs in the CLI session `github` on an empty store', async () => {
 		const store = new TestStore();
 		const fake = controllableLogin(store);
-		const ui = open(store, {login: fake.login, emptyHint: 'or run: stacktower login'});
-		await ui.see('Press l to log in now.');
+		const ui = open(store, {login: fake.login});
+		await ui.see('Press l to log in.');
 		await ui.press('l', (f) => f.includes('Logging in session github') && f.includes(URL));
 		expect(fake.calls[0]?.sessionId).toBe('github');
 		expect(fake.calls[0]?.previous).toBeNull();

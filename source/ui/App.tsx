@@ -1,7 +1,8 @@
 import {Box} from 'ink';
 import {useEffect, useMemo} from 'react';
-import {escapeControl} from '../format/escape.js';
+import stringWidth from 'string-width';
 import {countStatuses} from '../format/status.js';
+import {forScreen} from '../format/width.js';
 import type {ListableStore} from '../session/store.js';
 import Details from './Details.js';
 import Empty from './Empty.js';
@@ -36,10 +37,10 @@ export type Props = {
 	readonly login?: StartLogin;
 	/** Without `login`: why, shown when `l` is pressed: a line per problem, each with its fix. */
 	readonly loginUnavailable?: string;
-	/** How to log in, shown in the empty state. */
-	readonly emptyHint?: string;
 	/** How long a login may take (default five minutes), for the time left on screen. */
 	readonly loginTimeoutMs?: number;
+	/** Shown in the header instead of the location: what this screen is (the demo says it is one). */
+	readonly banner?: string;
 	/** Terminal width, overriding Ink's stdout (tests). */
 	readonly width?: number;
 	/** Terminal height, overriding Ink's stdout (ink-testing-library has none). */
@@ -74,7 +75,7 @@ function widestIdOf(rows: readonly Row[]): number {
 	for (const row of rows) {
 		// As shown, escaped. A session's id passed isValidId (no control characters), so only an
 		// unreadable entry's file name can be wider on screen than it is long.
-		const length = row.unreadable ? escapeControl(row.id).length : row.id.length;
+		const length = row.unreadable ? stringWidth(row.shownId) : row.id.length;
 		if (length > widest) widest = length;
 		if (widest >= MAX_ID_WIDTH) break;
 	}
@@ -116,7 +117,7 @@ export default function App(props: Props) {
 		dispatch({type: 'resize', height: tableHeight(height), width});
 	}, [dispatch, height, width]);
 
-	const location = useMemo(() => escapeControl(props.location), [props.location]);
+	const location = useMemo(() => forScreen(props.location), [props.location]);
 	// One pass over every entry per tick: ~1 ms at 100,000 (sessions expire as the clock runs).
 	const counts = useMemo(
 		() => (state.entries ? countStatuses(state.entries, now) : undefined),
@@ -134,26 +135,19 @@ export default function App(props: Props) {
 	} else if (state.mode.kind === 'login' && state.login)
 		body = <LoginView login={state.login} now={now} />;
 	else if (state.error !== null)
-		body = <ErrorView location={location} message={escapeControl(state.error)} />;
+		body = <ErrorView location={location} message={forScreen(state.error)} />;
 	else if (state.entries === null) body = <Loading load={state.load} />;
 	else if (state.mode.kind === 'details')
 		body = <Details row={selectedRow(list)} now={now} width={width} />;
 	else if (state.entries.length === 0) {
-		body = (
-			<Empty
-				location={location}
-				missing={state.directoryMissing}
-				hint={props.emptyHint}
-				canLogin={login !== undefined}
-			/>
-		);
+		body = <Empty location={location} missing={state.directoryMissing} />;
 	} else {
 		body = <Table rows={visible} selectedId={list.selectedId} columns={columns} now={now} />;
 	}
 
 	return (
 		<Box flexDirection="column" width={width}>
-			<Header location={location} counts={counts} width={width} />
+			<Header location={location} banner={props.banner} counts={counts} width={width} />
 			{/* A view taller than this (the details on a very small terminal; the help scrolls
 			    instead) is cut off at the bottom: its own box must not shrink, or Ink squeezes
 			    its rows over each other. Only vertically: every view is laid out to the width

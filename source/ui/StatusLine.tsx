@@ -1,8 +1,8 @@
 import {Text} from 'ink';
 import Spinner from 'ink-spinner';
 import {formatDuration} from '../format/duration.js';
-import {escapeControl} from '../format/escape.js';
 import {groupDigits, plural} from '../format/text.js';
+import {forScreen} from '../format/width.js';
 import Confirm from './Confirm.js';
 import {progressText} from './Loading.js';
 import {SORT_LABELS} from './rows.js';
@@ -44,7 +44,7 @@ export default function StatusLine({state, now}: Props) {
 		return (
 			<Text wrap="truncate-start">
 				{' /'}
-				{escapeControl(state.list.filter)}
+				{forScreen(state.list.filter)}
 				<Text inverse> </Text>
 				<Text dimColor>{`  ${plural(state.list.view.length, 'match', 'matches')}`}</Text>
 			</Text>
@@ -54,7 +54,7 @@ export default function StatusLine({state, now}: Props) {
 	if (state.message) {
 		return (
 			<Text wrap="truncate-end" color={state.message.tone === 'error' ? 'red' : 'green'}>
-				{` ${escapeControl(state.message.text)}`}
+				{` ${forScreen(state.message.text)}`}
 			</Text>
 		);
 	}
@@ -67,7 +67,7 @@ export default function StatusLine({state, now}: Props) {
 	const filter =
 		list.filter === ''
 			? ''
-			: ` · filter "${escapeControl(list.filter)}": ${groupDigits(list.view.length)} of ${groupDigits(list.rows.length)}`;
+			: ` · filter "${forScreen(list.filter)}": ${groupDigits(list.view.length)} of ${groupDigits(list.rows.length)}`;
 	return (
 		<Text dimColor wrap="truncate-end">
 			{` sorted by ${SORT_LABELS[list.sort]}${filter}`}

@@ -3,8 +3,9 @@
 // rows never re-derive them. Nothing here depends on `now`: what does (countdowns,
 // status) is computed per frame for the visible rows only. Sorting and filtering are pure
 // functions of (rows, key) and (rows, query).
-import {escapeControl} from '../format/escape.js';
+
 import {sortByNumber} from '../format/sort.js';
+import {forScreen} from '../format/width.js';
 import type {ListEntry} from '../session/store.js';
 
 export type SortKey = 'expiry' | 'created' | 'user' | 'id';
@@ -63,10 +64,10 @@ export class Row {
 			const {entry} = this;
 			const user = entry.kind === 'session' ? entry.session.user : null;
 			this.#display = {
-				shownId: escapeControl(entry.id),
-				login: escapeControl(user?.login ?? ''),
-				name: escapeControl(user?.name ?? ''),
-				reason: entry.kind === 'unreadable' ? escapeControl(entry.reason) : '',
+				shownId: forScreen(entry.id),
+				login: forScreen(user?.login ?? ''),
+				name: forScreen(user?.name ?? ''),
+				reason: entry.kind === 'unreadable' ? forScreen(entry.reason) : '',
 			};
 		}
 
