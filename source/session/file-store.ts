@@ -199,8 +199,6 @@ export class FileStore implements ListableStore {
 	 */
 	#claimPrefix: string | undefined;
 	#claims = 0;
-	/** Whether the directory has passed #ensureDirectory's checks. */
-	#checked = false;
 
 	constructor(dir: string = defaultSessionsDir(), options: FileStoreOptions = {}) {
 		if (typeof dir !== 'string' || dir === '') {
@@ -356,9 +354,9 @@ export class FileStore implements ListableStore {
 				}
 			}
 
+			options.onProgress?.(end, total);
 			removed += await this.#settle(removals);
 			removals = [];
-			options.onProgress?.(end, total);
 			if (end < total) await yieldToEventLoop();
 		}
 
@@ -790,11 +788,13 @@ export class FileStore implements ListableStore {
 	}
 
 	/**
-	 * With createDirectory false: checks the directory the first time it is there (until then
-	 * there is nothing to read, and set() creates it). A boolean test once it has been checked.
+	 * Checks the directory, if it is there (when it is not, there is nothing to read, and set()
+	 * creates it), at every call, not once per store: a long-lived store (the inspector) must
+	 * not read from or write into whatever replaced its directory since, such as a symlink to a
+	 * directory everyone can write to. An open, an fstat and a close: microseconds.
 	 */
 	#checkIfPresent(): void {
-		if (!this.#checked && this.#exists(this.#dir)) this.#ensureDirectory();
+		if (this.#exists(this.#dir)) this.#ensureDirectory();
 	}
 
 	/**
@@ -858,8 +858,6 @@ export class FileStore implements ListableStore {
 					`The session directory ${dir} is writable by other users (mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}), so they could replace sessions. Fix it with: chmod 700 '${dir}'.`,
 				);
 			}
-
-			this.#checked = true;
 		} finally {
 			closeSync(fd);
 		}
