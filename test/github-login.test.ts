@@ -11,6 +11,13 @@ import {FileStore} from '../source/session/file-store.js';
 import {MemoryStateStore, MemoryStore, newSession, type Session} from '../source/session/index.js';
 import {installFakeBrowser, waitForVisit} from './helpers/fake-browser.js';
 import {FakeGitHub, MONALISA, OCTOCAT} from './helpers/fake-github.js';
+import {
+	type Answer,
+	headersThenStall,
+	hugeBody,
+	misbehave,
+	trickle,
+} from './helpers/stalling-peer.js';
 
 let fake: FakeGitHub;
 let store: MemoryStore;
@@ -440,8 +447,49 @@ describe('login through the loopback callback', () => {
 		expect(reply.status).toBe(502);
 		const error = await rejection(result);
 		expect(error.code).toBe('TOKEN_EXCHANGE_FAILED');
-		expect(error.message).toContain('could not reach');
+		expect(error.message).toContain('Could not reach');
 		fake = await FakeGitHub.start();
+	});
+
+	test.each([
+		['sends headers and stalls', headersThenStall, 'did not finish its answer within 300ms'],
+		['trickles its body forever', trickle(20), 'did not finish its answer within 300ms'],
+		['sends a 1.2 GB body', hugeBody(1.2e9, false), 'sent an answer larger than 256 KiB'],
+	])(
+		'a token endpoint that %s fails the login on time, naming it',
+		async (_name, behaviour, said) => {
+			const answers: Answer[] = [];
+			fake.tokenAnswer = (req, res) => answers.push(misbehave(behaviour, req, res));
+			const {result, url} = start({requestTimeoutMs: 300});
+			const callback = await callbackFor(await url);
+			const reply = await send(portOf(callback), pathOf(callback));
+			const error = await rejection(result);
+
+			expect(error.code).toBe('TOKEN_EXCHANGE_FAILED');
+			expect(error.message).toBe(
+				`Exchanging the authorization code failed: GitHub's token endpoint (${fake.url}/login/oauth/access_token) ${said}${said.startsWith('did') ? ` (${answers[0]?.sent} bytes received)` : '; it was not read'}`,
+			);
+			expect(error.message).not.toContain('browser');
+			expect(reply.status).toBe(502);
+			expect(reply.body).toContain('GitHub&#39;s token endpoint');
+			expect(reply.body).toContain(said);
+			await expect.poll(() => answers[0]?.closed, {timeout: 20_000}).toBe(true);
+			expect(await store.list()).toEqual([]);
+			await portIsFree(portOf(callback));
+		},
+	);
+
+	test('a login deadline that falls while GitHub is answering does not blame the browser', async () => {
+		fake.tokenAnswer = (req, res) => misbehave(headersThenStall, req, res);
+		const {result, url} = start({timeoutMs: 1000, requestTimeoutMs: 60_000});
+		const callback = await callbackFor(await url);
+		void send(portOf(callback), pathOf(callback)).catch(() => {});
+		const error = await rejection(result);
+		expect(error.code).toBe('TIMEOUT');
+		expect(error.message).toBe(
+			'The login timed out: the browser came back, but talking to GitHub and saving the session did not finish within 1s',
+		);
+		await portIsFree(portOf(callback));
 	});
 
 	test('a timeout fails cleanly and frees the port', async () => {

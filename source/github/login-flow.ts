@@ -20,15 +20,12 @@ import {
 } from './defaults.js';
 import {DEFAULT_GITHUB_HOST, GitHubHostError, githubEndpoints} from './endpoints.js';
 import {LoginError, safeText} from './errors.js';
-import {
-	type ApiContext,
-	DEFAULT_REQUEST_TIMEOUT_MS,
-	exchangeCode,
-	fetchUser,
-} from './github-api.js';
+import {type HttpContext, REQUEST_TIMEOUT_MS} from './http.js';
 import {openInBrowser} from './open-browser.js';
 import {page} from './pages.js';
 import {createPkce} from './pkce.js';
+import {exchangeCode} from './token.js';
+import {fetchUser} from './user.js';
 
 export {
 	DEFAULT_LOGIN_TIMEOUT_MS,
@@ -65,7 +62,7 @@ export type LoginOptions = {
 	onUrl?: (url: string) => void;
 	/** The browser could not be started; the flow goes on (the URL has been shown). */
 	onBrowserError?: (error: LoginError) => void;
-	/** Each request to GitHub; default 30 s. */
+	/** The bound on each request to GitHub, for its whole answer; default REQUEST_TIMEOUT_MS (10 s). */
 	requestTimeoutMs?: number;
 	fetch?: typeof fetch;
 };
@@ -106,7 +103,7 @@ function checkOptions(options: LoginOptions) {
 		);
 	}
 
-	const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+	const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
 	if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0) {
 		throw problem(`Expected the request timeout to be a positive number, got ${requestTimeoutMs}`);
 	}
@@ -209,15 +206,14 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 		finishWith = (outcome) => (outcome.ok ? resolve(outcome.outcome) : reject(outcome.error));
 	});
 
-	const api: ApiContext = {
-		fetch: options.fetch ?? globalThis.fetch,
+	const http: HttpContext = {
+		fetch: options.fetch,
 		signal: flow.signal,
-		requestTimeoutMs,
-		aborted,
+		timeoutMs: requestTimeoutMs,
 	};
 
 	async function complete(code: string): Promise<LoginOutcome> {
-		const accessToken = await exchangeCode(api, {
+		const accessToken = await exchangeCode(http, {
 			tokenUrl: endpoints.token,
 			clientId: options.clientId,
 			clientSecret: options.clientSecret,
@@ -225,7 +221,7 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 			redirectUri,
 			codeVerifier: pkce.verifier,
 		});
-		const user = await fetchUser(api, endpoints.user, accessToken);
+		const user = await fetchUser(http, endpoints.user, accessToken);
 		if (flow.signal.aborted) throw aborted();
 		const session: Session = {...newSession(accessToken, user), id: sessionId};
 		try {
@@ -457,10 +453,14 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 	const authorizeUrl = authorize.href;
 
 	timer = setTimeout(() => {
+		// Once a valid callback is in, the browser has done its part: do not blame it.
+		const waitingFor = busy
+			? 'the browser came back, but talking to GitHub and saving the session did not finish'
+			: 'no answer from the browser';
 		flow.abort(
 			new LoginError(
 				'TIMEOUT',
-				`The login timed out: no answer from the browser within ${formatTimeout(timeoutMs)}`,
+				`The login timed out: ${waitingFor} within ${formatTimeout(timeoutMs)}`,
 			),
 		);
 	}, timeoutMs);
