@@ -78,6 +78,8 @@ describe('the login command', () => {
 		expect(await code).toBe(0);
 		const visit = await waitForVisit(browser.logFile);
 		expect(visit.callback?.status).toBe(200);
+		expect(visit.env).toContain('FAKE_BROWSER_LOG');
+		expect(visit.env).not.toContain('STACKTOWER_GITHUB_CLIENT_SECRET');
 
 		const text = stderr();
 		expect(text).toContain(`Logging in to ${fake.url} for session "github".`);

@@ -30,6 +30,9 @@ const tokenErrors: Record<string, {code: LoginErrorCode; hint: string}> = {
 	},
 };
 
+/** RFC 6750's b64token, the syntax of a bearer token; GitHub's tokens (gho_…, ghu_…, 40 hex) fit it. */
+const accessTokenSyntax = /^[A-Za-z\d\-._~+/]+=*$/;
+
 function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -71,6 +74,15 @@ export function accessTokenFrom(response: GitHubResponse, step: string): string 
 
 	if (!isObject(json) || typeof json.access_token !== 'string' || json.access_token === '') {
 		throw new LoginError('TOKEN_EXCHANGE_FAILED', `${step}: GitHub's answer holds no access token`);
+	}
+
+	// The token goes into an Authorization header next: one with characters a header cannot
+	// carry (NUL, CR, LF, non-ASCII) is refused here, and never quoted.
+	if (!accessTokenSyntax.test(json.access_token)) {
+		throw new LoginError(
+			'TOKEN_EXCHANGE_FAILED',
+			`${step}: GitHub's answer holds an access token with characters no token has; it was not used`,
+		);
 	}
 
 	return json.access_token;
