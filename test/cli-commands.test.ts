@@ -66,7 +66,10 @@ describe('delete', () => {
 		const result = await runCli(['delete', 'github', 'expired-2020', 'broken', '--dir', dir]);
 		expect(result.stderr).toBe('');
 		expect(result.code).toBe(0);
-		expect(result.stdout).toBe('deleted github (@octocat)\ndeleted expired-2020\ndeleted broken\n');
+		// The same words for an active, an expired and an unreadable one.
+		expect(result.stdout).toBe(
+			'deleted github (@octocat)\ndeleted expired-2020 (@monalisa)\ndeleted broken\n',
+		);
 		expect(idsIn(dir)).toEqual([
 			'active-berlin',
 			'expired-india',
