@@ -1,15 +1,15 @@
-// `list`: every session in the store, as a table like the inspector's screen or, with --json,
-// as one JSON array. Tokens are masked unless --show-token; every stored field is escaped.
-import {formatCountdown, formatRelative} from '../format/duration.js';
-import {escapeControl, UNSAFE_CHARACTER} from '../format/escape.js';
+// `list`: every session in the store, as a table like the inspector's screen (list-table.ts)
+// or, with --json, as one JSON array. Tokens are masked unless --show-token; every stored field
+// is escaped.
+import {UNSAFE_CHARACTER} from '../format/escape.js';
 import {keptPrefix, maskToken} from '../format/mask-token.js';
 import {sortByNumber} from '../format/sort.js';
 import type {EntryStatus} from '../format/status.js';
-import {groupDigits} from '../format/text.js';
 import type {Session} from '../session/session.js';
 import type {ListableStore, ListEntry} from '../session/store.js';
 import {isoString} from './iso-time.js';
-import {errorMessage, type Output, plural} from './output.js';
+import {renderTable, type TableOptions} from './list-table.js';
+import {errorMessage, type Output} from './output.js';
 
 export type ListCommandOptions = {
 	readonly store: ListableStore;
@@ -19,6 +19,8 @@ export type ListCommandOptions = {
 	readonly showToken: boolean;
 	/** What to say when there are no sessions (how to log in); asked only then. */
 	readonly emptyHint: () => string;
+	/** How the table is drawn: the terminal's width, colour, the cleanup command to suggest. */
+	readonly table?: TableOptions;
 	readonly output: Output;
 	/** The clock; read once, so every row is judged at the same instant. */
 	readonly now?: () => number;
@@ -203,80 +205,6 @@ export async function writeJson(
 	writer.end();
 }
 
-// Wide enough for generated ids (43 characters) and most names; a longer value pushes its own
-// row out rather than widening every row.
-const MAX_ID_WIDTH = 44;
-const MAX_USER_WIDTH = 40;
-
-function userText(entry: ListEntry): string {
-	if (entry.kind === 'unreadable') return '-';
-	const u = entry.session.user;
-	if (!u) return '(no user)';
-	const login = u.login ? `@${escapeControl(u.login)}` : `(user ${u.id})`;
-	return u.name ? `${login}  ${escapeControl(u.name)}` : login;
-}
-
-/** The table: a summary line, a header, one row per entry, and a hint when there is something to clean up. */
-export function renderTable(entries: readonly ListEntry[], now: number, location: string): string {
-	let active = 0;
-	let expired = 0;
-	let unreadable = 0;
-	const rows: string[][] = [];
-	for (const entry of entries) {
-		const id = escapeControl(entry.id);
-		if (entry.kind === 'unreadable') {
-			unreadable++;
-			rows.push([id, '-', '-', '-', `unreadable: ${escapeControl(entry.reason)}`]);
-			continue;
-		}
-
-		const {session} = entry;
-		const isExpired = now > session.expiresAt.getTime();
-		if (isExpired) expired++;
-		else active++;
-		rows.push([
-			id,
-			userText(entry),
-			formatRelative(session.createdAt, now),
-			formatCountdown(session.expiresAt, now),
-			isExpired ? 'expired' : 'active',
-		]);
-	}
-
-	const header = ['ID', 'USER', 'CREATED', 'EXPIRES IN', 'STATUS'];
-	const caps = [MAX_ID_WIDTH, MAX_USER_WIDTH, 12, 18, Number.POSITIVE_INFINITY];
-	const widths = header.map((title) => title.length);
-	for (const row of rows) {
-		for (let i = 0; i < row.length; i++) {
-			const length = (row[i] ?? '').length;
-			if (length > (widths[i] ?? 0)) widths[i] = Math.min(length, caps[i] ?? 0);
-		}
-	}
-
-	const line = (cells: readonly string[]) =>
-		cells
-			.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-			.join('  ')
-			.trimEnd();
-
-	const summary = [`${groupDigits(active)} active`, `${groupDigits(expired)} expired`];
-	if (unreadable > 0) summary.push(`${groupDigits(unreadable)} unreadable`);
-	const parts = [
-		`${plural(entries.length, 'session')} in ${location}: ${summary.join(' · ')}`,
-		'',
-		line(header),
-	];
-	for (const row of rows) parts.push(line(row));
-	if (expired > 0) {
-		parts.push(
-			'',
-			`remove the expired ${expired === 1 ? 'one' : 'ones'} with: stacktower-sessions cleanup`,
-		);
-	}
-
-	return `${parts.join('\n')}\n`;
-}
-
 export async function listCommand(options: ListCommandOptions): Promise<number> {
 	const {output, location, store} = options;
 	const clock = options.now ?? Date.now;
@@ -298,7 +226,7 @@ export async function listCommand(options: ListCommandOptions): Promise<number> 
 		} else if (entries.length === 0) {
 			output.out(`no sessions in ${location}\n${options.emptyHint()}\n`);
 		} else {
-			output.out(renderTable(sortEntries(entries), now, location));
+			output.out(renderTable(sortEntries(entries), now, location, options.table));
 		}
 	} catch (error) {
 		output.err(

@@ -79,3 +79,37 @@ export function errorMessage(error: unknown): string {
 }
 
 export {plural} from '../format/text.js';
+
+export type Report = {
+	/** Says one thing that was done, on stdout; on stderr once stdout cannot take it. */
+	readonly line: (text: string) => void;
+	/** Whether stdout failed (the exit code then says so). */
+	readonly failed: () => boolean;
+};
+
+/**
+ * Lines that report what was done (deleted, removed). What was done stays said when the output
+ * cannot take it (a full disk): the line goes to stderr with why, and so do the lines after it.
+ */
+export function reportTo(output: Output): Report {
+	let failure: string | undefined;
+	return {
+		line(text) {
+			if (failure === undefined) {
+				try {
+					output.out(`${text}\n`);
+					return;
+				} catch (error) {
+					failure = errorMessage(error);
+					output.err(
+						`stacktower-sessions: ${text}, but the output could not be written: ${failure}\n`,
+					);
+					return;
+				}
+			}
+
+			output.err(`stacktower-sessions: ${text}\n`);
+		},
+		failed: () => failure !== undefined,
+	};
+}

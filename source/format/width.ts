@@ -4,6 +4,9 @@
 // after such a cluster was drawn off by the difference. Drawing only the cluster's first code
 // point (👩, 👋, ❤, 1) makes the two agree, at the cost of the joined picture; the rest of the
 // text, and clusters both measure alike (é, 🇩🇪, 山), are left as they are.
+// Text is measured as a terminal shows it: columns, not UTF-16 code units (a CJK character or an
+// emoji takes two, a combining mark none); cli-truncate cuts between graphemes, never in one.
+import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
 import {escapeControl} from './escape.js';
 
@@ -41,4 +44,21 @@ export function fitTerminalWidths(text: string): string {
 /** A stored text as a full-screen view shows it: escaped (escape.ts), each cluster as wide as Ink measures it. */
 export function forScreen(text: string): string {
 	return fitTerminalWidths(escapeControl(text));
+}
+
+/** The columns `text` takes on a terminal. */
+export function displayWidth(text: string): number {
+	return stringWidth(text);
+}
+
+/** `text` cut to at most `width` columns, `…` marking the cut; as it is when it fits. */
+export function fitWidth(text: string, width: number): string {
+	if (width <= 0) return '';
+	return stringWidth(text) <= width ? text : cliTruncate(text, width, {position: 'end'});
+}
+
+/** `text` cut or padded with spaces to exactly `width` columns. */
+export function padWidth(text: string, width: number): string {
+	const fitted = fitWidth(text, width);
+	return fitted + ' '.repeat(Math.max(0, width - stringWidth(fitted)));
 }
