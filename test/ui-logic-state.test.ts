@@ -164,7 +164,7 @@ describe('selection by id', () => {
 		expect(cycled.list.sort).toBe('expiry');
 		expect(cycled.list.sorted).toBe(state.list.sorted);
 		const deleted = run(cycled, cmd('delete'), cmd('yes'));
-		const after = run(deleted, {type: 'deleted', seq: deleted.running?.seq ?? -1, id: 's000'});
+		const after = run(deleted, {type: 'deleted', seq: deleted.running?.seq ?? -1, id: 's000', now: NOW});
 		expect(run(after, cmd('sort')).list.sorted.map((row) => row.id)).not.toContain('s000');
 	});
 
@@ -223,8 +223,8 @@ describe('confirm flows', () => {
 		expect(state.mode.kind).toBe('busy');
 		const seq = state.running?.seq ?? -1;
 		// The result asks for a visible reload: the listing confirms what the task did.
-		expect(effects(state, {type: 'deleted', seq, id: 's000'})).toEqual([{kind: 'reload'}]);
-		state = run(state, {type: 'deleted', seq, id: 's000'});
+		expect(effects(state, {type: 'deleted', seq, id: 's000', now: NOW})).toEqual([{kind: 'reload'}]);
+		state = run(state, {type: 'deleted', seq, id: 's000', now: NOW});
 		expect(state.running).toBeNull();
 		expect(state.list.view.map((row) => row.id)).toEqual(['s001', 's002']);
 		expect(state.message?.text).toBe('deleted s000 (@user0)');
@@ -244,7 +244,7 @@ describe('confirm flows', () => {
 		expect(state.mode).toEqual({kind: 'confirmCleanup', count: 5});
 		expect(effects(state, cmd('yes'))).toMatchObject([{kind: 'cleanup'}]);
 		state = run(state, cmd('yes'));
-		state = run(state, {type: 'cleaned', seq: state.running?.seq ?? -1, count: 5});
+		state = run(state, {type: 'cleaned', seq: state.running?.seq ?? -1, count: 5, now: NOW});
 		expect(state.message?.text).toBe('removed 5 expired sessions');
 	});
 
@@ -256,7 +256,7 @@ describe('confirm flows', () => {
 
 	it('ignores a stale task result', () => {
 		const state = run(loaded(3), cmd('delete'), cmd('yes'));
-		expect(run(state, {type: 'deleted', seq: 999, id: 's000'})).toBe(state);
+		expect(run(state, {type: 'deleted', seq: 999, id: 's000', now: NOW})).toBe(state);
 	});
 
 	it('labels unreadable rows', () => {

@@ -66,7 +66,8 @@ export type Load =
 	| {readonly phase: 'idle'}
 	| {readonly phase: 'loading'; readonly done: number; readonly total: number | undefined};
 
-export type Message = {readonly text: string; readonly tone: 'info' | 'error'};
+/** A line on the status line until the next key, or for a few seconds from `at` (StatusLine). */
+export type Message = {readonly text: string; readonly tone: 'info' | 'error'; readonly at: number};
 
 export type State = {
 	/** The last listing; null until the first one arrives. */
@@ -82,6 +83,8 @@ export type State = {
 	/** The session directory does not exist (yet): the empty state says so. */
 	readonly directoryMissing: boolean;
 	readonly message: Message | null;
+	/** When `r` asked for a reload not yet listed: the listing confirms it with a message. */
+	readonly reloadAsked: number | null;
 	/** The task whose result the state awaits; a result with another seq is stale. */
 	readonly running: Task | null;
 	/** The last task's seq. */
@@ -94,15 +97,20 @@ export type State = {
 
 /** What a task reports back (run-effects.ts), with the seq of the effect that started it. */
 export type Result =
-	| {readonly type: 'deleted'; readonly seq: number; readonly id: string}
+	| {readonly type: 'deleted'; readonly seq: number; readonly id: string; readonly now: number}
 	| {
 			readonly type: 'taskProgress';
 			readonly seq: number;
 			readonly done: number;
 			readonly total: number | undefined;
 	  }
-	| {readonly type: 'cleaned'; readonly seq: number; readonly count: number}
-	| {readonly type: 'taskFailed'; readonly seq: number; readonly message: string}
+	| {readonly type: 'cleaned'; readonly seq: number; readonly count: number; readonly now: number}
+	| {
+			readonly type: 'taskFailed';
+			readonly seq: number;
+			readonly message: string;
+			readonly now: number;
+	  }
 	| {readonly type: 'loginUrl'; readonly seq: number; readonly url: string}
 	| {readonly type: 'loginSucceeded'; readonly seq: number; readonly outcome: LoginOutcome}
 	| {readonly type: 'loginFailed'; readonly seq: number; readonly message: string};
@@ -147,6 +155,7 @@ export function initialState(options: InitOptions = {}): State {
 		error: null,
 		directoryMissing: false,
 		message: null,
+		reloadAsked: null,
 		running: null,
 		seq: 0,
 		login: null,
@@ -162,6 +171,10 @@ export function keyContext(mode: Mode): KeyContext {
 	if (mode.kind === 'filter') return 'filter';
 	if (mode.kind === 'confirmDelete' || mode.kind === 'confirmCleanup') return 'confirm';
 	return 'list';
+}
+
+function info(text: string, at: number): Message {
+	return {text, tone: 'info', at};
 }
 
 // The state alone, asking for nothing.
@@ -198,34 +211,30 @@ const onList: Handler = (state, command, now) => {
 	switch (command) {
 		case 'details':
 			if (mode.kind === 'details') return only({...state, mode: {kind: 'list'}});
-			return only(selectedRow(list) ? {...state, mode: {kind: 'details'}, message: null} : state);
+			return only(selectedRow(list) ? {...state, mode: {kind: 'details'}} : state);
 		case 'back':
 			if (mode.kind === 'details') return only({...state, mode: {kind: 'list'}});
-			return only({...state, list: withFilter(list, ''), message: null});
+			return only({...state, list: withFilter(list, '')});
 		case 'help':
-			return only({...state, mode: {kind: 'help', top: 0}, message: null});
+			return only({...state, mode: {kind: 'help', top: 0}});
 		case 'filter':
-			return only({...state, mode: {kind: 'filter'}, message: null});
+			return only({...state, mode: {kind: 'filter'}});
 		case 'sort':
-			return only({...state, list: withSort(list, nextSort(list.sort)), message: null});
+			return only({...state, list: withSort(list, nextSort(list.sort))});
 		case 'reload':
-			return {state: {...state, message: null}, effects: [{kind: 'reload'}]};
+			return {state: {...state, reloadAsked: now}, effects: [{kind: 'reload'}]};
 		case 'delete': {
 			const row = selectedRow(list);
-			if (!row) return only({...state, message: {text: 'nothing to delete', tone: 'info'}});
-			return only({
-				...state,
-				mode: {kind: 'confirmDelete', id: row.id, label: rowLabel(row)},
-				message: null,
-			});
+			if (!row) return only({...state, message: info('nothing to delete', now)});
+			return only({...state, mode: {kind: 'confirmDelete', id: row.id, label: rowLabel(row)}});
 		}
 		case 'cleanup': {
 			let count = 0;
 			for (const row of list.rows) if (isExpiredAt(row.expiresAt, now)) count++;
 			if (count === 0) {
-				return only({...state, message: {text: 'no expired sessions to remove', tone: 'info'}});
+				return only({...state, message: info('no expired sessions to remove', now)});
 			}
-			return only({...state, mode: {kind: 'confirmCleanup', count}, message: null});
+			return only({...state, mode: {kind: 'confirmCleanup', count}});
 		}
 		case 'login':
 			return startLogin(state, now);
@@ -236,7 +245,7 @@ const onList: Handler = (state, command, now) => {
 
 const onConfirm: Handler = (state, command, now) => {
 	const {mode} = state;
-	if (command === 'no') return only({...state, mode: {kind: 'list'}, message: null});
+	if (command === 'no') return only({...state, mode: {kind: 'list'}});
 	if (command !== 'yes') return only(state);
 	if (mode.kind === 'confirmDelete') {
 		const {id, label} = mode;
@@ -288,7 +297,7 @@ const onHelp: Handler = (state, command) => {
 	return only(next === top ? state : {...state, mode: {kind: 'help', top: next}});
 };
 
-const onLogin: Handler = (state, command) => {
+const onLogin: Handler = (state, command, now) => {
 	const {login, running} = state;
 	if (!login) return only({...state, mode: {kind: 'list'}});
 	if (login.phase === 'waiting') {
@@ -300,7 +309,7 @@ const onLogin: Handler = (state, command) => {
 				running: null,
 				login: null,
 				mode: {kind: 'list'},
-				message: {text: 'login cancelled', tone: 'info'},
+				message: info('login cancelled', now),
 			},
 			effects: running ? [{kind: 'cancel', seq: running.seq}] : [],
 		};
@@ -352,7 +361,6 @@ function startLogin(state: State, now: number): Update<State> {
 			...state,
 			login: {...login, phase: 'unavailable', error: state.loginUnavailable},
 			mode: {kind: 'login'},
-			message: null,
 		});
 	}
 
@@ -431,7 +439,7 @@ function onResult(state: State, result: Result): Update<State> {
 					entries,
 					list: withoutRow(state.list, result.id),
 					mode: {kind: 'list'},
-					message: {text: `deleted ${label}`, tone: 'info'},
+					message: info(`deleted ${label}`, result.now),
 				},
 				effects: [reload],
 			};
@@ -440,14 +448,18 @@ function onResult(state: State, result: Result): Update<State> {
 		case 'cleaned': {
 			const text = `removed ${plural(result.count, 'expired session')}`;
 			return {
-				state: {...next, mode: {kind: 'list'}, message: {text, tone: 'info'}},
+				state: {...next, mode: {kind: 'list'}, message: info(text, result.now)},
 				effects: [reload],
 			};
 		}
 
 		case 'taskFailed':
 			return {
-				state: {...next, mode: {kind: 'list'}, message: {text: result.message, tone: 'error'}},
+				state: {
+					...next,
+					mode: {kind: 'list'},
+					message: {text: result.message, tone: 'error', at: result.now},
+				},
 				effects: [reload],
 			};
 		case 'loginSucceeded':
@@ -465,7 +477,16 @@ function onResult(state: State, result: Result): Update<State> {
 	}
 }
 
-function onLoaded(state: State, entries: readonly ListEntry[]): State {
+function onLoaded(listed: State, entries: readonly ListEntry[]): State {
+	// `r` asked for this listing: say it came, and what it holds.
+	const state =
+		listed.reloadAsked === null
+			? listed
+			: {
+					...listed,
+					reloadAsked: null,
+					message: info(`reloaded · ${plural(entries.length, 'session')}`, listed.reloadAsked),
+				};
 	const previous = state.list.rows;
 	const rows = buildRows(entries, previous);
 	const idle: Load = {phase: 'idle'};
@@ -498,13 +519,18 @@ function onResize(state: State, rows: number, width: number): State {
 	};
 }
 
+function withoutMessage(state: State): State {
+	return state.message === null ? state : {...state, message: null};
+}
+
 /** The reducer: the next state, and the effects it asks for (effects.ts). */
 export function update(state: State, action: Action): Update<State> {
 	switch (action.type) {
+		// Any key takes the last message away; what it does may say something new.
 		case 'key':
-			return onKeys(state, decodeKeys(action.input, action.key), action.now);
+			return onKeys(withoutMessage(state), decodeKeys(action.input, action.key), action.now);
 		case 'command':
-			return onCommand(state, action.command, action.now);
+			return onCommand(withoutMessage(state), action.command, action.now);
 		case 'type':
 			return only(typeText(state, action.text));
 		case 'resize':
@@ -517,7 +543,7 @@ export function update(state: State, action: Action): Update<State> {
 		case 'loaded':
 			return only(onLoaded(state, action.entries));
 		case 'loadFailed':
-			return only({...state, load: {phase: 'idle'}, error: action.message});
+			return only({...state, load: {phase: 'idle'}, error: action.message, reloadAsked: null});
 		case 'directoryChecked':
 			return only(
 				state.directoryMissing === action.missing
