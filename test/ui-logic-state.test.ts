@@ -164,7 +164,12 @@ describe('selection by id', () => {
 		expect(cycled.list.sort).toBe('expiry');
 		expect(cycled.list.sorted).toBe(state.list.sorted);
 		const deleted = run(cycled, cmd('delete'), cmd('yes'));
-		const after = run(deleted, {type: 'deleted', seq: deleted.running?.seq ?? -1, id: 's000', now: NOW});
+		const after = run(deleted, {
+			type: 'deleted',
+			seq: deleted.running?.seq ?? -1,
+			id: 's000',
+			now: NOW,
+		});
 		expect(run(after, cmd('sort')).list.sorted.map((row) => row.id)).not.toContain('s000');
 	});
 
@@ -223,7 +228,9 @@ describe('confirm flows', () => {
 		expect(state.mode.kind).toBe('busy');
 		const seq = state.running?.seq ?? -1;
 		// The result asks for a visible reload: the listing confirms what the task did.
-		expect(effects(state, {type: 'deleted', seq, id: 's000', now: NOW})).toEqual([{kind: 'reload'}]);
+		expect(effects(state, {type: 'deleted', seq, id: 's000', now: NOW})).toEqual([
+			{kind: 'reload'},
+		]);
 		state = run(state, {type: 'deleted', seq, id: 's000', now: NOW});
 		expect(state.running).toBeNull();
 		expect(state.list.view.map((row) => row.id)).toEqual(['s001', 's002']);
