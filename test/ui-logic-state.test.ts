@@ -246,9 +246,14 @@ describe('confirm flows', () => {
 
 	it('c counts the expired sessions at the time of the key', () => {
 		let state = run(loaded(6), cmd('cleanup'));
-		expect(state.mode).toEqual({kind: 'confirmCleanup', count: 2});
+		expect(state.mode).toEqual({kind: 'confirmCleanup', count: 2, named: ['s000', 's001']});
 		state = run(state, cmd('no'), cmd('cleanup', NOW + 2 * HOUR + 1));
-		expect(state.mode).toEqual({kind: 'confirmCleanup', count: 5});
+		// The first three by the table's order, filtered out or not.
+		expect(state.mode).toEqual({
+			kind: 'confirmCleanup',
+			count: 5,
+			named: ['s000', 's001', 's002'],
+		});
 		expect(effects(state, cmd('yes'))).toMatchObject([{kind: 'cleanup'}]);
 		state = run(state, cmd('yes'));
 		state = run(state, {type: 'cleaned', seq: state.running?.seq ?? -1, count: 5, now: NOW});

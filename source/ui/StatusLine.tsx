@@ -36,7 +36,9 @@ export default function StatusLine({state, now}: Props) {
 	const {mode} = state;
 	if (mode.kind === 'confirmDelete') return <Confirm question={`delete ${mode.label}`} />;
 	if (mode.kind === 'confirmCleanup') {
-		return <Confirm question={`remove ${plural(mode.count, 'expired session')}`} />;
+		const more = mode.count - mode.named.length;
+		const names = `${mode.named.join(', ')}${more > 0 ? ` …and ${groupDigits(more)} more` : ''}`;
+		return <Confirm question={`remove ${plural(mode.count, 'expired session')} (${names})`} />;
 	}
 
 	if (mode.kind === 'busy') {

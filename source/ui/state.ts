@@ -40,7 +40,12 @@ export type Mode =
 	| {readonly kind: 'help'; readonly top: number}
 	| {readonly kind: 'filter'}
 	| {readonly kind: 'confirmDelete'; readonly id: string; readonly label: string}
-	| {readonly kind: 'confirmCleanup'; readonly count: number}
+	| {
+			readonly kind: 'confirmCleanup';
+			readonly count: number;
+			/** The first few of them, as shown, in the table's order (the filter aside). */
+			readonly named: readonly string[];
+	  }
 	| {
 			readonly kind: 'busy';
 			readonly label: string;
@@ -173,6 +178,9 @@ export function keyContext(mode: Mode): KeyContext {
 	return 'list';
 }
 
+/** How many of the sessions `c` would remove its question names. */
+const CLEANUP_NAMED = 3;
+
 function info(text: string, at: number): Message {
 	return {text, tone: 'info', at};
 }
@@ -229,12 +237,18 @@ const onList: Handler = (state, command, now) => {
 			return only({...state, mode: {kind: 'confirmDelete', id: row.id, label: rowLabel(row)}});
 		}
 		case 'cleanup': {
+			// Every expired session goes, filtered out or not: the question names them.
 			let count = 0;
-			for (const row of list.rows) if (isExpiredAt(row.expiresAt, now)) count++;
+			const named: string[] = [];
+			for (const row of list.sorted) {
+				if (!isExpiredAt(row.expiresAt, now)) continue;
+				count++;
+				if (named.length < CLEANUP_NAMED) named.push(row.shownId);
+			}
 			if (count === 0) {
 				return only({...state, message: info('no expired sessions to remove', now)});
 			}
-			return only({...state, mode: {kind: 'confirmCleanup', count}});
+			return only({...state, mode: {kind: 'confirmCleanup', count, named}});
 		}
 		case 'login':
 			return startLogin(state, now);
