@@ -61,9 +61,9 @@ function footerItemsFor(state: State): string[] {
 		return [...(more ? [HELP_SCROLL_FOOTER] : []), footerFor('back'), footerFor('quit')];
 	}
 	if (mode.kind === 'login') {
-		return state.login?.phase === 'waiting'
-			? ['Esc cancel']
-			: [footerFor('back'), footerFor('quit')];
+		const phase = state.login?.phase;
+		if (phase === 'waiting') return ['Esc cancel'];
+		return [...(phase === 'failed' ? ['l try again'] : []), footerFor('back'), footerFor('quit')];
 	}
 
 	if (mode.kind === 'busy') return [footerFor('quit')];

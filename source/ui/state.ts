@@ -147,8 +147,9 @@ export type InitOptions = {
 	readonly sort?: SortKey;
 };
 
-const DEFAULT_LOGIN_UNAVAILABLE =
-	'Missing the GitHub OAuth app client id: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID';
+// Only when the caller gave neither a login nor why not: cli.tsx always says which setting is
+// missing (commands/login-config.ts words it, once).
+const DEFAULT_LOGIN_UNAVAILABLE = 'no login flow was given to the inspector';
 
 export function initialState(options: InitOptions = {}): State {
 	return {
@@ -333,6 +334,8 @@ const onLogin: Handler = (state, command, now) => {
 		return only({...state, mode: {kind: 'list'}, login: null});
 	}
 
+	// A failed login can be tried again from here, on the same session.
+	if (command === 'login' && login.phase === 'failed') return startLogin(state, now);
 	return only(state);
 };
 
