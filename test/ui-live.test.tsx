@@ -129,7 +129,7 @@ describe('on a real session directory', () => {
 		await ui.press('y', (f) => line(f, 'expired-2020') === '');
 		expect(existsSync(path.join(dir, 'expired-2020.json'))).toBe(false);
 
-		await ui.press('c', (f) => f.includes('remove 1 expired session? y/n'));
+		await ui.press('c', (f) => f.includes('remove 1 expired session (expired-india)? y/n'));
 		await ui.press('y', (f) => f.includes('removed 1 expired session'));
 		expect(existsSync(path.join(dir, 'expired-india.json'))).toBe(false);
 		expect(existsSync(path.join(dir, 'github.json'))).toBe(true);

@@ -51,7 +51,8 @@ export default function LoginView({login, now}: Props) {
 				))}
 				<Box marginTop={1}>
 					<Text dimColor>
-						Start the inspector again with what is missing (stacktower-sessions --help).
+						Set what is missing, then start stacktower-sessions again (its --help lists every
+						option).
 					</Text>
 				</Box>
 			</Box>
@@ -63,6 +64,9 @@ export default function LoginView({login, now}: Props) {
 			<Box flexDirection="column" paddingLeft={1} paddingTop={1}>
 				<Text color="red">✘ login failed for {target}</Text>
 				<Text>{forScreen(login.error ?? 'unknown error')}</Text>
+				<Box marginTop={1}>
+					<Text>Press l to try again, Esc to go back.</Text>
+				</Box>
 			</Box>
 		);
 	}
