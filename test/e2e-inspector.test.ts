@@ -4,7 +4,7 @@
 import {existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, describe, expect, test} from 'vitest';
-import {FileStore} from '../source/session/file-store.js';
+import {FileStore} from '../source/session/file-store/file-store.js';
 import {killAllPtys, type PtySession, spawnCli} from './helpers/pty.js';
 import {idsIn, makeSession, makeSessionDir, makeUser} from './helpers/session-dir.js';
 

@@ -8,7 +8,7 @@ import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
 import {LoginError, type LoginOptions, login} from '../source/github/login-flow.js';
 import {openInBrowser, WITHHELD_FROM_BROWSER} from '../source/github/open-browser.js';
 import {createStartLogin} from '../source/github/start-login.js';
-import {FileStore} from '../source/session/file-store.js';
+import {FileStore} from '../source/session/file-store/file-store.js';
 import {MemoryStateStore, MemoryStore, newSession, type Session} from '../source/session/index.js';
 import {installFakeBrowser, waitForVisit} from './helpers/fake-browser.js';
 import {FakeGitHub, MONALISA, OCTOCAT} from './helpers/fake-github.js';

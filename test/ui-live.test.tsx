@@ -15,7 +15,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
-import {FileStore} from '../source/session/file-store.js';
+import {FileStore} from '../source/session/file-store/file-store.js';
 import App, {type Props} from '../source/ui/App.js';
 import {createTestSession, driver, HOUR, keys, NOW, SECOND, TestStore} from './ui-helpers.js';
 

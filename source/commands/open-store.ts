@@ -1,7 +1,7 @@
 // Picks the store the command line names: a session directory (FileStore), or Redis. The
 // Redis client is imported only when --redis is given, so the file commands never load it.
 import {resolve} from 'node:path';
-import {FileStore} from '../session/file-store.js';
+import {FileStore} from '../session/file-store/file-store.js';
 import {MemoryStateStore} from '../session/memory-store.js';
 import {defaultSessionsDir} from '../session/paths.js';
 import type {Session} from '../session/session.js';
