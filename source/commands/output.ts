@@ -1,5 +1,9 @@
 // Where the plain commands write: stdout and stderr of the process, or, passed in instead,
 // any sink (the tests).
+//
+// One style for every message: a lowercase first word and no final period (`deleted github
+// (@octocat)`, `removed 3 expired sessions from ~/…`), what happened before a colon and the
+// detail or the fix after it, lowercase too; on stderr, prefixed `stacktower-sessions: `.
 import {writeSync} from 'node:fs';
 import {escapeControl} from '../format/escape.js';
 import {messageOf} from '../format/text.js';
