@@ -239,7 +239,7 @@ async function inspect(
 		...(opened.watchDir === undefined ? {} : {watchDir: opened.watchDir}),
 		...startLogin,
 		loginTimeoutMs: loginWaitMs(invocation.login),
-		emptyHint: 'press l to log in (or log in with the stacktower CLI)',
+		emptyHint: hints(invocation.command === 'demo' ? [] : invocation.storeArgs).empty(false),
 	});
 }
 
