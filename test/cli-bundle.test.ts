@@ -1,4 +1,4 @@
-// The plain commands must not load Ink, React or the Redis client (issue 6): they would cost
+// The plain commands must not load Ink, React or the Redis client: they would cost
 // start-up time for nothing. Hooks record every file the built CLI loads: cli.cjs alone, and
 // it holds none of their code.
 import {spawnSync} from 'node:child_process';

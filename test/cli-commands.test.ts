@@ -119,7 +119,7 @@ describe('dry runs name what would go and remove nothing', () => {
 		const dir = makeSessionDir();
 		const result = await runCli(['delete', '--dry-run', 'nope', '--dir', dir]);
 		expect(result.code).toBe(1);
-		expect(result.stderr).toBe(`no session nope in ${dir}\n`);
+		expect(result.stderr).toBe(`stacktower-sessions: no session nope in ${dir}\n`);
 		expect(result.stdout).toBe('');
 	});
 });
@@ -156,7 +156,7 @@ describe('aliases', () => {
 
 		const again = await runCli(['logout', '--dir', dir]);
 		expect(again.code).toBe(1);
-		expect(again.stderr).toBe(`no session github in ${dir}\n`);
+		expect(again.stderr).toBe(`stacktower-sessions: no session github in ${dir}\n`);
 	});
 });
 
@@ -223,7 +223,7 @@ describe('delete', () => {
 		const dir = makeSessionDir();
 		const result = await runCli(['delete', 'nope', 'github', '--dir', dir]);
 		expect(result.code).toBe(1);
-		expect(result.stderr).toBe(`no session nope in ${dir}\n`);
+		expect(result.stderr).toBe(`stacktower-sessions: no session nope in ${dir}\n`);
 		expect(result.stdout).toBe('deleted github (@octocat)\n');
 		expect(idsIn(dir)).not.toContain('github');
 	});

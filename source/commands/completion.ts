@@ -223,8 +223,9 @@ export function printScript(shell: Shell, output: Output): Promise<number> {
 
 /**
  * Writes the store's session ids, one a line, sorted: what the scripts complete. Only valid
- * ids (a shell would act on anything else); nothing but the exit code on a failure, since a
- * message would land in the middle of the user's command line.
+ * ids, whose characters no shell acts on (the scripts hand them to compgen -W, which expands
+ * words). A failure goes to stderr, which the scripts discard: a message would land in the
+ * middle of the user's command line.
  */
 export async function printIds(store: ListableStore, output: Output): Promise<number> {
 	try {

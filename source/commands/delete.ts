@@ -56,7 +56,7 @@ export async function deleteCommand(options: DeleteCommandOptions): Promise<numb
 	for (const id of options.ids) {
 		const entry = found.get(id);
 		if (entry === undefined) {
-			output.err(`no session ${escapeControl(id)} in ${location}\n`);
+			output.err(`stacktower-sessions: no session ${escapeControl(id)} in ${location}\n`);
 			code = 1;
 			continue;
 		}

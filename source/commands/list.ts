@@ -96,8 +96,8 @@ function maskedJson(token: string): string {
 	if (json === undefined) {
 		const escaped = JSON.stringify(maskToken(token)).replace(/[^\x20-\x7e]/g, unicodeEscape);
 		// replace() on a string that held a bullet returns a two-byte string, ASCII or not, and
-		// one two-byte piece makes the whole chunk two-byte when it is flattened to be written
-		// (issue 6: -10 ms of `list --json` at 10,000 sessions). latin1 copies it one-byte.
+		// one two-byte piece makes the whole chunk two-byte when it is flattened to be written,
+		// which is slower to write (BENCHMARKS.md). latin1 copies it one-byte.
 		json = Buffer.from(escaped, 'latin1').toString('latin1');
 		maskedCache.set(kept, json);
 	}
@@ -108,8 +108,8 @@ function maskedJson(token: string): string {
 /**
  * One entry as the JSON text of a JsonEntry. JSON.stringify of a small object per entry: V8
  * writes it straight into one flat string, faster at 100,000 sessions than building the text
- * by hand (issue 6; a template literal makes a V8 cons string per part, which writing must
- * flatten again).
+ * by hand (a template literal makes a V8 cons string per part, which writing must flatten
+ * again).
  */
 export function jsonEntry(entry: ListEntry, now: number, showToken: boolean): string {
 	if (entry.kind === 'unreadable') {
@@ -150,9 +150,8 @@ export function jsonEntry(entry: ListEntry, now: number, showToken: boolean): st
 
 // Written in pieces of about this many characters, a Linux pipe's capacity: a write into
 // `| jq` that fits returns at once, and the reader works on it on another core while the next
-// files are read, where a 1 MiB write waits for the reader to drain it. Issue 6, 64 KiB
-// against 1 MiB at 10,000 sessions: `list --json | jq length` 373 -> 322 ms; read by a Node
-// parent, as bench/run.mjs does, -4 to -8%, and -11% at 100,000.
+// files are read, where a 1 MiB write waits for the reader to drain it (measured in
+// BENCHMARKS.md).
 const CHUNK_CHARS = 1 << 16;
 
 /**
@@ -175,8 +174,8 @@ export function jsonArrayWriter(
 			chunk += jsonEntry(entry, now, showToken);
 			if (chunk.length < CHUNK_CHARS) return undefined;
 			// A pipe that is full queues what it cannot take yet (write returns false): without
-			// waiting for it to drain, every chunk piles up in memory (issue 6: at 100,000
-			// sessions into `| cat`, 470 MB and 2.2 s instead of 210 MB and 1.7 s).
+			// waiting for it to drain, every chunk piles up in memory: the whole listing, at
+			// 100,000 sessions over twice the memory.
 			const flowing = write(chunk);
 			chunk = '';
 			return flowing === false && drain ? drain() : undefined;
@@ -211,7 +210,7 @@ export async function listCommand(options: ListCommandOptions): Promise<number> 
 	try {
 		if (options.json && store.each) {
 			// Streamed in the store's order: nothing is kept, so the work and the memory stay
-			// per batch however large the store (issue 6). Programs reading JSON sort as they
+			// per batch however large the store. Programs reading JSON sort as they
 			// need (jq 'sort_by(.expires_at)').
 			const writer = jsonArrayWriter(clock(), options.showToken, output.out, output.drain);
 			await store.each({onEntry: (entry) => writer.add(entry)});

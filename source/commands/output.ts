@@ -1,5 +1,9 @@
 // Where the plain commands write: stdout and stderr of the process, or, passed in instead,
 // any sink (the tests).
+//
+// One style for every message: a lowercase first word and no final period (`deleted github
+// (@octocat)`, `removed 3 expired sessions from ~/…`), what happened before a colon and the
+// detail or the fix after it, lowercase too; on stderr, prefixed `stacktower-sessions: `.
 import {writeSync} from 'node:fs';
 import {escapeControl} from '../format/escape.js';
 import {messageOf} from '../format/text.js';
@@ -42,7 +46,7 @@ export function stdout(): NodeJS.WriteStream {
 /**
  * Writes to descriptor 1 with writeSync rather than through process.stdout, whose first use
  * builds a stream for the pipe or terminal (node:net and the stream modules): about 4 ms of
- * every `list`, `cleanup` and `delete` (issue 6), for what a write system call does. A reader
+ * every `list`, `cleanup` and `delete`, for what a write system call does. A reader
  * that went away (EPIPE) ends the process quietly, as through stdout(). A descriptor that someone
  * made non-blocking (EAGAIN: the reader is behind) hands this and every later write to
  * process.stdout, which waits for the reader; so does Windows, whose console wants UTF-16.
