@@ -15,6 +15,7 @@ function exactly(path) {
 
 const patches = [
 	{
+		name: 'meow-import',
 		// meow normalises package.json only when `cli.pkg` is read, but its rollup bundle runs
 		// normalize-package-data's initialisation (with the SPDX license tables) and Babel's
 		// code-frame set-up (for parse-json's errors) at import, and keeps a dead
@@ -33,6 +34,7 @@ const patches = [
 		],
 	},
 	{
+		name: 'meow-options',
 		// cli.tsx always passes meow its own package.json (`pkg`) and never reads `cli.pkg`, so
 		// the package.json search and the normaliser are never called; without these calls
 		// esbuild leaves them (semver, SPDX, hosted-git-info, parse-json: 90 KB, over half of
@@ -54,6 +56,7 @@ const patches = [
 		],
 	},
 	{
+		name: 'ansi-tokenize',
 		// Ink turns every frame into text cell by cell, a terminal's width times its height, and
 		// between two cells works out the escape codes from one style to the next: three Sets
 		// and several arrays per cell, even between two blank cells. Two cells with the same
@@ -82,6 +85,7 @@ export function styledCharsToString(chars) {`,
 		],
 	},
 	{
+		name: 'string-width',
 		// Ink measures every text it lays out with string-width, whose fast path takes printable
 		// ASCII only: one '❯' or '·' sends a string through grapheme segmentation and Unicode
 		// property regular expressions, compiled on their first use (~6 ms of the inspector's
@@ -98,6 +102,7 @@ export function styledCharsToString(chars) {`,
 		],
 	},
 	{
+		name: 'yoga-layout',
 		// Ink's layout engine, yoga-layout, embeds its WebAssembly as a base64 data: URL and
 		// Emscripten loads it with fetch() when fetch exists, which in Node loads all of undici
 		// to decode a data: URL; its fallback decodes with atob one character at a time. Both
@@ -113,42 +118,60 @@ export function styledCharsToString(chars) {`,
 	},
 ];
 
-/** The esbuild plugin that applies the patches above. */
-export const startupPatches = {
-	name: 'startup-patches',
-	setup(build) {
-		// `import process from 'node:process'` (meow, env-paths, Ink, chalk, ... and us) goes
-		// through Node's ES-module facade of the built-in, which reads every property of
-		// `process` once, getters included: that creates the stdin, stdout and stderr streams at
-		// start-up, ~2 ms that a command which never reads stdin need not pay. The facade's
-		// `default` is the global `process` itself, so this module is the same object; the
-		// named imports in use (`cwd`, `env`: the same object) are exported too, and any other
-		// name fails the build.
-		build.onResolve({filter: /^(node:)?process$/}, () => ({
-			path: 'process',
-			namespace: 'global-process',
-		}));
-		build.onLoad({filter: /.*/, namespace: 'global-process'}, () => ({
-			contents:
-				'const p = globalThis.process;\nexport default p;\nexport const cwd = () => p.cwd();\nexport const env = p.env;\n',
-			loader: 'js',
-		}));
+/** Every patch's name: the rewrites above, and `node-process` (the import mapping below). */
+export const patchNames = [...patches.map(({name}) => name), 'node-process'];
 
-		for (const {file, rewrites} of patches) {
-			build.onLoad({filter: file}, async ({path}) => {
-				let contents = await readFile(path, 'utf8');
-				for (const {from, to} of rewrites) {
-					if (!contents.includes(from)) {
-						throw new Error(
-							`startup-patches: ${JSON.stringify(from.slice(0, 60))} is not in ${path} any more; update scripts/startup-patches.mjs for this release`,
-						);
+/**
+ * The esbuild plugin that applies the patches, less those named in `without` (bench/patches.mjs
+ * builds the CLI without each in turn, to measure what each is worth).
+ */
+export function startupPatchesWithout(without = []) {
+	for (const name of without) {
+		if (!patchNames.includes(name)) throw new Error(`startup-patches: no patch named ${name}`);
+	}
+
+	return {
+		name: 'startup-patches',
+		setup(build) {
+			if (!without.includes('node-process')) {
+				// `import process from 'node:process'` (meow, env-paths, Ink, chalk, ... and us) goes
+				// through Node's ES-module facade of the built-in, which reads every property of
+				// `process` once, getters included: that creates the stdin, stdout and stderr
+				// streams at start-up, which a command that never reads stdin need not pay for.
+				// The facade's `default` is the global `process` itself, so this module is the same
+				// object; the named imports in use (`cwd`, `env`: the same object) are exported
+				// too, and any other name fails the build.
+				build.onResolve({filter: /^(node:)?process$/}, () => ({
+					path: 'process',
+					namespace: 'global-process',
+				}));
+				build.onLoad({filter: /.*/, namespace: 'global-process'}, () => ({
+					contents:
+						'const p = globalThis.process;\nexport default p;\nexport const cwd = () => p.cwd();\nexport const env = p.env;\n',
+					loader: 'js',
+				}));
+			}
+
+			for (const {name, file, rewrites} of patches) {
+				if (without.includes(name)) continue;
+				build.onLoad({filter: file}, async ({path}) => {
+					let contents = await readFile(path, 'utf8');
+					for (const {from, to} of rewrites) {
+						if (!contents.includes(from)) {
+							throw new Error(
+								`startup-patches: ${JSON.stringify(from.slice(0, 60))} is not in ${path} any more; update scripts/startup-patches.mjs for this release`,
+							);
+						}
+
+						contents = contents.replace(from, () => to);
 					}
 
-					contents = contents.replace(from, () => to);
-				}
+					return {contents, loader: 'js'};
+				});
+			}
+		},
+	};
+}
 
-				return {contents, loader: 'js'};
-			});
-		}
-	},
-};
+/** The esbuild plugin the build uses: every patch. */
+export const startupPatches = startupPatchesWithout();
