@@ -1,7 +1,9 @@
 // Build-time rewrites of published dependency files that cost every start of the CLI time
-// their own sources do not ask for (measured with bench/profile.mjs, issue 6). Each rewrite
-// must find its text exactly, or the build fails: a new release is then looked at again rather
-// than silently losing (or mangling) the patch. Nothing else of these packages changes.
+// their own sources do not ask for. Each is kept only while it saves more than ~5 ms where it
+// acts (bench/patches.mjs measures each; BENCHMARKS.md has the numbers), and each is held to
+// the published code by test/build-patches.test.ts. Each rewrite must find its text exactly,
+// or the build fails: a new release is then looked at again rather than silently losing (or
+// mangling) the patch. Nothing else of these packages changes.
 import {readFile} from 'node:fs/promises';
 import {createRequire} from 'node:module';
 
@@ -19,8 +21,8 @@ const patches = [
 		// meow normalises package.json only when `cli.pkg` is read, but its rollup bundle runs
 		// normalize-package-data's initialisation (with the SPDX license tables) and Babel's
 		// code-frame set-up (for parse-json's errors) at import, and keeps a dead
-		// `promisify(execFile)` that loads node:child_process with net and dgram. Deferred or
-		// dropped: about 11 ms of every start.
+		// `promisify(execFile)` that loads node:child_process with net and dgram: deferred or
+		// dropped, on the path of every start.
 		file: /[\\/]meow[\\/]build[\\/]dependencies\.js$/,
 		rewrites: [
 			{
@@ -34,35 +36,12 @@ const patches = [
 		],
 	},
 	{
-		name: 'meow-options',
-		// cli.tsx always passes meow its own package.json (`pkg`) and never reads `cli.pkg`, so
-		// the package.json search and the normaliser are never called; without these calls
-		// esbuild leaves them (semver, SPDX, hosted-git-info, parse-json: 90 KB, over half of
-		// the plain commands' code) out of the bundle. -3 ms every start.
-		file: /[\\/]meow[\\/]build[\\/]options\.js$/,
-		rewrites: [
-			{
-				from: "import { a as readPackageUpSync, n as normalizePackageData } from './dependencies.js';",
-				to: '',
-			},
-			{
-				from: `options.pkg ?? readPackageUpSync({
-		cwd: path.dirname(fileURLToPath(options.importMeta.url)),
-		normalize: false,
-	})?.packageJson`,
-				to: 'options.pkg',
-			},
-			{from: 'normalizePackageData(pkg);', to: ''},
-		],
-	},
-	{
 		name: 'ansi-tokenize',
 		// Ink turns every frame into text cell by cell, a terminal's width times its height, and
 		// between two cells works out the escape codes from one style to the next: three Sets
 		// and several arrays per cell, even between two blank cells. Two cells with the same
 		// styles (the blank screen, a run of one colour) need no codes, which is what the diff
-		// gives them; this says so without working it out. -10 ms of the inspector's first frame
-		// at 120 x 40, and of every frame after it.
+		// gives them; this says so without working it out, in every frame the inspector draws.
 		file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/,
 		rewrites: [
 			{
@@ -88,8 +67,8 @@ export function styledCharsToString(chars) {`,
 		name: 'string-width',
 		// Ink measures every text it lays out with string-width, whose fast path takes printable
 		// ASCII only: one '❯' or '·' sends a string through grapheme segmentation and Unicode
-		// property regular expressions, compiled on their first use (~6 ms of the inspector's
-		// first frame). The few symbols the inspector draws are one column each, as the
+		// property regular expressions, compiled on their first use, before the inspector's
+		// first frame. The few symbols the inspector draws are one column each, as the
 		// published code computes them (with ambiguous characters narrow, its default); they
 		// join the fast path. test/build-patches.test.ts holds the two to the same results.
 		// The copy Ink and widest-line load (wrap-ansi has an older one of its own, not patched).
@@ -106,7 +85,7 @@ export function styledCharsToString(chars) {`,
 		// Ink's layout engine, yoga-layout, embeds its WebAssembly as a base64 data: URL and
 		// Emscripten loads it with fetch() when fetch exists, which in Node loads all of undici
 		// to decode a data: URL; its fallback decodes with atob one character at a time. Both
-		// are replaced by Buffer's native base64 decoding: about 30 ms before the first frame.
+		// are replaced by Buffer's native base64 decoding, before the inspector's first frame.
 		file: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/,
 		rewrites: [
 			{from: '"function"!=typeof fetch', to: 'true'},
@@ -118,8 +97,8 @@ export function styledCharsToString(chars) {`,
 	},
 ];
 
-/** Every patch's name: the rewrites above, and `node-process` (the import mapping below). */
-export const patchNames = [...patches.map(({name}) => name), 'node-process'];
+/** Every patch's name. */
+export const patchNames = patches.map(({name}) => name);
 
 /**
  * The esbuild plugin that applies the patches, less those named in `without` (bench/patches.mjs
@@ -133,25 +112,6 @@ export function startupPatchesWithout(without = []) {
 	return {
 		name: 'startup-patches',
 		setup(build) {
-			if (!without.includes('node-process')) {
-				// `import process from 'node:process'` (meow, env-paths, Ink, chalk, ... and us) goes
-				// through Node's ES-module facade of the built-in, which reads every property of
-				// `process` once, getters included: that creates the stdin, stdout and stderr
-				// streams at start-up, which a command that never reads stdin need not pay for.
-				// The facade's `default` is the global `process` itself, so this module is the same
-				// object; the named imports in use (`cwd`, `env`: the same object) are exported
-				// too, and any other name fails the build.
-				build.onResolve({filter: /^(node:)?process$/}, () => ({
-					path: 'process',
-					namespace: 'global-process',
-				}));
-				build.onLoad({filter: /.*/, namespace: 'global-process'}, () => ({
-					contents:
-						'const p = globalThis.process;\nexport default p;\nexport const cwd = () => p.cwd();\nexport const env = p.env;\n',
-					loader: 'js',
-				}));
-			}
-
 			for (const {name, file, rewrites} of patches) {
 				if (without.includes(name)) continue;
 				build.onLoad({filter: file}, async ({path}) => {
