@@ -2,6 +2,8 @@
 // real servers on 127.0.0.1 that stall, trickle, or send far too much.
 import {createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import {afterEach, describe, expect, test} from 'vitest';
 import {GitHubHttpError, MAX_RESPONSE_BYTES, requestGitHub} from '../source/github/http.js';
 import {
@@ -79,6 +81,26 @@ describe('requestGitHub', () => {
 		expect(error.code).toBe('TIMEOUT');
 		expect(error.message).toContain("GitHub's token endpoint (http://127.0.0.1:");
 		expect(error.message).toContain('did not finish its answer within 300ms (1 bytes received)');
+		await expectClosed(server);
+	});
+
+	test('the time bound fires while garbage is collected (no signal left unreferenced)', async () => {
+		// A composite AbortSignal.any() that nothing references is collected on Node 20 and never
+		// fires; collecting all the while must not lose this bound.
+		v8.setFlagsFromString('--expose-gc');
+		const gc = vm.runInNewContext('gc') as () => void;
+		const server = await startPeer(headersThenStall);
+		const collector = setInterval(gc, 10);
+		try {
+			const caller = new AbortController();
+			const error = await failure(
+				requestGitHub(token(server.url), {timeoutMs: 300, signal: caller.signal}),
+			);
+			expect(error.code).toBe('TIMEOUT');
+		} finally {
+			clearInterval(collector);
+		}
+
 		await expectClosed(server);
 	});
 
