@@ -9,7 +9,7 @@ import {GitHubHostError} from '../source/github/endpoints.js';
 import {LoginError, type LoginOptions, login} from '../source/github/login-flow.js';
 import {openInBrowser, WITHHELD_FROM_BROWSER} from '../source/github/open-browser.js';
 import {createStartLogin} from '../source/github/start-login.js';
-import {FileStore} from '../source/session/file-store.js';
+import {FileStore} from '../source/session/file-store/file-store.js';
 import {
 	InvalidIdError,
 	MemoryStateStore,
