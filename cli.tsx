@@ -11,7 +11,7 @@ import packageJson from './package.json' with {type: 'json'};
 import {cleanupCommand} from './source/commands/cleanup.js';
 import {printIds, printScript} from './source/commands/completion.js';
 import {deleteCommand} from './source/commands/delete.js';
-import {createDemoDir, removeOnExit} from './source/commands/demo.js';
+import {createDemoDir, DEMO_BANNER, removeOnExit} from './source/commands/demo.js';
 import {helpText, usageHint} from './source/commands/help.js';
 import {hints} from './source/commands/hints.js';
 import {listCommand} from './source/commands/list.js';
@@ -215,6 +215,7 @@ async function login(invocation: Of<'login'>, opened: OpenedStore): Promise<numb
 async function inspect(
 	invocation: Of<'inspect'> | Of<'demo'>,
 	opened: OpenedStore,
+	banner?: string,
 ): Promise<number> {
 	// Colour support is decided when Ink's colour library loads, so this must come first.
 	if (!invocation.color) {
@@ -239,7 +240,7 @@ async function inspect(
 		...(opened.watchDir === undefined ? {} : {watchDir: opened.watchDir}),
 		...startLogin,
 		loginTimeoutMs: loginWaitMs(invocation.login),
-		emptyHint: hints(invocation.command === 'demo' ? [] : invocation.storeArgs).empty(false),
+		...(banner === undefined ? {} : {banner}),
 	});
 }
 
@@ -250,7 +251,7 @@ async function demo(invocation: Of<'demo'>, interactive: boolean): Promise<numbe
 	try {
 		return await withStore(choice, (opened) =>
 			interactive
-				? inspect(invocation, opened)
+				? inspect(invocation, opened, DEMO_BANNER)
 				: list(
 						{command: 'list', json: false, showToken: false, color: invocation.color, ...choice},
 						opened,

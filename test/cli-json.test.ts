@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {isoString} from '../source/commands/iso-time.js';
 import {type JsonEntry, jsonEntry, listCommand, writeJson} from '../source/commands/list.js';
-import {FileStore} from '../source/session/file-store.js';
+import {FileStore} from '../source/session/file-store/file-store.js';
 import {MemoryStore} from '../source/session/memory-store.js';
 import type {Session} from '../source/session/session.js';
 import type {ListableStore, ListEntry} from '../source/session/store.js';

@@ -23,7 +23,7 @@ export type LoginErrorCode =
 	| 'CANCELLED'
 	/** The browser could not be started; reported through onBrowserError, the flow goes on. */
 	| 'BROWSER_FAILED'
-	/** login() was called with options it cannot use. */
+	/** A callback given to login() (onUrl) threw. */
 	| 'INVALID_OPTIONS';
 
 export class LoginError extends Error {

@@ -13,7 +13,7 @@ export type LoginOutcome = {
 };
 
 /**
- * Starts the OAuth login for one session id and resolves when it is saved (issue 4). Rejects with
+ * Starts the OAuth login for one session id and resolves when it is saved. Rejects with
  * a message fit to show when it fails; rejects after `signal` aborts (Esc in the inspector).
  */
 export type StartLogin = (args: {

@@ -56,6 +56,8 @@ export class FakeGitHub {
 	denyWith: {error: string; description: string} | undefined;
 	/** When set, the token endpoint answers this GitHub-style error. */
 	tokenError: {error: string; description: string} | undefined;
+	/** When set, answers token requests in place of the fake (a stalled or hostile GitHub). */
+	tokenAnswer: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
 	/** Every token issued (to check it never leaks, and that the session holds it). */
 	readonly tokens = new Map<string, FakeUser>();
 	readonly authorizeQueries: URLSearchParams[] = [];
@@ -118,7 +120,8 @@ export class FakeGitHub {
 				: Object.fromEntries(new URLSearchParams(body));
 			this.tokenRequests.push({headers: req.headers, params});
 			await this.#hold;
-			this.#token(req, params, res);
+			if (this.tokenAnswer) this.tokenAnswer(req, res);
+			else this.#token(req, params, res);
 			return;
 		}
 
