@@ -14,7 +14,7 @@
 import type {RedisClientType} from 'redis';
 import {decodeStored, encodeSession} from './codec.js';
 import {CorruptError, ExpiredError, StoreUnavailableError} from './errors.js';
-import {MAX_SESSION_FILE_BYTES} from './file-store.js';
+import {MAX_SESSION_FILE_BYTES} from './file-store/read.js';
 import {assertValidId, generateState, isValidId} from './ids.js';
 import {
 	assertSession,
