@@ -111,6 +111,7 @@ describe.skipIf(!has('zsh'))('zsh', () => {
 				[
 					'compdef() { :; }',
 					'compadd() { [[ $1 == -- ]] && shift; print -l -- "$@"; }',
+					// biome-ignore lint/suspicious/noTemplateCurlyInString: zsh expansions, not JavaScript's
 					'_describe() { local -a list; list=("${(@P)2}"); print -l -- "${list[@]%%:*}"; }',
 					'_files() { print -- "<files>"; }',
 					'source "$1"',

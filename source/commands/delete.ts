@@ -19,16 +19,25 @@ export type DeleteCommandOptions = {
 };
 
 /**
- * The entries of these ids, found by listing the store: the listing has no side effects,
- * where Store.get removes an expired session as it reads it (so a dry run would delete it) and
- * hides who an expired session belonged to. One pass for all the ids.
+ * The entries of these ids, read without side effects: Store.get removes an expired session as
+ * it reads it (so a dry run would delete it) and hides whose it was. A store with lookup() is
+ * asked id by id; any other is listed once, for all the ids.
  */
 async function lookUp(
 	store: ListableStore,
 	ids: readonly string[],
 ): Promise<Map<string, ListEntry>> {
-	const wanted = new Set(ids);
 	const found = new Map<string, ListEntry>();
+	if (store.lookup) {
+		for (const id of ids) {
+			const entry = await store.lookup(id);
+			if (entry) found.set(id, entry);
+		}
+
+		return found;
+	}
+
+	const wanted = new Set(ids);
 	const keep = (entry: ListEntry) => {
 		if (wanted.has(entry.id)) found.set(entry.id, entry);
 	};
