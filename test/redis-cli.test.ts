@@ -280,7 +280,7 @@ describe.skipIf(!available)('--redis', () => {
 			const p = await spawnCli({args: ['--redis', url]});
 			await p.ready(/1 active · 2 expired · 0 unreadable/);
 			p.press('c');
-			await p.waitFor('remove 2 expired sessions? y/n');
+			await p.waitFor(/remove 2 expired sessions \(old-[12], old-[12]\)\? y\/n/);
 			p.press('y');
 			await p.waitFor((s) => s.includes('removed 2 expired sessions') && s.includes('0 expired'));
 			expect(await keys()).toEqual([`${PREFIX}live`]);
