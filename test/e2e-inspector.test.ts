@@ -295,6 +295,44 @@ describe('the inspector in a real terminal', () => {
 		}
 	});
 
+	test('the details fit 60×15 and scroll at 30×8, and no line wraps', async () => {
+		const dir = makeSessionDir({fixtures: false, sessions: [makeSession('github', 2 * HOUR)]});
+		const open = async (cols: number, rows: number) => {
+			const p = await spawnCli({args: ['--dir', dir], cols, rows, env: {TZ: 'Asia/Kolkata'}});
+			await p.ready((s) => rowOf(s, 'github') !== undefined);
+			p.press('enter');
+			return p;
+		};
+		// Nothing wraps: every line within the width, the footer on the last line.
+		const fits = (screen: string, cols: number, rows: number) => {
+			const lines = screen.split('\n');
+			expect(lines.length).toBeLessThanOrEqual(rows);
+			for (const line of lines) expect(line.length).toBeLessThanOrEqual(cols);
+			expect(lines.at(-1)).toMatch(/q quit$/);
+		};
+
+		const roomy = await open(60, 15);
+		const whole = await roomy.waitFor(
+			(s) => s.includes('session github') && /^ expires +\S+ \S+ \+05:30/m.test(s),
+		);
+		fits(whole, 60, 15);
+		expect(whole).not.toContain('scroll');
+		await quit(roomy);
+
+		const small = await open(30, 8);
+		const top = await small.waitFor('session github');
+		fits(top, 30, 8);
+		expect(top).not.toMatch(/^ expires /m);
+		expect(top).toContain('↑↓ scroll');
+		small.press('G');
+		const bottom = await small.waitFor((s) => /^ expires /m.test(s));
+		fits(bottom, 30, 8);
+		expect(bottom).not.toContain('session github');
+		small.press('g');
+		await small.waitFor('session github');
+		await quit(small);
+	});
+
 	test('the help scrolls once the terminal is made too small for it, and not before', async () => {
 		const dir = makeSessionDir();
 		const p = await spawnCli({args: ['--dir', dir], cols: 120, rows: 30});

@@ -335,6 +335,12 @@ describe('the inspector', () => {
 	});
 
 	it('Enter shows every field with the token masked, Esc goes back', async () => {
+		const zone = process.env.TZ;
+		process.env.TZ = 'Asia/Kolkata';
+		cleanups.push(() => {
+			if (zone === undefined) delete process.env.TZ;
+			else process.env.TZ = zone;
+		});
 		const ui = open(sketch(), {height: 20});
 		await ui.see('github');
 		await ui.press(keys.down, (f) => line(f, 'github').startsWith('❯'));
@@ -347,8 +353,19 @@ describe('the inspector', () => {
 		expect(frame).toContain('Mona Lisa');
 		expect(frame).toContain('octocat@example.com');
 		expect(frame).toMatch(/avatar\s+https:\/\/avatars\.example\.com/);
-		expect(frame).toMatch(/created\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(2d ago\)/);
-		expect(frame).toMatch(/expires\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in 23h 5\dm \d+s\)/);
+		// In the machine's time zone (India: no daylight saving time), with its offset.
+		expect(frame).toMatch(/created\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+05:30 \(2d ago\)/);
+		expect(frame).toMatch(/expires\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+05:30 \(in 23h 5\dm \d+s\)/);
+		expect(frame).toContain('u UTC');
+		// u: the same times in UTC, 5 h 30 min earlier on the clock.
+		const local = /created\s+(\S+ \S+)/.exec(frame)?.[1] ?? '';
+		await ui.press('u', (f) => /created\s+\S+ \S+ UTC/.test(f));
+		const utc = /created\s+(\S+ \S+) UTC/.exec(ui.frame())?.[1] ?? '';
+		expect(Date.parse(`${local.replace(' ', 'T')}+05:30`)).toBe(
+			Date.parse(`${utc.replace(' ', 'T')}Z`),
+		);
+		expect(ui.frame()).toContain('u local time');
+		await ui.press('u', (f) => f.includes('+05:30'));
 		await ui.press(keys.escape, (f) => f.includes('EXPIRES IN'));
 	});
 

@@ -21,7 +21,7 @@ describe('helpRows', () => {
 			const bindings = lines.flatMap((line) => (line?.kind === 'binding' ? [line.binding] : []));
 			expect(bindings).toHaveLength(KEYMAP.length);
 			expect(new Set(bindings)).toEqual(new Set(KEYMAP));
-			for (const context of ['list', 'confirm', 'filter'] as const) {
+			for (const context of ['list', 'confirm', 'filter', 'details'] as const) {
 				expect(lines.filter((line) => line?.kind === 'title').map(text)).toContain(
 					CONTEXT_TITLES[context],
 				);
@@ -32,7 +32,7 @@ describe('helpRows', () => {
 	it('is one column below 80 columns, two from 80, each section in keymap order', () => {
 		const one = helpRows(HELP_TWO_COLUMNS_WIDTH - 1);
 		expect(one.every((row) => row.length === 1)).toBe(true);
-		const sections = (['list', 'confirm', 'filter'] as const).map((context) => [
+		const sections = (['list', 'confirm', 'filter', 'details'] as const).map((context) => [
 			CONTEXT_TITLES[context],
 			...bindingsFor(context).map((b) => `${b.label} ${b.description}`),
 		]);
@@ -43,6 +43,8 @@ describe('helpRows', () => {
 			...(sections[1] ?? []),
 			'',
 			...(sections[2] ?? []),
+			'',
+			...(sections[3] ?? []),
 		]);
 
 		const two = helpRows(HELP_TWO_COLUMNS_WIDTH);
@@ -50,8 +52,14 @@ describe('helpRows', () => {
 		// The list's keys on the left, the rest beside them: as tall as the longer side.
 		expect(two.map(([left]) => text(left)).filter(Boolean)).toEqual(sections[0]);
 		expect(two.map(([, right]) => text(right))).toEqual(
-			[...(sections[1] ?? []), '', ...(sections[2] ?? [])].concat(
-				Array(two.length - (sections[1]?.length ?? 0) - 1 - (sections[2]?.length ?? 0)).fill(''),
+			[...(sections[1] ?? []), '', ...(sections[2] ?? []), '', ...(sections[3] ?? [])].concat(
+				Array(
+					two.length -
+						(sections[1]?.length ?? 0) -
+						(sections[2]?.length ?? 0) -
+						(sections[3]?.length ?? 0) -
+						2,
+				).fill(''),
 			),
 		);
 		expect(two.length).toBe(sections[0]?.length);

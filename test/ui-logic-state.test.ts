@@ -3,7 +3,7 @@ import type {Effect} from '../source/ui/effects.js';
 import {helpRows} from '../source/ui/help-layout.js';
 import type {Command} from '../source/ui/keymap.js';
 import {selectedRow} from '../source/ui/list-view.js';
-import {type Action, initialState, type State, update} from '../source/ui/state.js';
+import {type Action, detailsOf, initialState, type State, update} from '../source/ui/state.js';
 import {
 	createTestSession,
 	DAY,
@@ -280,8 +280,9 @@ describe('confirm flows', () => {
 
 describe('other modes', () => {
 	it('details, help and quit', () => {
-		let state = run(loaded(3), cmd('details'));
-		expect(state.mode.kind).toBe('details');
+		// Tall enough for the details: the moving keys move to the next session.
+		let state = run(loaded(3, 20), cmd('details'));
+		expect(state.mode).toEqual({kind: 'details', top: 0});
 		state = run(state, cmd('down'));
 		expect(state.list.selectedId).toBe('s001');
 		state = run(state, cmd('back'), cmd('help'));
@@ -289,6 +290,22 @@ describe('other modes', () => {
 		state = run(state, cmd('help'));
 		expect(state.mode.kind).toBe('list');
 		expect(effects(state, cmd('quit'))).toEqual([quit]);
+	});
+
+	it('the moving keys scroll details that do not fit, and stop at their ends; u toggles UTC', () => {
+		// 4 rows of table: 5 lines for the details' 10.
+		let state = run(loaded(3, 4), cmd('details'));
+		const lines = detailsOf(state, NOW).length;
+		expect(lines).toBeGreaterThan(5);
+		state = run(state, cmd('down'));
+		expect([state.mode, state.list.selectedId]).toEqual([{kind: 'details', top: 1}, 's000']);
+		state = run(state, cmd('last'));
+		expect(state.mode).toEqual({kind: 'details', top: lines - 5});
+		expect(run(state, cmd('down'))).toBe(state);
+		state = run(state, cmd('first'), cmd('utc'));
+		expect([state.mode, state.utc]).toEqual([{kind: 'details', top: 0}, true]);
+		// u is for the details only.
+		expect(run(state, cmd('back'), cmd('utc')).utc).toBe(true);
 	});
 
 	it('the moving keys scroll a help that does not fit, and stop at its ends', () => {

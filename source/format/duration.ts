@@ -73,6 +73,22 @@ export function formatAbsolute(date: Instant): string {
 	return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }
 
+/**
+ * An absolute time in the machine's time zone (TZ), with its offset so it is never ambiguous:
+ * `2026-11-24 11:00:00 +01:00`.
+ */
+export function formatLocal(date: Instant): string {
+	const time = ms(date);
+	if (!Number.isFinite(time)) return '?';
+	const d = new Date(time);
+	const two = (n: number) => String(n).padStart(2, '0');
+	const offset = -d.getTimezoneOffset();
+	const sign = offset < 0 ? '-' : '+';
+	const zone = `${sign}${two(Math.floor(Math.abs(offset) / 60))}:${two(Math.abs(offset) % 60)}`;
+	const day = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+	return `${day} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${zone}`;
+}
+
 /** `90s`, `5m`, `1h`, `1m30s`, or a plain number of seconds; undefined when not a positive duration. */
 export function parseDuration(text: string): number | undefined {
 	const trimmed = text.trim();

@@ -16,11 +16,11 @@ import {type Command, footerFor, footerItems, HELP_SCROLL_FOOTER} from './keymap
 import Loading from './Loading.js';
 import LoginView from './LoginView.js';
 import {bodyHeight, layoutColumns, MAX_ID_WIDTH, tableHeight} from './layout.js';
-import {selectedRow, visibleRows} from './list-view.js';
+import {visibleRows} from './list-view.js';
 import NoMatch from './NoMatch.js';
 import type {Row} from './rows.js';
 import StatusLine from './StatusLine.js';
-import {initialState, keyContext, type State, update} from './state.js';
+import {detailsOf, initialState, keyContext, type State, update} from './state.js';
 import Table from './Table.js';
 import type {StartLogin} from './types.js';
 import useClock from './use-clock.js';
@@ -52,8 +52,16 @@ export type Props = {
 	readonly first?: FirstListing;
 };
 
-function footerItemsFor(state: State): string[] {
+function footerItemsFor(state: State, now: number): string[] {
 	const {mode} = state;
+	if (mode.kind === 'details') {
+		const scrolls = detailsOf(state, now).length > bodyHeight(state.list.height);
+		return [
+			scrolls ? HELP_SCROLL_FOOTER : footerFor('up'),
+			state.utc ? 'u local time' : 'u UTC',
+			...footerItems('list', ['up', 'details']),
+		];
+	}
 	const context = keyContext(mode);
 	if (context !== 'list') return footerItems(context);
 	if (mode.kind === 'help') {
@@ -67,7 +75,7 @@ function footerItemsFor(state: State): string[] {
 	}
 
 	if (mode.kind === 'busy') return [footerFor('quit')];
-	const omit: Command[] = mode.kind === 'details' || state.list.filter !== '' ? [] : ['back'];
+	const omit: Command[] = state.list.filter !== '' ? [] : ['back'];
 	return footerItems('list', omit);
 }
 
@@ -139,9 +147,13 @@ export default function App(props: Props) {
 	else if (state.error !== null)
 		body = <ErrorView location={location} message={forScreen(state.error)} />;
 	else if (state.entries === null) body = <Loading load={state.load} />;
-	else if (state.mode.kind === 'details')
-		body = <Details row={selectedRow(list)} now={now} width={width} />;
-	else if (state.entries.length === 0) {
+	else if (state.mode.kind === 'details') {
+		const lines = detailsOf(state, now);
+		const height = bodyHeight(list.height);
+		// A resize may have left fewer lines below: no blank end.
+		const top = Math.max(0, Math.min(state.mode.top, lines.length - height));
+		body = <Details lines={lines} top={top} height={height} />;
+	} else if (state.entries.length === 0) {
 		body = <Empty location={location} missing={state.directoryMissing} />;
 	} else if (list.view.length === 0) {
 		body = <NoMatch filter={forScreen(list.filter)} />;
@@ -162,7 +174,7 @@ export default function App(props: Props) {
 				</Box>
 			</Box>
 			<StatusLine state={state} now={now} />
-			<Footer items={footerItemsFor(state)} width={width} />
+			<Footer items={footerItemsFor(state, now)} width={width} />
 		</Box>
 	);
 }

@@ -1,98 +1,39 @@
 import {Box, Text} from 'ink';
-import {formatAbsolute, formatCountdown, formatRelative} from '../format/duration.js';
-import {maskToken} from '../format/mask-token.js';
-import {entryStatus} from '../format/status.js';
-import {shortenMiddle} from '../format/text.js';
-import {forScreen} from '../format/width.js';
-import type {Row} from './rows.js';
+import {type DetailLine, LABEL_WIDTH, type Tone} from './details-layout.js';
 
 type Props = {
-	/** The selected row; undefined when it vanished (deleted by another process). */
-	readonly row: Row | undefined;
-	readonly now: number;
-	/** Terminal width: how much of a long value fits in MAX_VALUE_LINES. */
-	readonly width: number;
+	/** Every line of the details (details-layout.ts), each fitting the width. */
+	readonly lines: readonly DetailLine[];
+	/** The first line shown, and how many fit: the details scroll on a small terminal. */
+	readonly top: number;
+	readonly height: number;
 };
 
-// Values wrap after the label: the details show real values whole (paths, URLs, names), but
-// one takes at most this many lines, cut in the middle beyond, so a hostile file's megabyte
-// of name cannot push the other fields off the screen.
-const MAX_VALUE_LINES = 3;
-const LABEL_WIDTH = 12;
-
-function Field({label, children}: {readonly label: string; readonly children: React.ReactNode}) {
-	return (
-		<Box>
-			<Box width={LABEL_WIDTH} flexShrink={0}>
-				<Text dimColor>{label}</Text>
-			</Box>
-			{/* Wrapped, not cut: the lines of a long value line up after the label. */}
-			<Box flexShrink={1}>
-				<Text>{children}</Text>
-			</Box>
-		</Box>
-	);
-}
+const toneProps: Readonly<Record<Tone, {bold?: boolean; dimColor?: boolean; color?: string}>> = {
+	plain: {},
+	title: {bold: true},
+	dim: {dimColor: true},
+	unreadable: {color: 'magenta'},
+};
 
 /** Every field of one session: the token only masked, every stored string escaped. */
-export default function Details({row, now, width}: Props) {
-	// The padding, then the label; a stored text (already escaped) as much as fits.
-	const valueWidth = Math.max(10, width - 1 - LABEL_WIDTH);
-	const stored = (text: string) => shortenMiddle(text, MAX_VALUE_LINES * valueWidth);
-
-	if (!row) {
-		return (
-			<Box flexDirection="column" paddingLeft={1}>
-				<Text>This session is gone: another process removed it.</Text>
-			</Box>
-		);
-	}
-
-	const {entry} = row;
-	const status = entryStatus(entry, now);
-	if (entry.kind === 'unreadable') {
-		return (
-			<Box flexDirection="column" paddingLeft={1}>
-				<Text bold>session {stored(row.shownId)}</Text>
-				<Field label="status">
-					<Text color="magenta">unreadable</Text>
-				</Field>
-				<Field label="reason">{stored(row.reason)}</Field>
-				<Field label="file">{stored(forScreen(entry.location))}</Field>
-			</Box>
-		);
-	}
-
-	const {session} = entry;
-	const {user} = session;
-	const token = maskToken(session.accessToken);
-	const left = formatCountdown(session.expiresAt, now);
+export default function Details({lines, top, height}: Props) {
 	return (
 		<Box flexDirection="column" paddingLeft={1}>
-			<Text bold>session {stored(row.shownId)}</Text>
-			<Field label="status">
-				{status === 'expired' ? <Text dimColor>{left}</Text> : `active, expires in ${left}`}
-			</Field>
-			<Field label="file">{stored(forScreen(entry.location))}</Field>
-			{user ? (
-				<>
-					<Field label="user">
-						@{stored(row.login)} (GitHub id {String(user.id)}, github:{String(user.id)})
-					</Field>
-					<Field label="name">{stored(row.name) || '—'}</Field>
-					<Field label="email">{stored(forScreen(user.email)) || '—'}</Field>
-					<Field label="avatar">{stored(forScreen(user.avatarUrl)) || '—'}</Field>
-				</>
-			) : (
-				<Field label="user">none</Field>
-			)}
-			<Field label="token">{token || 'none'}</Field>
-			<Field label="created">
-				{formatAbsolute(session.createdAt)} ({formatRelative(session.createdAt, now)})
-			</Field>
-			<Field label="expires">
-				{formatAbsolute(session.expiresAt)} ({status === 'expired' ? left : `in ${left}`})
-			</Field>
+			{lines.slice(top, top + height).map((line, i) => (
+				// Lines are positions on the screen, not items that move: the index is their key.
+				// biome-ignore lint/suspicious/noArrayIndexKey: see above
+				<Box key={i}>
+					{line.tone === 'title' ? null : (
+						<Box width={LABEL_WIDTH} flexShrink={0}>
+							<Text dimColor>{line.label}</Text>
+						</Box>
+					)}
+					<Text wrap="truncate-end" {...toneProps[line.tone]}>
+						{line.text}
+					</Text>
+				</Box>
+			))}
 		</Box>
 	);
 }

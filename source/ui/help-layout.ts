@@ -30,7 +30,7 @@ export function helpRows(width: number): readonly HelpRow[] {
 	let rows = cache.get(twoColumns);
 	if (rows === undefined) {
 		const left = section('list');
-		const right = [...section('confirm'), ...section('filter')];
+		const right = [...section('confirm'), ...section('filter'), ...section('details')];
 		// The last section's gap is only a blank line at the bottom.
 		right.pop();
 		if (twoColumns) {

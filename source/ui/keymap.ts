@@ -18,6 +18,7 @@ export type Command =
 	| 'filter'
 	| 'sort'
 	| 'reload'
+	| 'utc'
 	| 'help'
 	| 'quit'
 	| 'yes'
@@ -26,8 +27,14 @@ export type Command =
 	| 'filterClear'
 	| 'filterErase';
 
-/** Where a binding applies: the list (and details), a y/n question, or typing a filter. */
-export type KeyContext = 'list' | 'confirm' | 'filter';
+/**
+ * Where a binding applies: the list (and the details), the details alone (which take the
+ * list's keys too), a y/n question, or typing a filter.
+ */
+export type KeyContext = 'list' | 'details' | 'confirm' | 'filter';
+
+// A context that also takes another's keys.
+const INHERITS: Partial<Record<KeyContext, KeyContext>> = {details: 'list'};
 
 /** One key: a typed character, or a named key from Ink's Key, optionally with Ctrl. */
 export type KeySpec = {
@@ -157,6 +164,13 @@ export const KEYMAP: readonly Binding[] = [
 		description: 'reload the sessions now',
 	},
 	{
+		command: 'utc',
+		context: 'details',
+		keys: [{input: 'u'}],
+		label: 'u',
+		description: 'times in UTC / local time',
+	},
+	{
 		command: 'help',
 		context: 'list',
 		keys: [{input: '?'}],
@@ -234,6 +248,7 @@ export const HELP_SCROLL_FOOTER = '↑↓ scroll';
 
 export const CONTEXT_TITLES: Readonly<Record<KeyContext, string>> = {
 	list: 'In the list and the details',
+	details: 'In the details',
 	confirm: 'When asked y/n',
 	filter: 'Typing a filter (other keys type)',
 };
@@ -252,7 +267,8 @@ export function commandFor(context: KeyContext, input: string, key: Key): Comman
 		if (binding.keys.some((spec) => matches(spec, input, key))) return binding.command;
 	}
 
-	return undefined;
+	const inherited = INHERITS[context];
+	return inherited ? commandFor(inherited, input, key) : undefined;
 }
 
 export function bindingsFor(context: KeyContext): Binding[] {

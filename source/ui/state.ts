@@ -13,8 +13,9 @@ import {plural} from '../format/text.js';
 import {DEFAULT_LOGIN_TIMEOUT_MS} from '../github/defaults.js';
 import {CLI_SESSION_ID} from '../session/cli-store.js';
 import type {ListEntry} from '../session/store.js';
+import {type DetailLine, detailLines} from './details-layout.js';
 import type {Effect, Task, Update} from './effects.js';
-import {clampHelpTop} from './help-layout.js';
+import {clampHelpTop, helpRows} from './help-layout.js';
 import {type Command, commandFor, type KeyContext} from './keymap.js';
 import {decodeKeys, isText, type Keystroke} from './keys.js';
 import {bodyHeight} from './layout.js';
@@ -35,7 +36,8 @@ import type {LoginOutcome} from './types.js';
 
 export type Mode =
 	| {readonly kind: 'list'}
-	| {readonly kind: 'details'}
+	/** `top`: the first line of the details shown (they scroll when the terminal is too small). */
+	| {readonly kind: 'details'; readonly top: number}
 	/** `top`: the first row of the help shown (it scrolls when the terminal is too small). */
 	| {readonly kind: 'help'; readonly top: number}
 	| {readonly kind: 'filter'}
@@ -81,6 +83,8 @@ export type State = {
 	readonly list: ListView;
 	/** The terminal's width: how the help is laid out, and so how far it scrolls. */
 	readonly width: number;
+	/** The details show times in UTC (`u`), not the local time zone. */
+	readonly utc: boolean;
 	readonly mode: Mode;
 	readonly load: Load;
 	/** A store error: the list could not be read. */
@@ -156,6 +160,7 @@ export function initialState(options: InitOptions = {}): State {
 		entries: null,
 		list: emptyListView(options.sort ?? 'expiry', options.height ?? 10),
 		width: options.width ?? 80,
+		utc: false,
 		mode: {kind: 'list'},
 		load: {phase: 'loading', done: 0, total: undefined},
 		error: null,
@@ -175,6 +180,7 @@ export function initialState(options: InitOptions = {}): State {
 /** Which part of the keymap applies in a mode. */
 export function keyContext(mode: Mode): KeyContext {
 	if (mode.kind === 'filter') return 'filter';
+	if (mode.kind === 'details') return 'details';
 	if (mode.kind === 'confirmDelete' || mode.kind === 'confirmCleanup') return 'confirm';
 	return 'list';
 }
@@ -216,11 +222,24 @@ type Handler = (state: State, command: Command, now: number) => Update<State>;
 // The list and the details share the keys; the details show the selected row.
 const onList: Handler = (state, command, now) => {
 	const {list, mode} = state;
-	if (MOVES.has(command)) return only({...state, list: moveSelection(list, command as Move)});
+	if (MOVES.has(command)) {
+		// Details too long for the screen scroll, as the help does; otherwise the keys move on.
+		if (mode.kind === 'details') {
+			const total = detailsOf(state, now).length;
+			const height = bodyHeight(list.height);
+			if (total > height) {
+				const next = scrolled(mode.top, command, height, total);
+				return only(next === mode.top ? state : {...state, mode: {kind: 'details', top: next}});
+			}
+		}
+		return only({...state, list: moveSelection(list, command as Move)});
+	}
 	switch (command) {
 		case 'details':
 			if (mode.kind === 'details') return only({...state, mode: {kind: 'list'}});
-			return only(selectedRow(list) ? {...state, mode: {kind: 'details'}} : state);
+			return only(selectedRow(list) ? {...state, mode: {kind: 'details', top: 0}} : state);
+		case 'utc':
+			return only(mode.kind === 'details' ? {...state, utc: !state.utc} : state);
 		case 'back':
 			if (mode.kind === 'details') return only({...state, mode: {kind: 'list'}});
 			return only({...state, list: withFilter(list, '')});
@@ -291,12 +310,8 @@ const onFilter: Handler = (state, command) => {
 	return only(state);
 };
 
-// The moving keys scroll the help; the rest do nothing there.
-const onHelp: Handler = (state, command) => {
-	if (state.mode.kind !== 'help') return only(state);
-	if (command === 'help' || command === 'back') return only({...state, mode: {kind: 'list'}});
-	const {top} = state.mode;
-	const height = bodyHeight(state.list.height);
+// Where a moving key takes the first line of a view of `total` lines, `height` of them shown.
+function scrolled(top: number, command: Command, height: number, total: number): number {
 	const page = Math.max(1, height - 1);
 	const moves: Partial<Record<Command, number>> = {
 		up: top - 1,
@@ -306,9 +321,23 @@ const onHelp: Handler = (state, command) => {
 		first: 0,
 		last: Number.POSITIVE_INFINITY,
 	};
-	const wanted = moves[command];
-	if (wanted === undefined) return only(state);
-	const next = clampHelpTop(wanted, state.width, height);
+	const wanted = moves[command] ?? top;
+	return Math.max(0, Math.min(wanted, total - height));
+}
+
+/** The lines of the details of the selected session, as the view draws them. */
+export function detailsOf(state: State, now: number): DetailLine[] {
+	return detailLines(selectedRow(state.list), now, state.width, state.utc);
+}
+
+// The moving keys scroll the help; the rest do nothing there.
+const onHelp: Handler = (state, command) => {
+	if (state.mode.kind !== 'help') return only(state);
+	if (command === 'help' || command === 'back') return only({...state, mode: {kind: 'list'}});
+	if (!MOVES.has(command)) return only(state);
+	const {top} = state.mode;
+	const height = bodyHeight(state.list.height);
+	const next = scrolled(top, command, height, helpRows(state.width).length);
 	return only(next === top ? state : {...state, mode: {kind: 'help', top: next}});
 };
 

@@ -1,0 +1,100 @@
+// The details of one session as screen lines, each at most the terminal's width: pure, so the
+// reducer knows how far the details scroll and the view draws the lines it counted. A long value
+// continues on the next lines after its label (up to MAX_VALUE_LINES, cut in the middle beyond),
+// so nothing is left to the terminal to wrap.
+import stringWidth from 'string-width';
+import {formatAbsolute, formatCountdown, formatLocal, formatRelative} from '../format/duration.js';
+import {maskToken} from '../format/mask-token.js';
+import {entryStatus} from '../format/status.js';
+import {shortenMiddle} from '../format/text.js';
+import {forScreen} from '../format/width.js';
+import type {Row} from './rows.js';
+
+/** How a line is drawn. */
+export type Tone = 'plain' | 'title' | 'dim' | 'unreadable';
+
+export type DetailLine = {
+	/** The field's name on its first line, '' on the lines that continue it. */
+	readonly label: string;
+	readonly text: string;
+	readonly tone: Tone;
+};
+
+/** The label column. */
+export const LABEL_WIDTH = 12;
+// A hostile file's megabyte of name must not push the other fields away.
+const MAX_VALUE_LINES = 3;
+
+// `text` in pieces of at most `width` columns.
+function chunks(text: string, width: number): string[] {
+	const pieces: string[] = [];
+	let piece = '';
+	let used = 0;
+	for (const char of text) {
+		const w = stringWidth(char);
+		if (used + w > width && piece !== '') {
+			pieces.push(piece);
+			piece = '';
+			used = 0;
+		}
+		piece += char;
+		used += w;
+	}
+	if (piece !== '' || pieces.length === 0) pieces.push(piece);
+	return pieces;
+}
+
+/** Every line of the details of `row` at `width` columns; times in UTC or local time. */
+export function detailLines(
+	row: Row | undefined,
+	now: number,
+	width: number,
+	utc: boolean,
+): DetailLine[] {
+	// The padding, then the label.
+	const valueWidth = Math.max(4, width - 1 - LABEL_WIDTH);
+	const lines: DetailLine[] = [];
+	const field = (label: string, value: string, tone: Tone = 'plain') => {
+		const pieces = chunks(shortenMiddle(value, MAX_VALUE_LINES * valueWidth), valueWidth);
+		pieces.slice(0, MAX_VALUE_LINES).forEach((text, i) => {
+			lines.push({label: i === 0 ? label : '', text, tone});
+		});
+	};
+	const title = (text: string) => {
+		lines.push({label: '', text: chunks(text, Math.max(1, width - 1))[0] ?? '', tone: 'title'});
+	};
+
+	if (!row) {
+		title('This session is gone: another process removed it.');
+		return lines;
+	}
+
+	const {entry} = row;
+	title(`session ${row.shownId}`);
+	if (entry.kind === 'unreadable') {
+		field('status', 'unreadable', 'unreadable');
+		field('reason', row.reason);
+		field('file', forScreen(entry.location));
+		return lines;
+	}
+
+	const {session} = entry;
+	const {user} = session;
+	const expired = entryStatus(entry, now) === 'expired';
+	const left = formatCountdown(session.expiresAt, now);
+	const time = utc ? formatAbsolute : formatLocal;
+	field('status', expired ? left : `active, expires in ${left}`, expired ? 'dim' : 'plain');
+	field('file', forScreen(entry.location));
+	if (user) {
+		field('user', `@${row.login} (GitHub id ${user.id}, github:${user.id})`);
+		field('name', row.name || '—');
+		field('email', forScreen(user.email) || '—');
+		field('avatar', forScreen(user.avatarUrl) || '—');
+	} else {
+		field('user', 'none');
+	}
+	field('token', maskToken(session.accessToken) || 'none');
+	field('created', `${time(session.createdAt)} (${formatRelative(session.createdAt, now)})`);
+	field('expires', `${time(session.expiresAt)} (${expired ? left : `in ${left}`})`);
+	return lines;
+}
