@@ -25,7 +25,7 @@ import {
 	yieldToEventLoop,
 } from './layout.js';
 import {decodeNamed, isSession, type SessionReader} from './read.js';
-import {errorCode, type Unreadable} from './reasons.js';
+import {errorCode} from './reasons.js';
 import {unlinkQuietly, writeSessionFile} from './write.js';
 
 /**
@@ -198,7 +198,7 @@ export class Cleanup {
 		const deadline = Date.now() + RESTORE_WAIT_MS;
 		for (;;) {
 			const text = this.#reader.read(fd);
-			const loaded: Unreadable | ReturnType<typeof decodeNamed> =
+			const loaded =
 				typeof text === 'string' ? decodeNamed(text, this.#directory.file(id), id) : text;
 			if (typeof text === 'string' && isSession(loaded)) {
 				if (isExpired(loaded, this.#now())) return false;
