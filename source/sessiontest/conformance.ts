@@ -459,7 +459,7 @@ function listChecks<S extends Store>(
 			'lookup, where the store has it, reads an entry, an expired one too, and removes nothing',
 			async (store) => {
 				const lookup = isListableStore(store) ? store.lookup?.bind(store) : undefined;
-			if (!isListableStore(store) || !lookup) return;
+				if (!isListableStore(store) || !lookup) return;
 				const live = sampleSession('lookup-live');
 				const expired = sampleSession('lookup-expired', {expiresAt: new Date(Date.now() - SECOND)});
 				const stored = byItself ? [live] : [live, expired];
