@@ -25,7 +25,7 @@ import {
 	yieldToEventLoop,
 } from './layout.js';
 import {decodeNamed, isSession, type SessionReader} from './read.js';
-import {errorCode, type Unreadable} from './reasons.js';
+import {errorCode} from './reasons.js';
 import {unlinkQuietly, writeSessionFile} from './write.js';
 
 /**
@@ -34,6 +34,8 @@ import {unlinkQuietly, writeSessionFile} from './write.js';
  * suspended laptop) room to finish its rename before its temp file is taken away.
  */
 export const STALE_TEMP_MS = 5 * 60 * 1000;
+/** How long a measured offset between the file system's clock and this process's is used. */
+const CLOCK_OFFSET_TTL_MS = 60 * 1000;
 /** Removed files kept open for #settle at most: well under the usual limit of 1,024 descriptors. */
 const MAX_UNSETTLED = 64;
 /** How long #settle waits for an in-place writer that truncated a removed file to finish writing it. */
@@ -59,6 +61,9 @@ export class Cleanup {
 	 */
 	#claimPrefix: string | undefined;
 	#claims = 0;
+	/** The file system's clock minus Date.now, and when it was measured; see #fileSystemNow. */
+	#clockOffset: number | undefined;
+	#clockOffsetAt = 0;
 
 	constructor(directory: SessionDirectory, reader: SessionReader, now: () => number) {
 		this.#directory = directory;
@@ -198,7 +203,7 @@ export class Cleanup {
 		const deadline = Date.now() + RESTORE_WAIT_MS;
 		for (;;) {
 			const text = this.#reader.read(fd);
-			const loaded: Unreadable | ReturnType<typeof decodeNamed> =
+			const loaded =
 				typeof text === 'string' ? decodeNamed(text, this.#directory.file(id), id) : text;
 			if (typeof text === 'string' && isSession(loaded)) {
 				if (isExpired(loaded, this.#now())) return false;
@@ -241,27 +246,37 @@ export class Cleanup {
 	}
 
 	/**
-	 * The file system's clock, moved as far as the store's clock (`options.now`) is from Date.now.
-	 * Leftovers are aged by their kernel file times, and those come from the file system's clock,
-	 * not this process's: a process clock ahead of it (a network file system's server, a faked
-	 * clock) would otherwise take a writer's fresh temp file for a stale one and delete it under
-	 * the writer. Read from a probe file's mtime; Date.now when no probe can be made (then
-	 * nothing can be swept either).
+	 * The file system's clock, in the store's time (`options.now`, which tests move). Leftovers
+	 * are aged by their kernel file times, and those come from the file system's clock, not this
+	 * process's: a process clock ahead of it (a network file system's server, a faked clock)
+	 * would otherwise take a writer's fresh temp file for a stale one and delete it under the
+	 * writer. The offset between the two clocks is read from a probe file's mtime, at most once
+	 * a CLOCK_OFFSET_TTL_MS: a probe at every cleanup would churn a directory that writers
+	 * fsync. 0 when no probe can be made (then nothing can be swept either).
 	 */
 	#fileSystemNow(): number {
-		const shift = this.#now() - Date.now();
+		const now = Date.now();
+		if (this.#clockOffset === undefined || now - this.#clockOffsetAt > CLOCK_OFFSET_TTL_MS) {
+			this.#clockOffset = this.#measureClockOffset();
+			this.#clockOffsetAt = now;
+		}
+
+		return this.#now() + this.#clockOffset;
+	}
+
+	#measureClockOffset(): number {
 		const probe = this.#directory.entry(`${TEMP_PREFIX}clock-${hex8()}${hex8()}`);
 		let fd: number;
 		try {
 			fd = openSync(probe, WRITE_FLAGS, 0o600);
 		} catch {
-			return this.#now();
+			return 0;
 		}
 
 		try {
-			return fstatSync(fd).mtimeMs + shift;
+			return fstatSync(fd).mtimeMs - Date.now();
 		} catch {
-			return this.#now();
+			return 0;
 		} finally {
 			closeSync(fd);
 			unlinkQuietly(probe);

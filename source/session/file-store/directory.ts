@@ -56,7 +56,7 @@ export class SessionDirectory {
 	 * a symlink to a directory everyone can write to. An open, an fstat and a close.
 	 */
 	checkIfPresent(): void {
-		if (exists(this.path)) this.ensure();
+		if (exists(this.path)) this.#check(false);
 	}
 
 	/**
@@ -80,6 +80,12 @@ export class SessionDirectory {
 			}
 		}
 
+		this.#check(created);
+	}
+
+	/** The checks of ensure(); `created`: this store just made it, so its mode is set exactly. */
+	#check(created: boolean): void {
+		const dir = this.path;
 		let fd: number;
 		try {
 			fd = openSync(dir, DIRECTORY_FLAGS);
