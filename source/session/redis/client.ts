@@ -4,7 +4,7 @@
 // TypeScript, RESP2/RESP3, and the knobs a bounded failure needs: `disableOfflineQueue` (a call
 // made while the connection is down rejects at once instead of waiting in an unbounded queue),
 // `commandsQueueMaxLength`, `socket.connectTimeout` and a `reconnectStrategy` with capped backoff.
-import type {RedisClientType} from 'redis';
+import type {RedisClientType, RedisClusterType} from 'redis';
 
 /**
  * Any node-redis v5 client (from `redis` or `@redis/client`, with or without modules, RESP2 or
@@ -12,6 +12,10 @@ import type {RedisClientType} from 'redis';
  */
 // biome-ignore lint/suspicious/noExplicitAny: the stores accept a client of any module/RESP flavour.
 export type AnyRedisClient = RedisClientType<any, any, any, any, any>;
+
+/** A node-redis v5 cluster client, as open() makes for a URL that names a cluster node. */
+// biome-ignore lint/suspicious/noExplicitAny: as AnyRedisClient.
+export type AnyRedisCluster = RedisClusterType<any, any, any, any, any>;
 
 export type RedisModule = typeof import('redis');
 let redisModule: Promise<RedisModule> | undefined;

@@ -4,9 +4,9 @@
 // StoreUnavailableError in bounded time, and close() never waits on it.
 import type {RedisClientType} from 'redis';
 import {CorruptError, StoreUnavailableError} from '../errors.js';
-import {type AnyRedisClient, loadRedis, type RedisModule} from './client.js';
+import {type AnyRedisClient, type AnyRedisCluster, loadRedis, type RedisModule} from './client.js';
 import type {ResolvedOptions} from './options.js';
-import {assertRedisUrl, redactRedisUrl, serverOf} from './url.js';
+import {assertRedisUrl, redactRedisUrl, serverOf, serverOfUrl} from './url.js';
 
 export function isWrongType(error: unknown): boolean {
 	return error instanceof Error && error.message.startsWith('WRONGTYPE');
@@ -41,6 +41,7 @@ export class Connection {
 	readonly server: string;
 	readonly url: string;
 	readonly #owned: boolean;
+	readonly #cluster: AnyRedisCluster | undefined;
 	readonly #commandTimeoutMs: number;
 	#closed = false;
 	#lastError: unknown;
@@ -55,12 +56,22 @@ export class Connection {
 		this.#lastError = error;
 	};
 
-	/** A connection on `client`; `owned`: close() closes the client (open() made it), else leaves it to the caller. */
-	constructor(client: AnyRedisClient, owned: boolean, commandTimeoutMs: number, url?: string) {
+	/**
+	 * A connection on `client`; `owned`: close() closes the client (open() made it), else leaves
+	 * it to the caller. `cluster`: the client is a cluster client (commands routed by key).
+	 */
+	constructor(
+		client: AnyRedisClient | AnyRedisCluster,
+		owned: boolean,
+		commandTimeoutMs: number,
+		url?: string,
+		cluster = false,
+	) {
 		this.client = client as unknown as RedisClientType;
+		this.#cluster = cluster ? (client as AnyRedisCluster) : undefined;
 		this.#owned = owned;
 		this.#commandTimeoutMs = commandTimeoutMs;
-		this.server = serverOf(client);
+		this.server = url ? serverOfUrl(url) : serverOf(client as AnyRedisClient);
 		this.url = url ? redactRedisUrl(url) : `redis://${this.server}`;
 		client.on('error', this.#onError);
 	}
@@ -72,10 +83,9 @@ export class Connection {
 	): Promise<Connection> {
 		assertRedisUrl(url);
 		signal?.throwIfAborted();
-		const {createClient} = await loadRedis();
+		const {createClient, createCluster} = await loadRedis();
 		let everReady = false;
-		const client = createClient({
-			url,
+		const clientOptions = {
 			// A call made while the connection is down fails now, rather than waiting unboundedly.
 			disableOfflineQueue: true,
 			commandsQueueMaxLength: 100_000,
@@ -86,18 +96,50 @@ export class Connection {
 				// The first connect fails at once, so open() can report it; once it has worked, keep
 				// reconnecting forever with a backoff capped at 1 s, so the store works again as soon
 				// as Redis is back, without a restart.
-				reconnectStrategy: (retries, cause) =>
+				reconnectStrategy: (retries: number, cause: Error) =>
 					everReady ? Math.min(100 + retries * 100, 1000) : cause,
 			},
-		});
+		} as const;
+		const client = createClient({url, ...clientOptions});
 		const connection = new Connection(client, true, commandTimeoutMs, url);
+		let cluster: ReturnType<typeof createCluster> | undefined;
 		let timer: NodeJS.Timeout | undefined;
 		let onAbort: () => void = () => undefined;
+		// Connects to the node the URL names; a node of a Redis Cluster (INFO cluster says so) is
+		// then left for a cluster client that finds every other node from it.
+		const connect = async (): Promise<Connection> => {
+			await client.connect();
+			// A PING too: a server that wants a password the URL lacks accepts the connection,
+			// and only its first command says NOAUTH. Better to say so at open().
+			await client.ping();
+			const info = await client.info('cluster');
+			if (!/^cluster_enabled:1/m.test(info)) return connection;
+			const parsed = new URL(url);
+			cluster = createCluster({
+				rootNodes: [{url}],
+				// The other nodes are found by address: they get the URL's credentials and TLS here.
+				defaults: {
+					...clientOptions,
+					...(parsed.username ? {username: decodeURIComponent(parsed.username)} : {}),
+					...(parsed.password ? {password: decodeURIComponent(parsed.password)} : {}),
+					...(parsed.protocol === 'rediss:' ? {socket: {...clientOptions.socket, tls: true}} : {}),
+				},
+			});
+			client.destroy();
+			const clustered = new Connection(
+				cluster as unknown as AnyRedisCluster,
+				true,
+				commandTimeoutMs,
+				url,
+				true,
+			);
+			await cluster.connect();
+			return clustered;
+		};
+
 		try {
-			await Promise.race([
-				// A PING too: a server that wants a password the URL lacks accepts the connection,
-				// and only its first command says NOAUTH. Better to say so at open().
-				client.connect().then(() => client.ping()),
+			return await Promise.race([
+				connect(),
 				new Promise<never>((_, reject) => {
 					timer = setTimeout(
 						() => reject(new ConnectDeadlineError()),
@@ -108,16 +150,35 @@ export class Connection {
 					onAbort = () => reject(new OpenAbortedError());
 					signal?.addEventListener('abort', onAbort, {once: true});
 				}),
-			]);
-			everReady = true;
-			return connection;
+			]).then((opened) => {
+				everReady = true;
+				return opened;
+			});
 		} catch (error) {
 			if (client.isOpen) client.destroy();
+			if (cluster?.isOpen) cluster.destroy();
 			throw await connection.unavailable(error, 'connect');
 		} finally {
 			clearTimeout(timer);
 			signal?.removeEventListener('abort', onAbort);
 		}
+	}
+
+	/** Whether this is a Redis Cluster: SCAN then goes to every master, never to one node. */
+	get isCluster(): boolean {
+		return this.#cluster !== undefined;
+	}
+
+	/**
+	 * The clients to SCAN: the one node, or every master of a cluster (keys live on masters;
+	 * a replica holds copies). Node clients are the cluster client's own, bounded as it is.
+	 */
+	scanTargets(): Promise<RedisClientType[]> {
+		const cluster = this.#cluster;
+		if (!cluster) return Promise.resolve([this.client]);
+		return this.run(() =>
+			Promise.all(cluster.masters.map((master) => cluster.nodeClient(master))),
+		) as Promise<RedisClientType[]>;
 	}
 
 	/**
@@ -277,7 +338,8 @@ export class Connection {
 		}
 
 		if (!this.client.isOpen) return;
-		if (this.#inFlight === 0 && this.client.isReady) {
+		// A cluster client has no isReady: its nodes each have their own.
+		if (this.#inFlight === 0 && (this.#cluster !== undefined || this.client.isReady)) {
 			await this.client.close();
 		} else {
 			this.client.destroy();

@@ -239,35 +239,38 @@ export class RedisStore implements ListableStore {
 		const match = `${globEscape(this.#prefix)}*`;
 		// SCAN may return a key more than once; each is handled once.
 		const seen = new Set<string>();
-		let cursor = '0';
-		do {
-			signal?.throwIfAborted();
-			const reply = await this.#connection.run((c) =>
-				c.scan(cursor, {MATCH: match, COUNT: SCAN_COUNT}),
-			);
-			cursor = String(reply.cursor);
-			const keys = reply.keys.map(String).filter((key) => !seen.has(key));
-			for (const key of keys) seen.add(key);
-			if (keys.length === 0) continue;
-			signal?.throwIfAborted();
-			// One GETRANGE per key, pipelined (node-redis writes the commands of one tick together):
-			// the round trips of one MGET, without fetching a huge value whole. Never a multi-key
-			// command, which a cluster refuses across slots.
-			const values = await this.#connection.run((c) =>
-				Promise.all(
-					keys.map((key) =>
-						c.getRange(key, 0, MAX_SESSION_FILE_BYTES).then(
-							(value) => (value === '' ? null : (value as string | null)),
-							(error: unknown) => {
-								if (isWrongType(error)) return null;
-								throw error;
-							},
+		// Every master of a cluster (keys live there; SCAN on one node sees only its own).
+		for (const node of await this.#connection.scanTargets()) {
+			let cursor = '0';
+			do {
+				signal?.throwIfAborted();
+				const reply = await this.#connection.run(() =>
+					node.scan(cursor, {MATCH: match, COUNT: SCAN_COUNT}),
+				);
+				cursor = String(reply.cursor);
+				const keys = reply.keys.map(String).filter((key) => !seen.has(key));
+				for (const key of keys) seen.add(key);
+				if (keys.length === 0) continue;
+				signal?.throwIfAborted();
+				// One GETRANGE per key, pipelined (node-redis writes the commands of one tick together):
+				// the round trips of one MGET, without fetching a huge value whole. Never a multi-key
+				// command, which a cluster refuses across slots.
+				const values = await this.#connection.run((c) =>
+					Promise.all(
+						keys.map((key) =>
+							c.getRange(key, 0, MAX_SESSION_FILE_BYTES).then(
+								(value) => (value === '' ? null : (value as string | null)),
+								(error: unknown) => {
+									if (isWrongType(error)) return null;
+									throw error;
+								},
+							),
 						),
 					),
-				),
-			);
-			yield keys.map((key, i) => [key, values[i] ?? null]);
-		} while (cursor !== '0');
+				);
+				yield keys.map((key, i) => [key, values[i] ?? null]);
+			} while (cursor !== '0');
+		}
 	}
 
 	/** A null value is a key gone since the scan, an empty string, or a hash, list…; TYPE tells them apart. */

@@ -58,17 +58,20 @@ export function hostPort(host: string | undefined, port: number | string | undef
 	return `${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${port ?? 6379}`;
 }
 
+/** `host:port` of a Redis URL, for messages. */
+export function serverOfUrl(text: string): string {
+	try {
+		const url = new URL(text);
+		return hostPort(url.hostname || undefined, url.port || undefined);
+	} catch {
+		return redactRedisUrl(text);
+	}
+}
+
 /** `host:port` (or the socket path) of a client, for messages. */
 export function serverOf(client: AnyRedisClient): string {
 	const options = client.options ?? {};
-	if (options.url) {
-		try {
-			const url = new URL(options.url);
-			return hostPort(url.hostname || undefined, url.port || undefined);
-		} catch {
-			return redactRedisUrl(options.url);
-		}
-	}
+	if (options.url) return serverOfUrl(options.url);
 
 	const socket = (options.socket ?? {}) as {host?: string; port?: number; path?: string};
 	return socket.path ?? hostPort(socket.host, socket.port);
