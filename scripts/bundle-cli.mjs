@@ -28,7 +28,7 @@ const lazyEntries = {
 	'login-config': 'source/commands/login-config.ts',
 	'start-login': 'source/github/start-login.ts',
 	login: 'source/commands/login.ts',
-	'redis-store': 'source/session/redis-store.ts',
+	'redis-store': 'source/session/redis/index.ts',
 };
 
 /** A source file without its extension: imports name `x.js` for `x.ts` and `x.tsx`. */

@@ -5,7 +5,7 @@ import {spawn} from 'node:child_process';
 import {createClient} from 'redis';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {encodeSession} from '../source/session/codec.js';
-import {RedisStore} from '../source/session/redis-store.js';
+import {RedisStore} from '../source/session/redis/index.js';
 import type {Session} from '../source/session/session.js';
 import {builtCli, cliEnv, runCli} from './helpers/cli.js';
 import {FakeGitHub} from './helpers/fake-github.js';

@@ -1,7 +1,7 @@
 // The sessiontest conformance checks, run against RedisStore and RedisStateStore on a real
 // redis-server. Each check gets its own key prefix, so each starts from an empty store.
 import {afterAll, beforeAll, describe, it} from 'vitest';
-import {RedisStateStore, RedisStore} from '../source/session/redis-store.js';
+import {RedisStateStore, RedisStore} from '../source/session/redis/index.js';
 import {
 	describeStateStoreConformance,
 	describeStoreConformance,

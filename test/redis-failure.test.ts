@@ -3,7 +3,7 @@
 // back the same store objects work again.
 import {afterAll, beforeAll, describe, expect, test, vi} from 'vitest';
 import {InvalidIdError, StoreUnavailableError} from '../source/session/errors.js';
-import {RedisStateStore, RedisStore} from '../source/session/redis-store.js';
+import {RedisStateStore, RedisStore} from '../source/session/redis/index.js';
 import {newSession} from '../source/session/session.js';
 import {
 	type RedisServer,

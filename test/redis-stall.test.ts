@@ -5,7 +5,7 @@
 import {createClient} from 'redis';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {StoreUnavailableError} from '../source/session/errors.js';
-import {RedisStateStore, RedisStore} from '../source/session/redis-store.js';
+import {RedisStateStore, RedisStore} from '../source/session/redis/index.js';
 import {newSession} from '../source/session/session.js';
 import {runCli} from './helpers/cli.js';
 import {killAllPtys, spawnCli} from './helpers/pty.js';

@@ -15,7 +15,7 @@ import {
 	RedisStateStore,
 	RedisStore,
 	redactRedisUrl,
-} from '../source/session/redis-store.js';
+} from '../source/session/redis/index.js';
 import {newSession, type Session} from '../source/session/session.js';
 import type {ListEntry} from '../source/session/store.js';
 import {BAD_IDS} from '../source/sessiontest/conformance.js';

@@ -129,7 +129,7 @@ class LazyStore implements ListableStore {
 export async function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
 	if (options.redisUrl !== undefined) {
 		const url = options.redisUrl;
-		const {RedisStore, RedisStateStore, redactRedisUrl} = await import('../session/redis-store.js');
+		const {RedisStore, RedisStateStore, redactRedisUrl} = await import('../session/redis/index.js');
 		const location = redactRedisUrl(url);
 		const store = options.lazy
 			? new LazyStore((signal) => RedisStore.open(url, {signal}), location)

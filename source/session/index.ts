@@ -31,7 +31,7 @@ export {
 	RedisStore,
 	type RedisStoreOptions,
 	redactRedisUrl,
-} from './redis-store.js';
+} from './redis/index.js';
 export {
 	assertSession,
 	cloneSession,

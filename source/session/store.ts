@@ -18,7 +18,7 @@ export interface Store {
 export interface StateStore {
 	/** A fresh state token, valid for `ttlMs` (default DEFAULT_STATE_TTL_MS). */
 	generate(ttlMs?: number): Promise<string>;
-	/** True exactly once for a generated, unexpired state; false (never a throw) otherwise. */
+	/** True exactly once for a generated, unexpired state, else false; rejects only when the store cannot check (RedisStateStore). */
 	validate(state: string): Promise<boolean>;
 	/** Removes expired states; resolves to how many (0 where the backend expires them itself). */
 	cleanup(): Promise<number>;

@@ -245,3 +245,90 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 		},
 	};
 }
+
+export type RedisCluster = {
+	/** Every node, masters first as `redis-cli --cluster create` paired them. */
+	readonly nodes: readonly RedisServer[];
+	/** The URL of one node: all a client needs to find the rest. */
+	readonly url: string;
+	stop(): Promise<void>;
+};
+
+/** Runs redis-cli (a peer, so without libfaketime) and resolves with its output; rejects on failure. */
+function redisCli(args: readonly string[]): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const child = spawn('redis-cli', args, {env: peerEnv(), stdio: ['ignore', 'pipe', 'pipe']});
+		let output = '';
+		child.stdout?.on('data', (chunk: Buffer) => {
+			output += chunk.toString();
+		});
+		child.stderr?.on('data', (chunk: Buffer) => {
+			output += chunk.toString();
+		});
+		const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+		child.once('error', reject);
+		child.once('exit', (code) => {
+			clearTimeout(timer);
+			if (code === 0) resolve(output);
+			else reject(new Error(`redis-cli ${args.join(' ')} failed: ${output.trim()}`));
+		});
+	});
+}
+
+/** Whether the node on `port` says the cluster is ok (every slot served). */
+async function clusterOk(port: number): Promise<boolean> {
+	try {
+		return (await redisCli(['-p', String(port), 'CLUSTER', 'INFO'])).includes('cluster_state:ok');
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * A real Redis Cluster on 127.0.0.1: `masters` masters with one replica each, made with
+ * `redis-cli --cluster create`, resolved once every node says the cluster is ok.
+ */
+export async function startRedisCluster({masters = 3} = {}): Promise<RedisCluster> {
+	const nodes: RedisServer[] = [];
+	try {
+		for (let i = 0; i < masters * 2; i++) {
+			nodes.push(
+				await startRedisServer({
+					args: [
+						'--cluster-enabled',
+						'yes',
+						'--cluster-config-file',
+						'nodes.conf',
+						'--cluster-node-timeout',
+						'1000',
+						'--cluster-port',
+						String(await freePort()),
+					],
+				}),
+			);
+		}
+
+		await redisCli([
+			'--cluster',
+			'create',
+			...nodes.map((node) => `127.0.0.1:${node.port}`),
+			'--cluster-replicas',
+			'1',
+			'--cluster-yes',
+		]);
+		for (const node of nodes) {
+			await waitFor(() => clusterOk(node.port), `the cluster node on port ${node.port}`, 60_000);
+		}
+	} catch (error) {
+		await Promise.allSettled(nodes.map((node) => node.stop()));
+		throw error;
+	}
+
+	return {
+		nodes,
+		url: nodes[0]?.url ?? '',
+		async stop() {
+			await Promise.allSettled(nodes.map((node) => node.stop()));
+		},
+	};
+}

@@ -25,10 +25,15 @@ export const answerNothing: Answer = () => undefined;
 export const answerPingOnly: Answer = ([name]) =>
 	name?.toUpperCase() === 'PING' ? '+PONG\r\n' : undefined;
 
-/** Answers the node-redis handshake (CLIENT SETINFO) and PING, then stalls on every other command. */
+/** Answers what open() asks (CLIENT SETINFO, PING, INFO: not a cluster), then stalls on every other command. */
 export const answerHandshakeThenStall: Answer = (command) => {
 	const name = command[0]?.toUpperCase();
 	if (name === 'CLIENT') return '+OK\r\n';
+	if (name === 'INFO') {
+		const info = '# Cluster\r\ncluster_enabled:0\r\n';
+		return `$${info.length}\r\n${info}\r\n`;
+	}
+
 	return answerPingOnly(command);
 };
 

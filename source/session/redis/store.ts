@@ -1,0 +1,290 @@
+// Sessions in Redis, so every instance of a multi-instance deployment sees the same ones (the
+// Go package's advice). Sessions are stored as their Go-format JSON, so a Go RedisStore and this
+// one can share a prefix.
+import {decodeStored, encodeSession} from '../codec.js';
+import {CorruptError, ExpiredError} from '../errors.js';
+import {MAX_SESSION_FILE_BYTES} from '../file-store/read.js';
+import {assertValidId, isValidId} from '../ids.js';
+import {assertSession, isExpired, type Session} from '../session.js';
+import type {EachOptions, ListableStore, ListEntry, ListOptions} from '../store.js';
+import type {AnyRedisClient} from './client.js';
+import {Connection, connectionTo, isWrongType, whereKey} from './connection.js';
+import {DEFAULT_SESSION_PREFIX, type RedisStoreOptions, resolveOptions} from './options.js';
+
+// SCAN's COUNT is a hint of how many keys to examine per call; one pipeline of reads fetches
+// each batch.
+const SCAN_COUNT = 1000;
+// The FileStore's limit for a session file, and the same words for a value over it.
+const TOO_LARGE = 'it is larger than 1 MiB';
+const ID_MISMATCH = 'the id field does not match the key';
+// Deletes a key only while it still holds the value we judged expired: another instance may
+// have refreshed the session between our read and the delete, and that session must survive.
+const DELETE_IF_UNCHANGED =
+	"if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
+/** SCAN's MATCH is a glob: the prefix's own `* ? [ ] \` must match literally. */
+function globEscape(text: string): string {
+	return text.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+/**
+ * The value of the key for session `id` (checked with isValidId) as that session, or why it is
+ * not one: not a session, over the size limit, or a session with another id (as the FileStore
+ * reports a file whose id field differs from its name).
+ */
+function decodeKeyed(value: string, key: string, id: string): Session | {reason: string} {
+	if (Buffer.byteLength(value) > MAX_SESSION_FILE_BYTES) return {reason: TOO_LARGE};
+	try {
+		const session = decodeStored(value, key, id);
+		return session.id === id ? session : {reason: ID_MISMATCH};
+	} catch (error) {
+		if (error instanceof CorruptError) return {reason: error.reason};
+		throw error;
+	}
+}
+
+/**
+ * Sessions in Redis, one string key per session holding its Go-format JSON, with a TTL of the
+ * time it has left: Redis removes expired sessions itself.
+ */
+export class RedisStore implements ListableStore {
+	readonly #connection: Connection;
+	readonly #prefix: string;
+	readonly #now: () => number;
+
+	/**
+	 * Connects to `url` (the store then owns the connection and `close()` closes it), or uses a
+	 * connected client of the caller's (which `close()` leaves open). Rejects with a TypeError
+	 * for a URL that is not redis:// or rediss://, and with a StoreUnavailableError naming the
+	 * server when it cannot connect within `connectTimeoutMs`.
+	 */
+	static async open(
+		urlOrClient: string | AnyRedisClient,
+		options: RedisStoreOptions = {},
+	): Promise<RedisStore> {
+		const resolved = resolveOptions(options, DEFAULT_SESSION_PREFIX);
+		return new RedisStore(await connectionTo(urlOrClient, resolved), options);
+	}
+
+	/**
+	 * Use `RedisStore.open`. Takes a connected client of the caller's (which stays the caller's), or
+	 * the Connection that open() made.
+	 */
+	constructor(client: AnyRedisClient | Connection, options: RedisStoreOptions = {}) {
+		const resolved = resolveOptions(options, DEFAULT_SESSION_PREFIX);
+		this.#connection =
+			client instanceof Connection
+				? client
+				: new Connection(client, false, resolved.commandTimeoutMs);
+		this.#prefix = resolved.prefix;
+		this.#now = resolved.now;
+	}
+
+	/** The Redis key a session id is stored under. */
+	key(id: string): string {
+		assertValidId(id);
+		return this.#prefix + id;
+	}
+
+	async get(id: string): Promise<Session | null> {
+		const key = this.key(id);
+		// GETRANGE reads at most one byte past the limit, where GET would fetch a value of any
+		// size whole. It answers "" for a missing key: EXISTS, in the same round trip, tells.
+		const [range, exists] = await this.#connection.run(
+			(c) => Promise.all([c.getRange(key, 0, MAX_SESSION_FILE_BYTES), c.exists(key)]),
+			{key},
+		);
+		const value = range ?? '';
+		if (value === '' && exists === 0) return null;
+		const session = decodeKeyed(value, key, id);
+		if ('reason' in session) throw new CorruptError(whereKey(key), session.reason);
+
+		// Redis expires the key on its own clock; a session that is expired by ours (clock skew,
+		// or a key written without a TTL by another tool) is still never handed out.
+		if (isExpired(session, this.#now())) {
+			await this.#deleteIfUnchanged(key, value);
+			throw new ExpiredError(id);
+		}
+
+		return session;
+	}
+
+	async set(session: Session): Promise<void> {
+		// Checked and encoded before any command, so a session that cannot be written fails
+		// without I/O.
+		assertSession(session);
+		const key = this.#prefix + session.id;
+		const value = encodeSession(session);
+		const msLeft = session.expiresAt.getTime() - this.#now();
+		if (msLeft <= 0) {
+			// Never a key without a TTL, and PX must be positive: an expired session is removed.
+			await this.#connection.run((c) => c.del(key), {write: true});
+			return;
+		}
+
+		await this.#connection.run(
+			(c) => c.set(key, value, {expiration: {type: 'PX', value: Math.ceil(msLeft)}}),
+			{write: true},
+		);
+	}
+
+	async delete(id: string): Promise<void> {
+		const key = this.key(id);
+		await this.#connection.run((c) => c.del(key), {write: true});
+	}
+
+	/**
+	 * Redis removes expired keys itself, so this usually resolves to 0. It removes (and counts)
+	 * sessions that are present but expired by our clock: written without a TTL by another tool,
+	 * or seen across clock skew. Values that are not sessions are left alone, as FileStore does.
+	 */
+	async cleanup(): Promise<number> {
+		let removed = 0;
+		for await (const batch of this.#scan()) {
+			const now = this.#now();
+			for (const [key, value] of batch) {
+				if (value === null) continue;
+				const session = decodeKeyed(value, key, key.slice(this.#prefix.length));
+				if ('reason' in session) continue;
+				if (isExpired(session, now)) removed += await this.#deleteIfUnchanged(key, value);
+			}
+		}
+
+		return removed;
+	}
+
+	/**
+	 * Every key under the prefix, by SCAN (never KEYS, which blocks the server) with values
+	 * read by pipelined GETRANGEs per batch (a value over 1 MiB is unreadable, never fetched
+	 * whole). A key that vanishes between the scan and the fetch is skipped;
+	 * a value that is not a session is listed unreadable. Deletes nothing.
+	 */
+	async list(options: ListOptions = {}): Promise<ListEntry[]> {
+		const entries: ListEntry[] = [];
+		await this.each({...options, onEntry: (entry) => void entries.push(entry)});
+		return entries;
+	}
+
+	/**
+	 * As list(), but hands each entry to `options.onEntry` as its SCAN batch arrives, awaiting
+	 * the promises it returns before the next batch: `list --json` holds one batch at a time,
+	 * not the store, and starts writing after the first.
+	 */
+	async each(options: EachOptions): Promise<void> {
+		const {onEntry} = options;
+		let done = 0;
+		for await (const batch of this.#scan(options.signal)) {
+			const types = await this.#typesOfMissing(batch);
+			const pending: Promise<void>[] = [];
+			const handOver = (entry: ListEntry) => {
+				done++;
+				const settled = onEntry(entry);
+				if (settled) pending.push(settled);
+			};
+			for (const [key, value] of batch) {
+				const id = key.slice(this.#prefix.length);
+				if (value === null) {
+					const type = types.get(key);
+					// `none`: the key expired or was deleted after the scan saw it.
+					if (type === undefined || type === 'none') continue;
+					if (type === 'string') {
+						handOver(this.#entry(key, id, ''));
+						continue;
+					}
+
+					handOver({
+						kind: 'unreadable',
+						id,
+						reason: `the key holds a Redis ${type}, not a string`,
+						location: key,
+					});
+					continue;
+				}
+
+				handOver(this.#entry(key, id, value));
+			}
+
+			if (pending.length > 0) await Promise.all(pending);
+			options.onProgress?.(done, undefined);
+		}
+	}
+
+	/** The URL without its password, and the key pattern: `redis://127.0.0.1:6379 stacktower:session:*`. */
+	describe(): string {
+		return `${this.#connection.url} ${this.#prefix}*`;
+	}
+
+	/** Closes the connection if the store opened it; a caller's client stays open. */
+	async close(): Promise<void> {
+		await this.#connection.close();
+	}
+
+	#entry(key: string, id: string, value: string): ListEntry {
+		if (!isValidId(id)) {
+			return {
+				kind: 'unreadable',
+				id,
+				reason: 'the key does not end in a valid session id',
+				location: key,
+			};
+		}
+
+		const session = decodeKeyed(value, key, id);
+		if ('reason' in session) return {kind: 'unreadable', id, reason: session.reason, location: key};
+		return {kind: 'session', id, session, location: key};
+	}
+
+	/** Key/value batches under the prefix; a value is null when the key is gone or not a string. */
+	async *#scan(signal?: AbortSignal): AsyncGenerator<Array<[string, string | null]>> {
+		const match = `${globEscape(this.#prefix)}*`;
+		// SCAN may return a key more than once; each is handled once.
+		const seen = new Set<string>();
+		// Every master of a cluster (keys live there; SCAN on one node sees only its own).
+		for (const node of await this.#connection.scanTargets()) {
+			let cursor = '0';
+			do {
+				signal?.throwIfAborted();
+				const reply = await this.#connection.run(() =>
+					node.scan(cursor, {MATCH: match, COUNT: SCAN_COUNT}),
+				);
+				cursor = String(reply.cursor);
+				const keys = reply.keys.map(String).filter((key) => !seen.has(key));
+				for (const key of keys) seen.add(key);
+				if (keys.length === 0) continue;
+				signal?.throwIfAborted();
+				// One GETRANGE per key, pipelined (node-redis writes the commands of one tick together):
+				// the round trips of one MGET, without fetching a huge value whole. Never a multi-key
+				// command, which a cluster refuses across slots.
+				const values = await this.#connection.run((c) =>
+					Promise.all(
+						keys.map((key) =>
+							c.getRange(key, 0, MAX_SESSION_FILE_BYTES).then(
+								(value) => (value === '' ? null : (value as string | null)),
+								(error: unknown) => {
+									if (isWrongType(error)) return null;
+									throw error;
+								},
+							),
+						),
+					),
+				);
+				yield keys.map((key, i) => [key, values[i] ?? null]);
+			} while (cursor !== '0');
+		}
+	}
+
+	/** A null value is a key gone since the scan, an empty string, or a hash, list…; TYPE tells them apart. */
+	async #typesOfMissing(batch: Array<[string, string | null]>): Promise<Map<string, string>> {
+		const missing = batch.filter(([, value]) => value === null).map(([key]) => key);
+		const types = await Promise.all(missing.map((key) => this.#connection.run((c) => c.type(key))));
+		return new Map(missing.map((key, i) => [key, String(types[i])]));
+	}
+
+	async #deleteIfUnchanged(key: string, value: string): Promise<number> {
+		const removed = await this.#connection.run(
+			(c) => c.eval(DELETE_IF_UNCHANGED, {keys: [key], arguments: [value]}),
+			{write: true},
+		);
+		return Number(removed);
+	}
+}

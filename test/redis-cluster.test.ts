@@ -1,0 +1,96 @@
+// The stores on a real Redis Cluster (three masters, three replicas on loopback), reached from
+// the URL of any one node: the cluster is found by INFO cluster, listing scans every master and
+// reads per node, and a state stays single-use.
+import {createCluster} from 'redis';
+import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {encodeSession} from '../source/session/codec.js';
+import {CorruptError} from '../source/session/errors.js';
+import {RedisStateStore, RedisStore} from '../source/session/redis/index.js';
+import {newSession, type Session} from '../source/session/session.js';
+import {
+	type RedisCluster,
+	redisServerAvailable,
+	startRedisCluster,
+	which,
+} from './helpers/redis-server.js';
+
+// redis-cli makes the cluster; Debian's redis-server package brings it (redis-tools).
+const available = redisServerAvailable() && which('redis-cli') !== undefined;
+
+function session(id: string): Session {
+	return {...newSession('gho_secret-token', null, 60 * 60 * 1000), id};
+}
+
+describe.skipIf(!available)('Redis Cluster', () => {
+	let cluster: RedisCluster;
+	let raw: ReturnType<typeof createCluster>;
+
+	beforeAll(async () => {
+		cluster = await startRedisCluster();
+		raw = createCluster({rootNodes: [{url: cluster.url}]});
+		raw.on('error', () => {});
+		await raw.connect();
+	}, 120_000);
+
+	afterAll(async () => {
+		raw?.destroy();
+		await cluster?.stop();
+	});
+
+	test('any node URL: every session on every master is listed once, read per node', async () => {
+		// The last node is a replica: the URL of any node finds the whole cluster.
+		const url = cluster.nodes.at(-1)?.url ?? cluster.url;
+		const store = await RedisStore.open(url, {prefix: 'c1:'});
+		try {
+			const ids = Array.from({length: 600}, (_, i) => `s-${i}`);
+			for (const id of ids) await store.set(session(id));
+			await raw.set('c1:wrong-id', encodeSession(session('other')));
+			await raw.hSet('c1:a-hash', 'field', 'value');
+			await raw.set('c1:huge', `{"id": "huge", "x": "${'x'.repeat(2 * 1024 * 1024)}"}`);
+			const entries = await store.list();
+			const listed = entries.map((entry) => entry.id).sort();
+			expect(listed).toEqual([...ids, 'wrong-id', 'a-hash', 'huge'].sort());
+			const byId = new Map(entries.map((entry) => [entry.id, entry]));
+			expect(byId.get('s-1')).toMatchObject({kind: 'session'});
+			expect(byId.get('wrong-id')).toMatchObject({
+				kind: 'unreadable',
+				reason: 'the id field does not match the key',
+			});
+			expect(byId.get('a-hash')).toMatchObject({kind: 'unreadable'});
+			expect(byId.get('huge')).toMatchObject({
+				kind: 'unreadable',
+				reason: 'it is larger than 1 MiB',
+			});
+			// The keys really are spread: each master holds some.
+			let mastersWithKeys = 0;
+			for (const master of raw.masters) {
+				const client = await raw.nodeClient(master);
+				if ((await client.scan('0', {MATCH: 'c1:*', COUNT: 1000})).keys.length > 0) {
+					mastersWithKeys++;
+				}
+			}
+
+			expect(mastersWithKeys).toBe(3);
+			expect(await store.get('s-7')).toMatchObject({id: 's-7'});
+			await expect(store.get('huge')).rejects.toBeInstanceOf(CorruptError);
+			await store.delete('s-7');
+			expect(await store.get('s-7')).toBeNull();
+			expect(store.describe()).toBe(`${url} c1:*`);
+		} finally {
+			await store.close();
+		}
+	});
+
+	test('a state validates once, on its own slot', async () => {
+		const states = await RedisStateStore.open(cluster.url);
+		try {
+			const generated = await Promise.all(Array.from({length: 20}, () => states.generate()));
+			for (const state of generated) {
+				const results = await Promise.all([states.validate(state), states.validate(state)]);
+				expect(results.filter(Boolean)).toHaveLength(1);
+			}
+		} finally {
+			await states.close();
+		}
+	});
+});
