@@ -1,14 +1,12 @@
 // What each start-up patch (scripts/startup-patches.mjs) is worth: builds the CLI with every
 // patch and once without each, then times them in turns (each run in a new order, so load on
-// the machine falls on all) where the patch acts:
-//   - a plain command's start (`list --json` of 10 sessions): wall time, and CPU time from
-//     process.resourceUsage() at exit (microseconds, for every thread);
-//   - the inspector (10 sessions, 120x40 pty): spawn to the frame showing every id, and the
-//     CPU time used by then; then a ↓ into a quiet screen, to its frame.
+// the machine falls on all) where every patch acts, the inspector (10 sessions, 120x40 pty):
+// spawn to the frame showing every id, and the CPU time used by then; then a ↓ into a quiet
+// screen, to its frame.
 // It prints, per patch, the median of the paired differences (without − with) over the runs
 // and their middle half: a patch is worth keeping when its whole middle half is well above 0.
 //
-//   node bench/patches.mjs [--runs 30] [--only meow-import,yoga-layout]
+//   node bench/patches.mjs [--runs 30] [--only string-width,yoga-layout]
 import {rmSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -16,7 +14,7 @@ import {parseArgs} from 'node:util';
 import {bundleCli} from '../scripts/bundle-cli.mjs';
 import {patchNames, startupPatchesWithout} from '../scripts/startup-patches.mjs';
 import {benchRoot, generateNamed, removeGenerated} from './generate.mjs';
-import {alternate, removeScratch, runNode} from './processes.mjs';
+import {alternate, removeScratch} from './processes.mjs';
 import {PtyRun} from './pty.mjs';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -48,9 +46,6 @@ for (const name of only) {
 	}
 }
 
-/** Where each patch acts: a plain command's start, or the inspector's frames. */
-const inspectorPatches = new Set(['ansi-tokenize', 'string-width', 'yoga-layout']);
-
 /** The quartiles of `values`: [25%, median, 75%]. */
 function quartiles(values) {
 	const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
@@ -65,12 +60,6 @@ function quartiles(values) {
 function show([low, mid, high]) {
 	const f = (v) => `${v >= 0 ? '+' : ''}${v.toFixed(1)}`;
 	return `${f(mid)} ms (middle half ${f(low)} to ${f(high)})`;
-}
-
-async function plainStart(cli, dir) {
-	const result = await runNode([cli, 'list', '--json', '--dir', dir], {method: 'preload'});
-	if (result.code !== 0) throw new Error(`${cli}: exit ${result.code}: ${result.stderr.trim()}`);
-	return {wall: result.ms, cpu: result.cpuMs};
 }
 
 async function inspector(cli, dir, ids) {
@@ -104,44 +93,34 @@ try {
 	const builds = [];
 	for (const name of only) builds.push({name, cli: await build(`without-${name}`, [name])});
 
-	for (const group of [false, true]) {
-		const subjects = builds.filter(({name}) => inspectorPatches.has(name) === group);
-		if (subjects.length === 0) continue;
-		const measure = group ? (cli) => inspector(cli, dir, ids) : (cli) => plainStart(cli, dir);
-		const samples = new Map([all, ...subjects.map(({cli}) => cli)].map((cli) => [cli, []]));
-		process.stderr.write(`${group ? 'inspector' : 'plain start'}: ${runs} runs `);
-		// Run 0 warms the page cache and is not counted.
-		for (let run = 0; run <= runs; run++) {
-			for (const cli of alternate(run, ...samples.keys())) {
-				const result = await measure(cli);
-				if (run > 0) samples.get(cli).push(result);
-			}
-			process.stderr.write('.');
+	const samples = new Map([all, ...builds.map(({cli}) => cli)].map((cli) => [cli, []]));
+	process.stderr.write(`inspector: ${runs} runs `);
+	// Run 0 warms the page cache and is not counted.
+	for (let run = 0; run <= runs; run++) {
+		for (const cli of alternate(run, ...samples.keys())) {
+			const result = await inspector(cli, dir, ids);
+			if (run > 0) samples.get(cli).push(result);
 		}
-		process.stderr.write('\n');
+		process.stderr.write('.');
+	}
+	process.stderr.write('\n');
 
-		const base = samples.get(all);
-		const metrics = group
-			? [
-					['first frame, wall', 'wall'],
-					['first frame, CPU', 'cpu'],
-					['↓ to its frame', 'key'],
-				]
-			: [
-					['list --json, wall', 'wall'],
-					['list --json, CPU', 'cpu'],
-				];
+	const base = samples.get(all);
+	const metrics = [
+		['first frame, wall', 'wall'],
+		['first frame, CPU', 'cpu'],
+		['↓ to its frame', 'key'],
+	];
+	for (const [label, key] of metrics) {
+		console.log(
+			`with every patch, ${label}: median ${quartiles(base.map((r) => r[key]))[1].toFixed(1)} ms`,
+		);
+	}
+	for (const {name, cli} of builds) {
+		const mine = samples.get(cli);
 		for (const [label, key] of metrics) {
-			console.log(
-				`with every patch, ${label}: median ${quartiles(base.map((r) => r[key]))[1].toFixed(1)} ms`,
-			);
-		}
-		for (const {name, cli} of subjects) {
-			const mine = samples.get(cli);
-			for (const [label, key] of metrics) {
-				const differences = mine.map((r, i) => r[key] - base[i][key]);
-				console.log(`without ${name}, ${label}: ${show(quartiles(differences))}`);
-			}
+			const differences = mine.map((r, i) => r[key] - base[i][key]);
+			console.log(`without ${name}, ${label}: ${show(quartiles(differences))}`);
 		}
 	}
 	console.log(`node ${process.version}; ${runs} runs, each measure in turn`);

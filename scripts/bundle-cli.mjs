@@ -127,11 +127,9 @@ export async function bundleCli({outdir, absWorkingDir = process.cwd(), ...overr
 		stdin: entry,
 		entryNames: 'cli',
 		outExtension: {'.js': '.cjs'},
-		// meow asks for import.meta, which CommonJS lacks: this module's URL stands in for it.
-		define: {...options.define, 'import.meta': '__importMeta'},
 		// esbuild keeps the hashbang of the entry file only, which is the module above now.
 		banner: {
-			js: "#!/usr/bin/env node\nconst __importMeta = {url: require('node:url').pathToFileURL(__filename).href};",
+			js: '#!/usr/bin/env node',
 		},
 		plugins: [...options.plugins, lazyStaysOut],
 	});

@@ -17,25 +17,6 @@ function exactly(path) {
 
 const patches = [
 	{
-		name: 'meow-import',
-		// meow normalises package.json only when `cli.pkg` is read, but its rollup bundle runs
-		// normalize-package-data's initialisation (with the SPDX license tables) and Babel's
-		// code-frame set-up (for parse-json's errors) at import, and keeps a dead
-		// `promisify(execFile)` that loads node:child_process with net and dgram: deferred or
-		// dropped, on the path of every start.
-		file: /[\\/]meow[\\/]build[\\/]dependencies\.js$/,
-		rewrites: [
-			{
-				from: 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
-				to: 'const normalizePackageData = (...args) => getDefaultExportFromCjs(requireNormalize())(...args);',
-			},
-			{from: 'var libExports = requireLib$1();\n', to: '\n'},
-			{from: 'libExports.codeFrameColumns(', to: 'requireLib$1().codeFrameColumns('},
-			{from: "import { execFile } from 'node:child_process';", to: ''},
-			{from: '\npromisify(execFile);\n', to: '\n'},
-		],
-	},
-	{
 		name: 'ansi-tokenize',
 		// Ink turns every frame into text cell by cell, a terminal's width times its height, and
 		// between two cells works out the escape codes from one style to the next: three Sets

@@ -38,7 +38,7 @@ export type CommandSpec = {
 };
 
 export type FlagSpec = {
-	/** The flag as meow gives it (camelCase): `showToken` for --show-token. */
+	/** The flag's name in camelCase: `showToken` for --show-token. */
 	readonly name: string;
 	readonly type: 'string' | 'boolean';
 	readonly shortFlag?: string;

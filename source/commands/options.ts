@@ -1,6 +1,6 @@
 // The command line, parsed and checked in one pass into a typed Invocation: every problem is
 // collected and reported together with its fix (a usage error, exit 2) before anything touches
-// a store, as meow's validate reports every problem at once. No I/O and no React here.
+// a store. No I/O and no React here.
 //
 // Node's own util.parseArgs tokenises argv (no dependency to load at every start); the tokens
 // keep what a flag parser's result loses: a flag given twice, a flag given without its value,
