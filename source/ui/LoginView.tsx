@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import {formatDuration} from '../format/duration.js';
-import {escapeControl} from '../format/escape.js';
+import {forScreen} from '../format/width.js';
 import type {LoginState} from './state.js';
 
 type Props = {
@@ -10,13 +10,13 @@ type Props = {
 };
 
 function who(login: string, name: string): string {
-	const shown = `@${escapeControl(login)}`;
-	return name ? `${shown} (${escapeControl(name)})` : shown;
+	const shown = `@${forScreen(login)}`;
+	return name ? `${shown} (${forScreen(name)})` : shown;
 }
 
-/** The re-login flow (issue 4): the URL to open, a spinner and the time left, then the outcome. */
+/** The re-login flow: the URL to open, a spinner and the time left, then the outcome. */
 export default function LoginView({login, now}: Props) {
-	const target = `session ${escapeControl(login.sessionId)}${login.previousLogin ? ` (@${login.previousLogin})` : ''}`;
+	const target = `session ${forScreen(login.sessionId)}${login.previousLogin ? ` (@${login.previousLogin})` : ''}`;
 	if (login.phase === 'succeeded' && login.outcome) {
 		const {session, userChanged, previousLogin} = login.outcome;
 		const user = session.user;
@@ -24,11 +24,11 @@ export default function LoginView({login, now}: Props) {
 			<Box flexDirection="column" paddingLeft={1} paddingTop={1}>
 				<Text color="green">
 					✔ logged in {user ? `as ${who(user.login, user.name)}` : 'without a user'} · session{' '}
-					{escapeControl(session.id)}
+					{forScreen(session.id)}
 				</Text>
 				{userChanged ? (
 					<Text color="yellow">
-						previously {previousLogin ? `@${escapeControl(previousLogin)}` : 'another user'}: this
+						previously {previousLogin ? `@${forScreen(previousLogin)}` : 'another user'}: this
 						session now belongs to a different GitHub user
 					</Text>
 				) : null}
@@ -46,7 +46,7 @@ export default function LoginView({login, now}: Props) {
 						<Box width={2} flexShrink={0}>
 							<Text>•</Text>
 						</Box>
-						<Text>{escapeControl(problem)}</Text>
+						<Text>{forScreen(problem)}</Text>
 					</Box>
 				))}
 				<Box marginTop={1}>
@@ -62,7 +62,7 @@ export default function LoginView({login, now}: Props) {
 		return (
 			<Box flexDirection="column" paddingLeft={1} paddingTop={1}>
 				<Text color="red">✘ login failed for {target}</Text>
-				<Text>{escapeControl(login.error ?? 'unknown error')}</Text>
+				<Text>{forScreen(login.error ?? 'unknown error')}</Text>
 			</Box>
 		);
 	}
@@ -79,7 +79,7 @@ export default function LoginView({login, now}: Props) {
 			{login.url ? (
 				<Box flexDirection="column" marginTop={1}>
 					<Text>Open this URL in a browser if none opened:</Text>
-					<Text color="cyan">{escapeControl(login.url)}</Text>
+					<Text color="cyan">{forScreen(login.url)}</Text>
 				</Box>
 			) : (
 				<Text dimColor>starting…</Text>
