@@ -52,15 +52,14 @@ function inspector(extraArgs: string[], env: Record<string, string> = {}) {
 const urlPattern = /http:\/\/127\.0\.0\.1:\d+\/login\/oauth\/authorize\?\S+/;
 
 describe('logging in from the inspector', () => {
-	test('l without the client secret says which variable to set, and logs nobody in', async () => {
-		const p = await inspector(['--no-browser'], {STACKTOWER_GITHUB_CLIENT_SECRET: ''});
-		await p.ready('No sessions yet');
-		p.press('l');
-		await p.waitFor('set STACKTOWER_GITHUB_CLIENT_SECRET');
+	test('--web without the client secret is a usage error before the inspector starts', async () => {
+		const p = await inspector(['--web', '--no-browser'], {STACKTOWER_GITHUB_CLIENT_SECRET: ''});
+		expect((await p.exit).exitCode).toBe(2);
+		expect(p.screenText()).toContain(
+			'--web needs an OAuth app, and a client secret is missing: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID, and set STACKTOWER_GITHUB_CLIENT_SECRET',
+		);
 		expect(fake.authorizeQueries).toHaveLength(0);
-		expect(fake.tokenRequests).toHaveLength(0);
-		p.press('q');
-		expect((await p.exit).exitCode).toBe(0);
+		expect(fake.deviceCodeRequests).toHaveLength(0);
 	});
 
 	test('Esc cancels a waiting login and frees its port', async () => {
