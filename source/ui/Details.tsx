@@ -86,7 +86,26 @@ export default function Details({row, now, width}: Props) {
 			) : (
 				<Field label="user">none</Field>
 			)}
-			<Field label="token">{token || 'none'}</Field>
+			<Field label="token">
+				{token || 'none'}
+				{session.tokenExpiresAt
+					? ` (expires ${formatAbsolute(session.tokenExpiresAt)}, ${formatCountdown(session.tokenExpiresAt, now)})`
+					: ''}
+			</Field>
+			{session.refreshToken === undefined ? null : (
+				<Field label="refresh">
+					{maskToken(session.refreshToken) || 'none'}
+					{session.refreshTokenExpiresAt
+						? ` (expires ${formatAbsolute(session.refreshTokenExpiresAt)})`
+						: ''}
+				</Field>
+			)}
+			{session.githubHost === undefined && session.clientId === undefined ? null : (
+				<Field label="issuer">
+					{stored(forScreen(session.githubHost ?? '?'))} · app{' '}
+					{stored(forScreen(session.clientId ?? '?'))}
+				</Field>
+			)}
 			<Field label="created">
 				{formatAbsolute(session.createdAt)} ({formatRelative(session.createdAt, now)})
 			</Field>
