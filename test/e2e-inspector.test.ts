@@ -4,7 +4,7 @@
 import {existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, describe, expect, test} from 'vitest';
-import {FileStore} from '../source/session/file-store.js';
+import {FileStore} from '../source/session/file-store/file-store.js';
 import {killAllPtys, type PtySession, spawnCli} from './helpers/pty.js';
 import {idsIn, makeSession, makeSessionDir, makeUser} from './helpers/session-dir.js';
 
@@ -134,7 +134,7 @@ describe('the inspector in a real terminal', () => {
 		const p = await spawnCli({args: ['--dir', dir]});
 		await p.ready(/4 active · 3 expired · 1 unreadable/);
 		p.press('c');
-		await p.waitFor('remove 3 expired sessions? y/n');
+		await p.waitFor('remove 3 expired sessions (expired-2020, expired-india, gone-too)? y/n');
 		p.press('y');
 		await p.waitFor((s) => s.includes('removed 3 expired sessions') && s.includes('0 expired'));
 		expect(idsIn(dir)).toEqual([

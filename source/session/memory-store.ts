@@ -15,6 +15,15 @@ export type MemoryStoreOptions = {
 	readonly now?: () => number;
 };
 
+function sessionEntry(session: Session): ListEntry {
+	return {
+		kind: 'session',
+		id: session.id,
+		session: cloneSession(session),
+		location: `memory:${session.id}`,
+	};
+}
+
 /** A Store in process memory, for tests and single-process servers. Copies in and out. */
 export class MemoryStore implements ListableStore {
 	readonly #sessions = new Map<string, Session>();
@@ -59,14 +68,16 @@ export class MemoryStore implements ListableStore {
 		return removed;
 	}
 
+	/** The session stored under `id`, expired or not, or null; removes nothing (see ListableStore). */
+	async lookup(id: string): Promise<ListEntry | null> {
+		assertValidId(id);
+		const session = this.#sessions.get(id);
+		return session ? sessionEntry(session) : null;
+	}
+
 	async list(options: ListOptions = {}): Promise<ListEntry[]> {
 		options.signal?.throwIfAborted();
-		const entries: ListEntry[] = [...this.#sessions.values()].map((session) => ({
-			kind: 'session',
-			id: session.id,
-			session: cloneSession(session),
-			location: `memory:${session.id}`,
-		}));
+		const entries = [...this.#sessions.values()].map(sessionEntry);
 		options.onProgress?.(entries.length, entries.length);
 		return entries;
 	}
