@@ -327,9 +327,13 @@ export function parseCommandLine(argv: readonly string[], env: Env): ParseResult
 
 	const dryRun = given.get('dryRun') === true;
 	const store = command === 'demo' ? undefined : parseStore(given, env, errors);
-	const parsedLogin = parseLoginOptions(loginValues(given), env);
-	if (!parsedLogin.ok) errors.push(...parsedLogin.problems);
-	const login = parsedLogin.ok ? parsedLogin.config : undefined;
+	// Only where a login can run: elsewhere a login flag is already refused above, once.
+	const parsedLogin =
+		command === 'login' || command === 'inspect' || command === 'demo'
+			? parseLoginOptions(loginValues(given), env)
+			: undefined;
+	if (parsedLogin?.ok === false) errors.push(...parsedLogin.problems);
+	const login = parsedLogin?.ok ? parsedLogin.config : undefined;
 	let invocation: Invocation | undefined;
 	switch (command) {
 		case 'inspect':
