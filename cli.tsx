@@ -159,35 +159,13 @@ function list(invocation: Of<'list'> | Of<'inspect'>, opened: OpenedStore): Prom
 	});
 }
 
-// A StartLogin for the inspector's `l` key, or why there is none (`l` then says what is missing).
-// The flow itself (an HTTP server, the browser opener) loads when `l` is pressed, not before
-// the first frame.
-async function startLoginFor(
-	invocation: Of<'inspect'> | Of<'demo'>,
-	opened: OpenedStore,
-): Promise<{login: StartLogin} | {loginUnavailable: string}> {
-	const {resolveLoginConfig} = await import('./source/commands/login-config.js');
-	const resolved = resolveLoginConfig(loginCommandFlags(invocation.login), process.env);
-	if (!resolved.ok) return {loginUnavailable: resolved.problems.join('\n')};
-
-	const {config} = resolved;
-	return {
-		login: async (args) => {
-			const {createStartLogin} = await import('./source/github/start-login.js');
-			return createStartLogin(config, opened.store, opened.stateStore)(args);
-		},
-	};
-}
-
-/** The checked login options as loginCommand and resolveLoginConfig take them. */
-function loginCommandFlags(login: Of<'login'>['login']) {
-	return {
-		clientId: login.clientId,
-		githubHost: login.githubHost,
-		scopes: login.scopes,
-		callbackPort: login.callbackPort,
-		timeout: `${login.timeoutMs}ms`,
-		browser: login.openBrowser,
+// A StartLogin for the inspector's `l` key, bound to the checked login config. The flows
+// themselves (an HTTP server, the browser opener) load when `l` is pressed, not before the
+// first frame.
+function startLoginFor(invocation: Of<'inspect'> | Of<'demo'>, opened: OpenedStore): StartLogin {
+	return async (args) => {
+		const {createStartLogin} = await import('./source/github/start-login.js');
+		return createStartLogin(invocation.login, opened.store, opened.stateStore)(args);
 	};
 }
 
@@ -201,8 +179,7 @@ async function login(invocation: Of<'login'>, opened: OpenedStore): Promise<numb
 		return await loginCommand({
 			store: opened.store,
 			stateStore: opened.stateStore,
-			id: invocation.login.id,
-			flags: loginCommandFlags(invocation.login),
+			config: invocation.login,
 			env: process.env,
 			stderr: process.stderr,
 			signal: controller.signal,
@@ -229,16 +206,12 @@ async function inspect(
 	delete process.env.CI;
 	delete process.env.CONTINUOUS_INTEGRATION;
 
-	// Both load modules; side by side, the second costs no round trip of its own.
-	const [{runInspector}, startLogin] = await Promise.all([
-		import('./source/ui/run-inspector.js'),
-		startLoginFor(invocation, opened),
-	]);
+	const {runInspector} = await import('./source/ui/run-inspector.js');
 	return runInspector({
 		store: opened.store,
 		location: opened.location,
 		...(opened.watchDir === undefined ? {} : {watchDir: opened.watchDir}),
-		...startLogin,
+		login: startLoginFor(invocation, opened),
 		loginTimeoutMs: loginWaitMs(invocation.login),
 		...(banner === undefined ? {} : {banner}),
 	});

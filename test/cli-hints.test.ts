@@ -22,7 +22,7 @@ describe('hints', () => {
 	test('a store from the environment needs nothing repeated', () => {
 		expect(hints([]).command('cleanup')).toBe('stacktower-sessions cleanup');
 		expect(hints([]).empty(true)).toBe(
-			'the directory does not exist yet\nlog in with: stacktower-sessions login --client-id ID (or with the stacktower CLI)',
+			'the directory does not exist yet\nlog in with: stacktower-sessions login (or with the stacktower CLI)',
 		);
 	});
 

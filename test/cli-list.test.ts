@@ -190,14 +190,14 @@ describe('list', () => {
 		expect(result.stderr).toBe('');
 		// The hint repeats --dir: the login it suggests saves into this directory.
 		expect(result.stdout).toBe(
-			`no sessions in ${dir}\nthe directory does not exist yet\nlog in with: stacktower-sessions login --client-id ID --dir ${dir} (or with the stacktower CLI)\n`,
+			`no sessions in ${dir}\nthe directory does not exist yet\nlog in with: stacktower-sessions login --dir ${dir} (or with the stacktower CLI)\n`,
 		);
 		// An empty directory that exists says only how to log in; one from the environment
 		// needs no --dir repeated.
 		const empty = makeSessionDir({fixtures: false});
 		const existing = await runCli(['list'], {env: {STACKTOWER_SESSIONS_DIR: empty}});
 		expect(existing.stdout).toBe(
-			`no sessions in ${empty}\nlog in with: stacktower-sessions login --client-id ID (or with the stacktower CLI)\n`,
+			`no sessions in ${empty}\nlog in with: stacktower-sessions login (or with the stacktower CLI)\n`,
 		);
 
 		const json = await runCli(['list', '--json', '--dir', dir]);

@@ -374,32 +374,6 @@ describe('the inspector in a real terminal', () => {
 		expect(rowOf(p.screenText(), 'github')).toBeUndefined();
 	});
 
-	test('l without a configured login lists every problem whole, even on an 80-column terminal', async () => {
-		const dir = makeSessionDir();
-		// No STACKTOWER_* variables (cliEnv drops them): neither client id nor secret.
-		const p = await spawnCli({args: ['--dir', dir], cols: 80});
-		await p.ready((s) => rowOf(s, 'github') !== undefined);
-		p.press('l');
-		// Each problem whole, across the lines it wraps onto (waited for: a frame can reach the
-		// terminal in more than one read).
-		const flat = (s: string) => s.replace(/\n /g, ' ').replace(/\s+/g, ' ');
-		await p.waitFor((s) =>
-			flat(s).includes(
-				'• Missing the GitHub OAuth app client id: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID',
-			),
-		);
-		await p.waitFor((s) =>
-			flat(s).includes(
-				'• Missing the GitHub OAuth app client secret: set STACKTOWER_GITHUB_CLIENT_SECRET (GitHub requires it for this flow even with PKCE; it is never taken from a flag)',
-			),
-		);
-		p.press('escape');
-		await p.waitFor(
-			(s) => !s.includes('login is not configured') && rowOf(s, 'github') !== undefined,
-		);
-		await quit(p);
-	});
-
 	test('a missing directory shows the empty state with the path and how to log in, and is not made', async () => {
 		const dir = path.join(makeSessionDir({fixtures: false}), 'not-yet');
 		const p = await spawnCli({args: ['--dir', dir]});

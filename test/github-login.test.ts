@@ -418,9 +418,9 @@ describe('login through the loopback callback', () => {
 		const reply = await send(portOf(callback), pathOf(callback));
 		const error = await rejection(result);
 
-		expect(error.code).toBe('TOKEN_EXCHANGE_FAILED');
+		expect(error.code).toBe('INVALID_TOKEN_ANSWER');
 		expect(error.message).toBe(
-			"Exchanging the authorization code failed: GitHub's answer holds an access token with characters no token has; it was not used",
+			"GitHub's answer holds no usable access token (empty, or with characters a request header cannot carry); nothing was saved",
 		);
 		expect(reply.status).toBe(502);
 		for (const text of [error.message, reply.body]) expect(text).not.toContain('0123456789abcdef');
@@ -724,9 +724,15 @@ describe('createStartLogin, for the inspector', () => {
 	const startLoginOnFake = () =>
 		createStartLogin(
 			{
+				flow: 'web',
+				id: 'github',
 				clientId: fake.clientId,
 				clientSecret: fake.clientSecret,
 				githubHost: fake.url,
+				scopes: 'read:user',
+				callbackPort: 0,
+				timeoutMs: 60_000,
+				ttlMs: 60_000,
 				openBrowser: false,
 			},
 			store,
@@ -745,7 +751,9 @@ describe('createStartLogin, for the inspector', () => {
 		const callback = await callbackFor(await url);
 		expect((await send(portOf(callback), pathOf(callback))).status).toBe(200);
 		const result = await outcome;
-		expect(result).toEqual({session: await store.get('github'), userChanged: false});
+		const session = await store.get('github');
+		expect(result).toEqual({session, user: session?.user, userChanged: false});
+		expect(session?.expiresAt.getTime()).toBe((session?.createdAt.getTime() ?? 0) + 60_000);
 	});
 
 	test('its signal cancels (Esc) and frees the port', async () => {

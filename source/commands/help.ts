@@ -13,6 +13,8 @@ import {
 const BIN = 'stacktower-sessions';
 
 const EXIT_CODES = '0 done, 1 failed, 2 usage error';
+/** login's, and the main page's: a login stopped with Ctrl-C exits as a shell reports SIGINT. */
+const LOGIN_EXIT_CODES = `${EXIT_CODES}, 130 login cancelled with Ctrl-C (nothing saved)`;
 
 /** Rows of two columns, the second aligned, its extra lines under it. */
 function table(rows: ReadonlyArray<readonly [string, string]>, indent = '    '): string {
@@ -80,7 +82,7 @@ export function mainHelp(): string {
 		table(own),
 		'',
 		'  Exit codes',
-		`    ${EXIT_CODES}`,
+		`    ${LOGIN_EXIT_CODES}`,
 		'',
 		'  Examples',
 		`    $ ${BIN}`,
@@ -118,7 +120,7 @@ export function commandHelp(command: Command): string {
 		);
 	}
 
-	lines.push('', '  Exit codes', `    ${EXIT_CODES}`);
+	lines.push('', '  Exit codes', `    ${command === 'login' ? LOGIN_EXIT_CODES : EXIT_CODES}`);
 	lines.push('', '  Examples', ...spec.examples.map((example) => `    $ ${example}`), '');
 	return lines.join('\n');
 }

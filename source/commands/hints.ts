@@ -44,6 +44,6 @@ export function hints(storeArgs: readonly string[]): Hints {
 	return {
 		command,
 		empty: (missing) =>
-			`${missing ? 'the directory does not exist yet\n' : ''}log in with: ${command('login --client-id ID')} (or with the stacktower CLI)`,
+			`${missing ? 'the directory does not exist yet\n' : ''}log in with: ${command('login')} (or with the stacktower CLI)`,
 	};
 }

@@ -25,8 +25,8 @@ import {
 export type {Command} from './catalog.js';
 
 import {
+	type LoginConfig,
 	type LoginFlagValues,
-	type LoginOptions,
 	loginFlagDefinitions,
 	parseLoginOptions,
 	quote,
@@ -54,7 +54,7 @@ export type Invocation = Common &
 	(
 		| {readonly command: 'help'; readonly topic: Command | undefined}
 		| {readonly command: 'version'}
-		| ({readonly command: 'inspect'; readonly login: LoginOptions} & StoreChoice)
+		| ({readonly command: 'inspect'; readonly login: LoginConfig} & StoreChoice)
 		| ({
 				readonly command: 'list';
 				readonly json: boolean;
@@ -68,8 +68,8 @@ export type Invocation = Common &
 				readonly dryRun: boolean;
 		  } & StoreChoice)
 		| ({readonly command: 'logout'; readonly dryRun: boolean} & StoreChoice)
-		| ({readonly command: 'login'; readonly login: LoginOptions} & StoreChoice)
-		| {readonly command: 'demo'; readonly login: LoginOptions}
+		| ({readonly command: 'login'; readonly login: LoginConfig} & StoreChoice)
+		| {readonly command: 'demo'; readonly login: LoginConfig}
 		| ({readonly command: 'completion'; readonly target: Shell | 'ids'} & StoreChoice)
 	);
 
@@ -327,15 +327,13 @@ export function parseCommandLine(argv: readonly string[], env: Env): ParseResult
 
 	const dryRun = given.get('dryRun') === true;
 	const store = command === 'demo' ? undefined : parseStore(given, env, errors);
-	const parsedLogin = parseLoginOptions(loginValues(given), env);
-	if (!parsedLogin.ok) errors.push(...parsedLogin.problems);
-	const login = parsedLogin.ok ? parsedLogin.config : undefined;
-	// The login command needs an OAuth app; the inspector's `l` says what is missing instead.
-	if (command === 'login' && login !== undefined && login.clientId === undefined) {
-		errors.push(
-			'login needs a GitHub OAuth app: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID (and STACKTOWER_GITHUB_CLIENT_SECRET)',
-		);
-	}
+	// Only where a login can run: elsewhere a login flag is already refused above, once.
+	const parsedLogin =
+		command === 'login' || command === 'inspect' || command === 'demo'
+			? parseLoginOptions(loginValues(given), env)
+			: undefined;
+	if (parsedLogin?.ok === false) errors.push(...parsedLogin.problems);
+	const login = parsedLogin?.ok ? parsedLogin.config : undefined;
 	let invocation: Invocation | undefined;
 	switch (command) {
 		case 'inspect':

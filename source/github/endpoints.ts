@@ -1,11 +1,13 @@
 // GitHub, GitHub Enterprise Cloud with data residency (TENANT.ghe.com) and GitHub Enterprise
 // Server differ only in base URLs, so one `--github-host` serves all three.
 
-/** The three URLs the login flow talks to. */
+/** The URLs the login flows talk to. */
 export type GitHubEndpoints = {
 	/** The host as given, normalised to its origin (`https://github.com`). */
 	readonly origin: string;
 	readonly authorize: string;
+	/** The device flow's first step (RFC 8628 §3.1). */
+	readonly deviceCode: string;
 	readonly token: string;
 	readonly user: string;
 };
@@ -82,14 +84,15 @@ export function githubEndpoints(host: string = DEFAULT_GITHUB_HOST): GitHubEndpo
 	const origin = url.origin;
 	const authorize = `${origin}/login/oauth/authorize`;
 	const token = `${origin}/login/oauth/access_token`;
+	const deviceCode = `${origin}/login/device/code`;
 	if (url.hostname === 'github.com' && url.port === '') {
-		return {origin, authorize, token, user: 'https://api.github.com/user'};
+		return {origin, authorize, deviceCode, token, user: 'https://api.github.com/user'};
 	}
 
 	const tenant = /^([a-z\d](?:[a-z\d-]*[a-z\d])?)\.ghe\.com$/.exec(url.hostname);
 	if (tenant && url.port === '') {
-		return {origin, authorize, token, user: `https://api.${tenant[1]}.ghe.com/user`};
+		return {origin, authorize, deviceCode, token, user: `https://api.${tenant[1]}.ghe.com/user`};
 	}
 
-	return {origin, authorize, token, user: `${origin}/api/v3/user`};
+	return {origin, authorize, deviceCode, token, user: `${origin}/api/v3/user`};
 }

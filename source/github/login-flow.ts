@@ -10,15 +10,21 @@ import {
 	type StateStore,
 	type Store,
 } from '../session/index.js';
-import {DEFAULT_LOGIN_TIMEOUT_MS, DEFAULT_SCOPES, formatTimeout} from './defaults.js';
+import {
+	DEFAULT_LOGIN_TIMEOUT_MS,
+	DEFAULT_LOGIN_TTL_MS,
+	DEFAULT_SCOPES,
+	formatTimeout,
+} from './defaults.js';
 import {DEFAULT_GITHUB_HOST, type GitHubEndpoints, githubEndpoints} from './endpoints.js';
 import {LoginError, safeText} from './errors.js';
 import {type HttpContext, REQUEST_TIMEOUT_MS} from './http.js';
 import {authorizationCode, CALLBACK_PATH, checkCallback, loginEnded} from './loopback/callback.js';
-import {completeLogin, type LoginOutcome} from './loopback/flow.js';
+import {completeLogin} from './loopback/flow.js';
 import {answer, type CallbackServer, startCallbackServer} from './loopback/server.js';
 import {openInBrowser} from './open-browser.js';
 import {createPkce, type Pkce} from './pkce.js';
+import type {LoginOutcome} from './save-login.js';
 
 export {
 	DEFAULT_LOGIN_TIMEOUT_MS,
@@ -28,7 +34,7 @@ export {
 } from './defaults.js';
 export {LoginError, type LoginErrorCode} from './errors.js';
 export {CALLBACK_PATH} from './loopback/callback.js';
-export type {LoginOutcome} from './loopback/flow.js';
+export type {LoginOutcome} from './save-login.js';
 
 export type LoginOptions = {
 	store: Store;
@@ -45,6 +51,8 @@ export type LoginOptions = {
 	scopes?: string;
 	/** Default 0: any free port. */
 	callbackPort?: number;
+	/** How long the saved session lasts; default 30 days, as the stacktower CLI. */
+	ttlMs?: number;
 	/** The whole flow, from listening to the saved session. Default 5 minutes. */
 	timeoutMs?: number;
 	/** Default true: the command in $BROWSER with the URL as its argument, else the platform's opener. */
@@ -100,8 +108,17 @@ function checkOptions(options: LoginOptions) {
 		throw new TypeError(`Expected callbackPort to be an integer, got ${describe(port)}`);
 	}
 
+	// Not a timer: a session may last a year, past the longest delay a timer holds.
+	const ttlMs: unknown = options.ttlMs ?? DEFAULT_LOGIN_TTL_MS;
+	if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
+		throw new TypeError(
+			`Expected ttlMs to be a positive number of milliseconds, got ${typeof ttlMs === 'number' ? ttlMs : describe(ttlMs)}`,
+		);
+	}
+
 	return {
 		port,
+		ttlMs,
 		timeoutMs: milliseconds('timeoutMs', options.timeoutMs, DEFAULT_LOGIN_TIMEOUT_MS),
 		requestTimeoutMs: milliseconds(
 			'requestTimeoutMs',
@@ -327,6 +344,7 @@ class LoopbackLogin {
 				store: this.#options.store,
 				sessionId: this.#options.sessionId,
 				previous: this.#options.previous,
+				ttlMs: this.#checked.ttlMs,
 			});
 		} catch (caught) {
 			// Only our own messages are shown: another library's can quote a header (the token).

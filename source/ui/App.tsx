@@ -143,7 +143,7 @@ export default function App(props: Props) {
 	if (state.mode.kind === 'help') {
 		body = <Help width={width} top={state.mode.top} height={bodyHeight(list.height)} />;
 	} else if (state.mode.kind === 'login' && state.login)
-		body = <LoginView login={state.login} now={now} />;
+		body = <LoginView login={state.login} now={now} width={state.width} />;
 	else if (state.error !== null)
 		body = <ErrorView location={location} message={forScreen(state.error)} />;
 	else if (state.entries === null) body = <Loading load={state.load} />;

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
+import stringWidth from 'string-width';
 import {formatDuration} from '../format/duration.js';
 import {forScreen} from '../format/width.js';
 import type {LoginState} from './state.js';
@@ -7,7 +8,51 @@ import type {LoginState} from './state.js';
 type Props = {
 	readonly login: LoginState;
 	readonly now: number;
+	/** The terminal's width: a URL or code that does not fit is not shown broken. */
+	readonly width?: number;
 };
+
+const INDENT = 3;
+
+/**
+ * One line that is never wrapped or cut: a URL broken over lines, or cut short, cannot be
+ * copied. When the terminal is too narrow for it, it says how wide it must be instead.
+ */
+function WholeLine({
+	text,
+	width,
+	what,
+	code = false,
+}: {
+	text: string;
+	width: number;
+	what: string;
+	/** The one-time code: bold and reversed, so that it stands out. */
+	code?: boolean;
+}) {
+	const needed = stringWidth(text) + INDENT;
+	if (needed > width) {
+		return (
+			<Text color="yellow">
+				{`  (the ${what} needs ${needed} columns: widen the terminal, or use stacktower-sessions login)`}
+			</Text>
+		);
+	}
+
+	return (
+		<Box paddingLeft={INDENT - 1} flexShrink={0}>
+			{code ? (
+				<Text bold inverse wrap="truncate">
+					{text}
+				</Text>
+			) : (
+				<Text color="cyan" wrap="truncate">
+					{text}
+				</Text>
+			)}
+		</Box>
+	);
+}
 
 function who(login: string, name: string): string {
 	const shown = `@${forScreen(login)}`;
@@ -15,7 +60,7 @@ function who(login: string, name: string): string {
 }
 
 /** The re-login flow: the URL to open, a spinner and the time left, then the outcome. */
-export default function LoginView({login, now}: Props) {
+export default function LoginView({login, now, width = 80}: Props) {
 	const target = `session ${forScreen(login.sessionId)}${login.previousLogin ? ` (@${login.previousLogin})` : ''}`;
 	if (login.phase === 'succeeded' && login.outcome) {
 		const {session, userChanged, previousLogin} = login.outcome;
@@ -78,9 +123,18 @@ export default function LoginView({login, now}: Props) {
 				<Text color="cyan">
 					<Spinner />
 				</Text>{' '}
-				waiting for GitHub · {formatDuration(login.deadline - now)} left
+				{login.userCode === null
+					? `waiting for GitHub · ${formatDuration(login.deadline - now)} left`
+					: `waiting for the code to be entered · it expires in ${formatDuration(login.deadline - now)}`}
 			</Text>
-			{login.url ? (
+			{login.url && login.userCode !== null ? (
+				<Box flexDirection="column" marginTop={1}>
+					<Text>Open this URL in a browser, on any device:</Text>
+					<WholeLine text={forScreen(login.url)} width={width} what="URL" />
+					<Text>and enter this one-time code:</Text>
+					<WholeLine text={` ${forScreen(login.userCode)} `} width={width} what="code" code />
+				</Box>
+			) : login.url ? (
 				<Box flexDirection="column" marginTop={1}>
 					<Text>Open this URL in a browser if none opened:</Text>
 					<Text color="cyan">{forScreen(login.url)}</Text>

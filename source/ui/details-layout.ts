@@ -93,7 +93,22 @@ export function detailLines(
 	} else {
 		field('user', 'none');
 	}
-	field('token', maskToken(session.accessToken) || 'none');
+	const tokenExpiry = session.tokenExpiresAt
+		? ` (expires ${time(session.tokenExpiresAt)}, ${formatCountdown(session.tokenExpiresAt, now)})`
+		: '';
+	field('token', `${maskToken(session.accessToken) || 'none'}${tokenExpiry}`);
+	if (session.refreshToken !== undefined) {
+		const refreshExpiry = session.refreshTokenExpiresAt
+			? ` (expires ${time(session.refreshTokenExpiresAt)})`
+			: '';
+		field('refresh', `${maskToken(session.refreshToken) || 'none'}${refreshExpiry}`);
+	}
+	if (session.githubHost !== undefined || session.clientId !== undefined) {
+		field(
+			'issuer',
+			`${forScreen(session.githubHost ?? '?')} · app ${forScreen(session.clientId ?? '?')}`,
+		);
+	}
 	field('created', `${time(session.createdAt)} (${formatRelative(session.createdAt, now)})`);
 	field('expires', `${time(session.expiresAt)} (${expired ? left : `in ${left}`})`);
 	return lines;

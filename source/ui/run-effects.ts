@@ -86,6 +86,14 @@ export function createEffectRunner(options: EffectRunnerOptions): EffectRunner {
 					previous: task.previous,
 					signal: self.controller.signal,
 					onUrl: (url) => report({type: 'loginUrl', seq, url}),
+					onDeviceCode: (prompt) =>
+						report({
+							type: 'loginDeviceCode',
+							seq,
+							userCode: prompt.userCode,
+							url: prompt.verificationUri,
+							expiresAt: prompt.expiresAt.getTime(),
+						}),
 				});
 				report({type: 'loginSucceeded', seq, outcome});
 			}

@@ -60,8 +60,12 @@ export type Mode =
 export type LoginState = {
 	readonly sessionId: string;
 	readonly previousLogin: string;
+	/** When the wait ends: the login timeout, or the device code's expiry once known. */
 	readonly deadline: number;
+	/** The URL to open: the authorize URL, or the device flow's verification URL. */
 	readonly url: string | null;
+	/** The device flow's one-time code to enter at `url`; null for the web flow. */
+	readonly userCode: string | null;
 	/** `unavailable`: login is not configured; `error` says why, a line per problem. */
 	readonly phase: 'waiting' | 'succeeded' | 'failed' | 'unavailable';
 	/** The error message when failed or unavailable. */
@@ -121,6 +125,14 @@ export type Result =
 			readonly now: number;
 	  }
 	| {readonly type: 'loginUrl'; readonly seq: number; readonly url: string}
+	| {
+			readonly type: 'loginDeviceCode';
+			readonly seq: number;
+			readonly userCode: string;
+			readonly url: string;
+			/** When the code expires (ms since the epoch): the countdown's end. */
+			readonly expiresAt: number;
+	  }
 	| {readonly type: 'loginSucceeded'; readonly seq: number; readonly outcome: LoginOutcome}
 	| {readonly type: 'loginFailed'; readonly seq: number; readonly message: string};
 
@@ -151,8 +163,8 @@ export type InitOptions = {
 	readonly sort?: SortKey;
 };
 
-// Only when the caller gave neither a login nor why not: cli.tsx always says which setting is
-// missing (commands/login-config.ts words it, once).
+// Only when a library caller gave neither a login nor why not: cli.tsx always gives a login
+// (the device flow needs no setting; a bad login flag stops the command line before this).
 const DEFAULT_LOGIN_UNAVAILABLE = 'no login flow was given to the inspector';
 
 export function initialState(options: InitOptions = {}): State {
@@ -397,6 +409,7 @@ function startLogin(state: State, now: number): Update<State> {
 		previousLogin: row?.login ?? '',
 		deadline: now + state.loginTimeoutMs,
 		url: null,
+		userCode: null,
 		phase: 'waiting',
 		error: null,
 		outcome: null,
@@ -467,6 +480,17 @@ function onResult(state: State, result: Result): Update<State> {
 		case 'loginUrl':
 			if (state.running?.seq !== result.seq || !state.login) return only(state);
 			return only({...state, login: {...state.login, url: result.url}});
+		case 'loginDeviceCode':
+			if (state.running?.seq !== result.seq || !state.login) return only(state);
+			return only({
+				...state,
+				login: {
+					...state.login,
+					url: result.url,
+					userCode: result.userCode,
+					deadline: result.expiresAt,
+				},
+			});
 		default:
 			break;
 	}
