@@ -35,7 +35,7 @@ const PLUS = 43;
  * (Feb 30, 24:00, offset +24:00) included.
  *
  * Hand-written rather than a regular expression: list() decodes two times per file, and for
- * 100,000 files (issue 6) a character scan is several times faster. Character codes rather
+ * 100,000 files a character scan is several times faster. Character codes rather
  * than one-character strings: about twice as fast again before the JIT has optimised it.
  */
 export function parseRfc3339(text: string): Date | undefined {
@@ -315,8 +315,8 @@ export function decodeSession(text: string, where = 'session'): Session {
 /**
  * decodeSession for a store that knows the id it keeps the session under and has checked it
  * with isValidId (a FileStore's file name): an id field equal to `validId` is not matched
- * against the id pattern again (issue 6: a regular expression less per file listed, -4 ms
- * of `list --json` at 10,000). Any other id field is checked as decodeSession checks it.
+ * against the id pattern again: one regular expression less per file listed, which shows in
+ * `list --json` of a large directory (BENCHMARKS.md). Any other id field is checked as decodeSession checks it.
  */
 export function decodeStored(text: string, where: string, validId: string | undefined): Session {
 	let parsed: unknown;

@@ -6,8 +6,8 @@ const idPattern = /^[A-Za-z0-9_\-=.]{1,128}$/;
 
 /**
  * `size` bytes from the CSPRNG. Through the Web Crypto global rather than node:crypto, which
- * loads only when first used: importing node:crypto cost every start of the CLI about 2 ms
- * (issue 6), and listing, the common case, needs no randomness at all.
+ * loads only when first used: importing node:crypto slows every start of the CLI, and listing,
+ * the common case, needs no randomness at all.
  */
 export function secureRandomBytes(size: number): Buffer {
 	const bytes = Buffer.alloc(size);
