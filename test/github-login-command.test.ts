@@ -3,7 +3,7 @@ import {existsSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {Writable} from 'node:stream';
-import {afterEach, beforeEach, describe, expect, test} from 'vitest';
+import {afterEach, beforeEach, describe, expect, onTestFinished, test} from 'vitest';
 import {loginCommand} from '../source/commands/login.js';
 import {type LoginFlagValues, parseLoginOptions} from '../source/commands/login-options.js';
 import {MemoryStateStore, MemoryStore, newSession} from '../source/session/index.js';
@@ -77,6 +77,13 @@ async function waitForText(read: () => string, pattern: RegExp): Promise<RegExpE
 describe('the login command', () => {
 	test('logs in through $BROWSER, prints the URL and who logged in, and never the token', async () => {
 		const browser = installFakeBrowser(dir);
+		// A zone without daylight saving: the offset is the same on any date.
+		const zone = process.env.TZ;
+		process.env.TZ = 'Asia/Kolkata';
+		onTestFinished(() => {
+			if (zone === undefined) delete process.env.TZ;
+			else process.env.TZ = zone;
+		});
 		const {code, stderr} = run({}, {BROWSER: browser.command, FAKE_BROWSER_LOG: browser.logFile});
 		expect(await code).toBe(0);
 		const visit = await waitForVisit(browser.logFile);
@@ -91,7 +98,7 @@ describe('the login command', () => {
 			/Waiting for the callback on http:\/\/127\.0\.0\.1:\d+\/callback \(up to 5m; Ctrl-C cancels\)/,
 		);
 		expect(text).toMatch(
-			/Logged in as @octocat \(The Octocat\); saved session "github" \(expires \d{4}-/,
+			/Logged in as @octocat \(The Octocat\); saved session "github" \(expires \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+05:30, in 30d\)\./,
 		);
 		expectNoTokenIn(text);
 		expect(text).not.toContain(fake.clientSecret);

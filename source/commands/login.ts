@@ -1,6 +1,7 @@
 // `stacktower-sessions login [--id ID]`: the device flow (default) or the loopback web flow
 // from the command line. What to do and the outcome go to stderr (stdout stays empty:
 // nothing here is data to pipe).
+import {formatLocal, formatRelative} from '../format/duration.js';
 import {escapeControl} from '../format/escape.js';
 import {formatTimeout} from '../github/defaults.js';
 import type {DeviceCodePrompt} from '../github/device-flow.js';
@@ -109,7 +110,9 @@ export async function loginCommand(args: LoginCommandArgs): Promise<number> {
 				write(`${escapeControl(error.message)}; open the URL above yourself.\n`);
 			},
 		});
-		const expires = outcome.session.expiresAt.toISOString().replace(/\.\d+Z$/, 'Z');
+		// Local time with its offset, as a person reads it, and relative to the save (`in 30d`).
+		const {expiresAt, createdAt} = outcome.session;
+		const expires = `${formatLocal(expiresAt)}, ${formatRelative(expiresAt, createdAt)}`;
 		write(
 			`Logged in as ${who(outcome.user)}; saved session "${config.id}" (expires ${expires}).\n`,
 		);
