@@ -387,7 +387,7 @@ describe('the inspector', () => {
 		const frame = ui.frame();
 		expect(frame).toMatch(
 			new RegExp(
-				`token\\s+ghu_${MASK} \\(expires \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC, 7h 5\\dm \\d+s\\)`,
+				`token\\s+ghu_${MASK} \\(expires \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d [+-]\\d\\d:\\d\\d, 7h 5\\dm \\d+s\\)`,
 			),
 		);
 		expect(frame).toMatch(new RegExp(`refresh\\s+ghr_${MASK} \\(expires \\d{4}-`));
