@@ -16,6 +16,7 @@ describe('githubEndpoints', () => {
 				authorize: 'https://github.com/login/oauth/authorize',
 				token: 'https://github.com/login/oauth/access_token',
 				user: 'https://api.github.com/user',
+				api: 'https://api.github.com',
 			});
 		}
 	});
@@ -26,6 +27,7 @@ describe('githubEndpoints', () => {
 			authorize: 'https://octo-corp.ghe.com/login/oauth/authorize',
 			token: 'https://octo-corp.ghe.com/login/oauth/access_token',
 			user: 'https://api.octo-corp.ghe.com/user',
+			api: 'https://api.octo-corp.ghe.com',
 		});
 	});
 
@@ -35,6 +37,7 @@ describe('githubEndpoints', () => {
 			authorize: 'https://ghe.example.com:8443/login/oauth/authorize',
 			token: 'https://ghe.example.com:8443/login/oauth/access_token',
 			user: 'https://ghe.example.com:8443/api/v3/user',
+			api: 'https://ghe.example.com:8443/api/v3',
 		});
 		expect(githubEndpoints('http://127.0.0.1:4567').user).toBe('http://127.0.0.1:4567/api/v3/user');
 		expect(githubEndpoints('http://localhost:4567').token).toBe(

@@ -35,6 +35,8 @@ export type JsonEntry = {
 	expires_in_ms: number | null;
 	/** Masked (`gho_••••••••`) unless --show-token; '' when the session has none. */
 	token: string | null;
+	/** `expired` when the stored token_expires_at has passed; absent otherwise. */
+	token_status?: 'expired';
 	/** Unreadable entries: why it is not a session. */
 	error?: string;
 };
@@ -56,7 +58,7 @@ const jsonUnsafeAll = new RegExp(jsonUnsafe.source, 'g');
 const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** `json` with the characters JSON.stringify leaves raw that a terminal would act on escaped. */
-function terminalSafe(json: string): string {
+export function terminalSafe(json: string): string {
 	return json.replace(jsonUnsafeAll, unicodeEscape);
 }
 
@@ -132,6 +134,10 @@ export function jsonEntry(entry: ListEntry, now: number, showToken: boolean): st
 		created_at: isoString(session.createdAt.getTime()),
 		expires_at: isoString(expiresAt),
 		expires_in_ms: expiresAt - now,
+		// Only what the file says; whether GitHub still takes the token is `status`'s question.
+		...(session.tokenExpiresAt !== undefined && now > session.tokenExpiresAt.getTime()
+			? {token_status: 'expired'}
+			: {}),
 		// Last, so that a masked token can take the place of this 0 below.
 		token: showToken ? session.accessToken : 0,
 	});

@@ -8,6 +8,8 @@ export type GitHubEndpoints = {
 	readonly authorize: string;
 	readonly token: string;
 	readonly user: string;
+	/** The REST API's base, without a trailing slash (`https://api.github.com`). */
+	readonly api: string;
 };
 
 export const DEFAULT_GITHUB_HOST = 'https://github.com';
@@ -83,13 +85,17 @@ export function githubEndpoints(host: string = DEFAULT_GITHUB_HOST): GitHubEndpo
 	const authorize = `${origin}/login/oauth/authorize`;
 	const token = `${origin}/login/oauth/access_token`;
 	if (url.hostname === 'github.com' && url.port === '') {
-		return {origin, authorize, token, user: 'https://api.github.com/user'};
+		return withApi(origin, authorize, token, 'https://api.github.com');
 	}
 
 	const tenant = /^([a-z\d](?:[a-z\d-]*[a-z\d])?)\.ghe\.com$/.exec(url.hostname);
 	if (tenant && url.port === '') {
-		return {origin, authorize, token, user: `https://api.${tenant[1]}.ghe.com/user`};
+		return withApi(origin, authorize, token, `https://api.${tenant[1]}.ghe.com`);
 	}
 
-	return {origin, authorize, token, user: `${origin}/api/v3/user`};
+	return withApi(origin, authorize, token, `${origin}/api/v3`);
+}
+
+function withApi(origin: string, authorize: string, token: string, api: string): GitHubEndpoints {
+	return {origin, authorize, token, user: `${api}/user`, api};
 }

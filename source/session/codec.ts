@@ -146,12 +146,18 @@ type Wire = {
 	user: {id: number; login: string; name: string; avatar_url: string; email: string} | null;
 	expires_at: string;
 	created_at: string;
+	// Extras beside Go's fields, after them, each only when known (Go ignores them on read).
+	token_expires_at?: string;
+	refresh_token?: string;
+	refresh_token_expires_at?: string;
+	client_id?: string;
+	github_host?: string;
 };
 
-/** The Go-format JSON object for a session (field order as Go's struct). */
+/** The Go-format JSON object for a session (field order as Go's struct, then the extras). */
 export function toWire(session: Session): Wire {
 	const u = session.user;
-	return {
+	const wire: Wire = {
 		id: session.id,
 		access_token: session.accessToken,
 		user: u
@@ -160,6 +166,41 @@ export function toWire(session: Session): Wire {
 		expires_at: formatRfc3339(session.expiresAt),
 		created_at: formatRfc3339(session.createdAt),
 	};
+	if (session.tokenExpiresAt !== undefined) {
+		wire.token_expires_at = formatRfc3339(session.tokenExpiresAt);
+	}
+
+	if (session.refreshToken !== undefined) wire.refresh_token = session.refreshToken;
+	if (session.refreshTokenExpiresAt !== undefined) {
+		wire.refresh_token_expires_at = formatRfc3339(session.refreshTokenExpiresAt);
+	}
+
+	if (session.clientId !== undefined) wire.client_id = session.clientId;
+	if (session.githubHost !== undefined) wire.github_host = session.githubHost;
+	return wire;
+}
+
+/** The extras as `,\n  "key": value` lines for encodeSession's fast path; '' for none. */
+function extraLines(session: Session): string {
+	let lines = '';
+	if (session.tokenExpiresAt !== undefined) {
+		lines += `,\n  "token_expires_at": "${formatRfc3339(session.tokenExpiresAt)}"`;
+	}
+
+	if (session.refreshToken !== undefined) {
+		lines += `,\n  "refresh_token": ${goString(session.refreshToken)}`;
+	}
+
+	if (session.refreshTokenExpiresAt !== undefined) {
+		lines += `,\n  "refresh_token_expires_at": "${formatRfc3339(session.refreshTokenExpiresAt)}"`;
+	}
+
+	if (session.clientId !== undefined) lines += `,\n  "client_id": ${goString(session.clientId)}`;
+	if (session.githubHost !== undefined) {
+		lines += `,\n  "github_host": ${goString(session.githubHost)}`;
+	}
+
+	return lines;
 }
 
 // Go's encoder escapes these for HTML safety by default; doing the same keeps files byte-equal.
@@ -193,6 +234,9 @@ export function encodeSession(session: Session): string {
 	if (
 		typeof session.id !== 'string' ||
 		typeof session.accessToken !== 'string' ||
+		(session.refreshToken !== undefined && typeof session.refreshToken !== 'string') ||
+		(session.clientId !== undefined && typeof session.clientId !== 'string') ||
+		(session.githubHost !== undefined && typeof session.githubHost !== 'string') ||
 		(u !== null &&
 			(typeof u !== 'object' ||
 				!Number.isSafeInteger(u.id) ||
@@ -210,7 +254,7 @@ export function encodeSession(session: Session): string {
 	const user = u
 		? `{\n    "id": ${u.id},\n    "login": ${goString(u.login)},\n    "name": ${goString(u.name)},\n    "avatar_url": ${goString(u.avatarUrl)},\n    "email": ${goString(u.email)}\n  }`
 		: 'null';
-	return `{\n  "id": ${goString(session.id)},\n  "access_token": ${goString(session.accessToken)},\n  "user": ${user},\n  "expires_at": "${formatRfc3339(session.expiresAt)}",\n  "created_at": "${formatRfc3339(session.createdAt)}"\n}`;
+	return `{\n  "id": ${goString(session.id)},\n  "access_token": ${goString(session.accessToken)},\n  "user": ${user},\n  "expires_at": "${formatRfc3339(session.expiresAt)}",\n  "created_at": "${formatRfc3339(session.createdAt)}"${extraLines(session)}\n}`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -298,11 +342,43 @@ export function decodeParsed(parsed: unknown, where = 'session', validId?: strin
 
 	const token = parsed.access_token ?? '';
 	if (typeof token !== 'string') throw new CorruptError(where, 'access_token is not a string');
-	return {
+	const session: {-readonly [K in keyof Session]: Session[K]} = {
 		id,
 		accessToken: token,
 		user: decodeUser(parsed.user, where),
 		expiresAt: decodeTime(parsed.expires_at, 'expires_at', where, true),
 		createdAt: decodeTime(parsed.created_at, 'created_at', where, false),
 	};
+	// The extras: absent (or null) leaves the property out, so a Go-written session decodes to
+	// exactly the five fields it has.
+	const {
+		token_expires_at: tokenExpiresAt,
+		refresh_token: refreshToken,
+		refresh_token_expires_at: refreshTokenExpiresAt,
+		client_id: clientId,
+		github_host: githubHost,
+	} = parsed;
+	if (tokenExpiresAt != null) {
+		session.tokenExpiresAt = decodeTime(tokenExpiresAt, 'token_expires_at', where, true);
+	}
+
+	if (refreshToken != null)
+		session.refreshToken = extraString(refreshToken, 'refresh_token', where);
+	if (refreshTokenExpiresAt != null) {
+		session.refreshTokenExpiresAt = decodeTime(
+			refreshTokenExpiresAt,
+			'refresh_token_expires_at',
+			where,
+			true,
+		);
+	}
+
+	if (clientId != null) session.clientId = extraString(clientId, 'client_id', where);
+	if (githubHost != null) session.githubHost = extraString(githubHost, 'github_host', where);
+	return session;
+}
+
+function extraString(v: unknown, key: string, where: string): string {
+	if (typeof v === 'string') return v;
+	throw new CorruptError(where, `${key} is not a string`);
 }

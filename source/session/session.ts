@@ -9,13 +9,27 @@ export type GitHubUser = {
 	readonly email: string;
 };
 
-/** A login session (Go: session.Session). */
+/**
+ * A login session (Go: session.Session). The optional properties are extras beside Go's
+ * fields, kept when GitHub gives them (a GitHub App's token expires and comes with a refresh
+ * token) and naming who issued the token, so that checking, refreshing or revoking it later
+ * goes to the right host with the right app. Go ignores them on read.
+ */
 export type Session = {
 	readonly id: string;
 	readonly accessToken: string;
 	readonly user: GitHubUser | null;
 	readonly expiresAt: Date;
 	readonly createdAt: Date;
+	/** When the access token itself expires (a GitHub App's `ghu_` token: 8 hours). */
+	readonly tokenExpiresAt?: Date;
+	/** The token that renews the access token (`ghr_`, single use); secret as the access token. */
+	readonly refreshToken?: string;
+	readonly refreshTokenExpiresAt?: Date;
+	/** The client id of the GitHub App or OAuth app that issued the token. */
+	readonly clientId?: string;
+	/** The GitHub that issued the token, as an origin: `https://github.com`. */
+	readonly githubHost?: string;
 };
 
 /** Go: session.DefaultTTL. */
@@ -65,13 +79,26 @@ export function userId(session: Pick<Session, 'user'>): string {
 
 /** A deep copy, so callers can never change what a store holds. */
 export function cloneSession(session: Session): Session {
-	return {
+	const copy: {-readonly [K in keyof Session]: Session[K]} = {
 		id: session.id,
 		accessToken: session.accessToken,
 		user: session.user ? {...session.user} : null,
 		expiresAt: new Date(session.expiresAt.getTime()),
 		createdAt: new Date(session.createdAt.getTime()),
 	};
+	// Only when present: a session without extras stays without the keys.
+	if (session.tokenExpiresAt !== undefined) {
+		copy.tokenExpiresAt = new Date(session.tokenExpiresAt.getTime());
+	}
+
+	if (session.refreshToken !== undefined) copy.refreshToken = session.refreshToken;
+	if (session.refreshTokenExpiresAt !== undefined) {
+		copy.refreshTokenExpiresAt = new Date(session.refreshTokenExpiresAt.getTime());
+	}
+
+	if (session.clientId !== undefined) copy.clientId = session.clientId;
+	if (session.githubHost !== undefined) copy.githubHost = session.githubHost;
+	return copy;
 }
 
 function assertDate(value: unknown, what: string): void {
@@ -124,4 +151,13 @@ export function assertSession(session: unknown): asserts session is Session {
 	assertUser(s.user);
 	assertDate(s.expiresAt, 'session.expiresAt');
 	assertDate(s.createdAt, 'session.createdAt');
+	for (const key of ['tokenExpiresAt', 'refreshTokenExpiresAt'] as const) {
+		if (s[key] !== undefined) assertDate(s[key], `session.${key}`);
+	}
+
+	for (const key of ['refreshToken', 'clientId', 'githubHost'] as const) {
+		if (s[key] !== undefined && typeof s[key] !== 'string') {
+			throw new TypeError(`Expected session.${key} to be a string, got ${typeof s[key]}`);
+		}
+	}
 }
