@@ -21,6 +21,9 @@ import {
 } from './source/commands/usage.js';
 import type {StartLogin} from './source/ui/types.js';
 
+/** stacktower's GitHub App, which issues the sessions the stacktower CLI makes (its device flow). */
+const STACKTOWER_APP_CLIENT_ID = 'Iv23liRkeVtW225qGBef';
+
 const output = processOutput;
 
 // Node 22.1+ keeps V8's compiled code of the modules loaded from here on (the inspector's chunks:
@@ -229,7 +232,55 @@ async function main(): Promise<number> {
 
 		case 'delete': {
 			return withStore(options, (opened) =>
-				deleteCommand({store: opened.store, location: opened.location, ids: options.ids, output}),
+				deleteCommand({
+					store: opened.store,
+					location: opened.location,
+					ids: options.ids,
+					output,
+					...(options.revoke
+						? {
+								revoke: {
+									clientId: options.login.clientId,
+									clientSecret: options.login.clientSecret,
+									githubHost: options.login.githubHost,
+								},
+							}
+						: {}),
+				}),
+			);
+		}
+
+		case 'status': {
+			const {statusCommand} = await import('./source/commands/status.js');
+			return withStore(options, (opened) =>
+				statusCommand({
+					store: opened.store,
+					location: opened.location,
+					ids: options.ids,
+					json: options.json,
+					githubHost: options.login.githubHost,
+					output,
+				}),
+			);
+		}
+
+		case 'refresh': {
+			const {refreshCommand} = await import('./source/commands/refresh.js');
+			const {clientId, clientSecret} = options.login;
+			return withStore(options, (opened) =>
+				refreshCommand({
+					store: opened.store,
+					location: opened.location,
+					ids: options.ids,
+					githubHost: options.login.githubHost,
+					defaultClientId:
+						clientId ?? (process.env.STACKTOWER_GITHUB_APP_CLIENT_ID || STACKTOWER_APP_CLIENT_ID),
+					oauthApp:
+						clientId !== undefined && clientSecret !== undefined
+							? {clientId, clientSecret}
+							: undefined,
+					output,
+				}),
 			);
 		}
 

@@ -5,6 +5,7 @@ import {escapeControl} from '../format/escape.js';
 import {CorruptError, ExpiredError} from '../session/errors.js';
 import type {Session} from '../session/session.js';
 import type {Store} from '../session/store.js';
+import {planRevocations, type RevokeConfig, revokeOne} from './delete-revoke.js';
 import {errorMessage, type Output} from './output.js';
 
 export type DeleteCommandOptions = {
@@ -13,6 +14,8 @@ export type DeleteCommandOptions = {
 	/** Valid ids, without duplicates. */
 	readonly ids: readonly string[];
 	readonly output: Output;
+	/** delete --revoke: revoke each token on GitHub, then delete the session whatever the outcome. */
+	readonly revoke?: RevokeConfig;
 };
 
 type Found = {readonly exists: false} | {readonly exists: true; readonly session?: Session};
@@ -32,6 +35,26 @@ async function find(store: Store, id: string): Promise<Found> {
 export async function deleteCommand(options: DeleteCommandOptions): Promise<number> {
 	const {store, output, location} = options;
 	let code = 0;
+	// --revoke: every id checked before anything is deleted (a usage error deletes nothing).
+	let revocations: Awaited<ReturnType<typeof planRevocations>> | undefined;
+	if (options.revoke) {
+		try {
+			revocations = await planRevocations(store, options.ids, options.revoke);
+		} catch (error) {
+			output.err(
+				`stacktower-sessions: cannot read the sessions in ${location}: ${errorMessage(error)}\n`,
+			);
+			return 1;
+		}
+
+		if (!revocations.ok) {
+			output.err(
+				revocations.problems.map((problem) => `stacktower-sessions: ${problem}\n`).join(''),
+			);
+			return 2;
+		}
+	}
+
 	for (const id of options.ids) {
 		const shown = escapeControl(id);
 		try {
@@ -42,9 +65,20 @@ export async function deleteCommand(options: DeleteCommandOptions): Promise<numb
 				continue;
 			}
 
+			const revoked =
+				revocations?.ok && options.revoke
+					? await revokeOne(revocations.plan.get(id), options.revoke)
+					: undefined;
+			if (revoked && !revoked.ok) {
+				output.err(`stacktower-sessions: ${shown}: ${revoked.note}\n`);
+				code = 1;
+			}
+
 			await store.delete(id);
 			const login = found.session?.user?.login;
-			output.out(`deleted ${shown}${login ? ` (@${escapeControl(login)})` : ''}\n`);
+			output.out(
+				`deleted ${shown}${login ? ` (@${escapeControl(login)})` : ''}${revoked?.ok ? `; ${revoked.note}` : ''}\n`,
+			);
 		} catch (error) {
 			output.err(
 				`stacktower-sessions: cannot delete ${shown} in ${location}: ${errorMessage(error)}\n`,

@@ -12,7 +12,15 @@ import {DEFAULT_GITHUB_HOST, GitHubHostError, githubEndpoints} from '../github/e
 import {isValidId} from '../session/ids.js';
 import type {LoginConfig} from './login-config.js';
 
-export const commands = ['list', 'cleanup', 'delete', 'demo', 'login'] as const;
+export const commands = [
+	'list',
+	'cleanup',
+	'delete',
+	'demo',
+	'login',
+	'status',
+	'refresh',
+] as const;
 export type CommandName = (typeof commands)[number];
 
 /** `inspect` is the bare command: the inspector on a terminal, `list` otherwise. */
@@ -26,15 +34,20 @@ export const helpText = `
 	  (none)        the interactive inspector (on a terminal; otherwise as list)
 	  list          print the sessions; --json for one JSON array
 	  cleanup       remove expired sessions and print how many
-	  delete ID...  remove sessions by id
+	  delete ID...  remove sessions by id; --revoke also revokes their tokens on GitHub
+	                (needs the OAuth app's secret: STACKTOWER_GITHUB_CLIENT_SECRET)
 	  demo          the inspector on a temporary directory of sample sessions
 	  login         log in through the browser and save the session (default id github)
+	  status [ID...]   ask GitHub whether each token still works (default: every active
+	                   session); --json for one JSON array; exit 1 if any is revoked or failed
+	  refresh [ID...]  renew the access token of sessions that hold a refresh token
+	                   (GitHub App tokens); the session's own expiry does not change
 
 	Options
 	  --dir PATH            the session directory (env STACKTOWER_SESSIONS_DIR;
 	                        default ~/.config/stacktower/sessions)
 	  --redis URL           use the sessions in Redis instead (env STACKTOWER_REDIS_URL)
-	  --json                list: print one JSON array
+	  --json                list, status: print one JSON array
 	  --show-token          list: print whole access tokens (masked otherwise)
 	  --no-color            no colours (also NO_COLOR)
 	  --help, --version
@@ -74,6 +87,7 @@ export const flagDefinitions = {
 	callbackPort: {type: 'string'},
 	timeout: {type: 'string'},
 	browser: {type: 'boolean'},
+	revoke: {type: 'boolean'},
 	help: {type: 'boolean', shortFlag: 'h'},
 	version: {type: 'boolean', shortFlag: 'v'},
 } as const;
@@ -92,6 +106,7 @@ export type ParsedFlags = {
 	callbackPort?: string | undefined;
 	timeout?: string | undefined;
 	browser?: boolean | undefined;
+	revoke?: boolean | undefined;
 };
 
 /**
@@ -109,7 +124,7 @@ export type LoginFlags = Omit<LoginConfig, 'clientId' | 'clientSecret'> & {
 
 export type Options = {
 	readonly command: Command;
-	/** delete: the ids, validated and without duplicates. */
+	/** delete, status, refresh: the ids, validated and without duplicates. */
 	readonly ids: readonly string[];
 	/** The directory when given (flag or env); undefined means the default one. */
 	readonly dir: string | undefined;
@@ -118,6 +133,8 @@ export type Options = {
 	readonly showToken: boolean;
 	readonly color: boolean;
 	readonly login: LoginFlags;
+	/** delete --revoke: revoke the tokens on GitHub too. */
+	readonly revoke: boolean;
 };
 
 export type ParseResult =
@@ -138,17 +155,18 @@ const shortFlags: ReadonlySet<string> = new Set(['h', 'v']);
 // Where a flag applies; others are refused so a typo'd command line never half-works.
 const flagScope: Record<string, readonly Command[]> = {
 	// The bare command with --json is `list --json` (parseCommandLine), so these are list's alone.
-	json: ['list'],
+	json: ['list', 'status'],
 	showToken: ['list'],
 	id: ['login'],
-	clientId: ['login', 'inspect', 'demo'],
-	githubHost: ['login', 'inspect', 'demo'],
+	clientId: ['login', 'inspect', 'demo', 'refresh', 'delete'],
+	githubHost: ['login', 'inspect', 'demo', 'status', 'refresh', 'delete'],
 	scopes: ['login', 'inspect', 'demo'],
 	callbackPort: ['login', 'inspect', 'demo'],
 	timeout: ['login', 'inspect', 'demo'],
 	browser: ['login', 'inspect', 'demo'],
-	dir: ['list', 'cleanup', 'delete', 'login', 'inspect'],
-	redis: ['list', 'cleanup', 'delete', 'login', 'inspect'],
+	dir: ['list', 'cleanup', 'delete', 'login', 'inspect', 'status', 'refresh'],
+	redis: ['list', 'cleanup', 'delete', 'login', 'inspect', 'status', 'refresh'],
+	revoke: ['delete'],
 };
 
 /** User input quoted for an error message: control characters escaped, long input cut. */
@@ -287,8 +305,8 @@ export function parseCommandLine(
 	}
 
 	const ids: string[] = [];
-	if (command === 'delete') {
-		if (rest.length === 0) {
+	if (command === 'delete' || command === 'status' || command === 'refresh') {
+		if (rest.length === 0 && command === 'delete') {
 			errors.push(
 				'delete needs the ids of the sessions to remove: stacktower-sessions delete ID...',
 			);
@@ -414,6 +432,13 @@ export function parseCommandLine(
 		} else timeoutMs = parsed;
 	}
 
+	// Revoking takes the issuing app's id and secret; which sessions it fits is checked on reading them.
+	if (flags.revoke && (clientId === undefined || !nonEmpty(env.STACKTOWER_GITHUB_CLIENT_SECRET))) {
+		errors.push(
+			`--revoke needs the OAuth app that issued the tokens: its client id (--client-id or STACKTOWER_GITHUB_CLIENT_ID) and secret (STACKTOWER_GITHUB_CLIENT_SECRET); without them, revoke a token by hand at ${githubHost}/settings/applications (GitHub Apps: ${githubHost}/settings/apps/authorizations)`,
+		);
+	}
+
 	if (errors.length > 0) return {ok: false, errors};
 	return {
 		ok: true,
@@ -424,6 +449,7 @@ export function parseCommandLine(
 			redisUrl,
 			json: flags.json === true,
 			showToken: flags.showToken === true,
+			revoke: flags.revoke === true,
 			color: flags.color !== false && nonEmpty(env.NO_COLOR) === undefined,
 			login: {
 				id,

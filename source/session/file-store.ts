@@ -35,9 +35,18 @@ import {
 	UnsafeDirectoryError,
 } from './errors.js';
 import {assertValidId, isValidId, secureRandomBytes} from './ids.js';
+import {acquireLockFile} from './lock-file.js';
 import {defaultSessionsDir} from './paths.js';
 import {assertSession, isExpired, type Session} from './session.js';
-import type {EachOptions, ListableStore, ListEntry, ListOptions} from './store.js';
+import type {
+	EachOptions,
+	ListableStore,
+	ListEntry,
+	ListOptions,
+	LockingStore,
+	LockOptions,
+	SessionLock,
+} from './store.js';
 
 // Windows lacks some of these; there they are 0 and the checks degrade to plain opens.
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -175,7 +184,7 @@ function isSession(loaded: Loaded): loaded is Session {
  * do, a directory that is a symlink, is not a directory, is not owned by the current user, or
  * is writable by group or others.
  */
-export class FileStore implements ListableStore {
+export class FileStore implements ListableStore, LockingStore {
 	readonly #dir: string;
 	readonly #prefix: string;
 	readonly #now: () => number;
@@ -284,6 +293,20 @@ export class FileStore implements ListableStore {
 		}
 
 		await this.#syncDirectory();
+	}
+
+	/**
+	 * Locks one session against other processes: `<id>.json.lock` beside it, created with
+	 * O_EXCL (see lock-file.ts for when a left-over lock counts as stale). list() and cleanup()
+	 * never touch it: it does not end in `.json`.
+	 */
+	async lock(id: string, options: LockOptions = {}): Promise<SessionLock> {
+		assertValidId(id);
+		this.#checkIfPresent();
+		return acquireLockFile(`${this.#file(id)}.lock`, `session ${JSON.stringify(id)}`, {
+			...options,
+			now: this.#now,
+		});
 	}
 
 	/** Removes `<id>.json`; no error when it is absent. */

@@ -13,8 +13,9 @@
 // Needs Redis ≥ 6.2 (GETDEL).
 import type {RedisClientType} from 'redis';
 import {decodeSession, encodeSession} from './codec.js';
-import {CorruptError, ExpiredError, StoreUnavailableError} from './errors.js';
+import {CorruptError, ExpiredError, LockBusyError, StoreUnavailableError} from './errors.js';
 import {assertValidId, generateState, isValidId} from './ids.js';
+import {DEFAULT_LOCK_WAIT_MS, delay, LOCK_POLL_MS, LOCK_STALE_MS} from './lock-file.js';
 import {
 	assertSession,
 	assertTtl,
@@ -22,7 +23,16 @@ import {
 	isExpired,
 	type Session,
 } from './session.js';
-import type {EachOptions, ListableStore, ListEntry, ListOptions, StateStore} from './store.js';
+import type {
+	EachOptions,
+	ListableStore,
+	ListEntry,
+	ListOptions,
+	LockingStore,
+	LockOptions,
+	SessionLock,
+	StateStore,
+} from './store.js';
 
 /**
  * Any node-redis v5 client (from `redis` or `@redis/client`, with or without modules, RESP2 or
@@ -43,6 +53,8 @@ export type RedisStoreOptions = {
 };
 
 export const DEFAULT_SESSION_PREFIX = 'stacktower:session:';
+/** Session locks live at `<this><session key>`: outside the default prefixes, so no listing scans them. */
+export const LOCK_KEY_PREFIX = 'stacktower:lock:';
 export const DEFAULT_STATE_PREFIX = 'stacktower:state:';
 const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
@@ -421,7 +433,7 @@ function connectionFor(client: AnyRedisClient, commandTimeoutMs: number): Connec
  * Sessions in Redis, one string key per session holding its Go-format JSON, with a TTL of the
  * time it has left: Redis removes expired sessions itself.
  */
-export class RedisStore implements ListableStore {
+export class RedisStore implements ListableStore, LockingStore {
 	readonly #connection: Connection;
 	readonly #prefix: string;
 	readonly #now: () => number;
@@ -498,6 +510,44 @@ export class RedisStore implements ListableStore {
 	async delete(id: string): Promise<void> {
 		const key = this.key(id);
 		await this.#connection.run((c) => c.del(key));
+	}
+
+	/**
+	 * Locks one session against other processes: `SET stacktower:lock:<key> <nonce> NX PX 60000`,
+	 * released only by its holder (compare and delete). Outside the prefix, so listing never
+	 * sees it; PX lets a crashed holder's lock lapse.
+	 */
+	async lock(id: string, options: LockOptions = {}): Promise<SessionLock> {
+		const key = `${LOCK_KEY_PREFIX}${this.key(id)}`;
+		const nonce = generateState();
+		const waitMs = options.waitMs ?? DEFAULT_LOCK_WAIT_MS;
+		const started = performance.now();
+		for (;;) {
+			options.signal?.throwIfAborted();
+			const taken = await this.#connection.run(
+				(c) =>
+					c.set(key, nonce, {
+						expiration: {type: 'PX', value: LOCK_STALE_MS},
+						condition: 'NX',
+					}),
+				key,
+			);
+			if (taken !== null) break;
+			if (performance.now() - started > waitMs)
+				throw new LockBusyError(`session ${JSON.stringify(id)}`, key);
+			await delay(LOCK_POLL_MS, options.signal);
+		}
+
+		let released = false;
+		return {
+			release: async () => {
+				if (released) return;
+				released = true;
+				await this.#connection.run((c) =>
+					c.eval(DELETE_IF_UNCHANGED, {keys: [key], arguments: [nonce]}),
+				);
+			},
+		};
 	}
 
 	/**
