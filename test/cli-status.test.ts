@@ -129,7 +129,7 @@ describe('status', () => {
 			name: 'x\u009B2J\u202E',
 		};
 		const dir = makeSessionDir({fixtures: false, sessions: [session('a', token)]});
-		const unsafe = new RegExp('[\\u001B\\u0007\\u009B\\u202E]');
+		const unsafe = /[\u001B\u0007\u009B\u202E]/;
 		const table = await status(dir);
 		expect(table.stdout).toContain('@evil\\x1b]0;owned\\x07');
 		expect(table.stdout + table.stderr).not.toMatch(unsafe);

@@ -66,7 +66,10 @@ async function refreshOne(
 		return {ok: false, line: `cannot refresh ${id}: this store cannot lock a session`};
 	}
 
-	const lock = await store.lock(seen.id, options.signal ? {signal: options.signal} : {});
+	const lock = await store.lock(seen.id, {
+		...(options.signal ? {signal: options.signal} : {}),
+		onWait: () => options.output.err(`waiting for another process refreshing ${id}…\n`),
+	});
 	try {
 		// Re-read under the lock: another process may have refreshed it since we listed it.
 		let session: Session | null;

@@ -123,6 +123,7 @@ export async function acquireLockFile(
 	const waitMs = options.waitMs ?? DEFAULT_LOCK_WAIT_MS;
 	const started = performance.now();
 	let unwritten: {text: string; since: number} | undefined;
+	let waiting = false;
 	for (;;) {
 		options.signal?.throwIfAborted();
 		const holder: Holder = {
@@ -180,6 +181,11 @@ export async function acquireLockFile(
 		}
 
 		if (performance.now() - started > waitMs) throw new LockBusyError(what, file);
+		if (!waiting) {
+			waiting = true;
+			options.onWait?.();
+		}
+
 		await delay(LOCK_POLL_MS, options.signal);
 	}
 }

@@ -60,6 +60,7 @@ export class MemoryStore implements ListableStore, LockingStore {
 	async lock(id: string, options: LockOptions = {}): Promise<SessionLock> {
 		assertValidId(id);
 		const started = performance.now();
+		if (this.#locks.has(id)) options.onWait?.();
 		while (this.#locks.has(id)) {
 			if (performance.now() - started > (options.waitMs ?? DEFAULT_LOCK_WAIT_MS)) {
 				throw new LockBusyError(`session ${JSON.stringify(id)}`, 'memory');

@@ -522,6 +522,7 @@ export class RedisStore implements ListableStore, LockingStore {
 		const nonce = generateState();
 		const waitMs = options.waitMs ?? DEFAULT_LOCK_WAIT_MS;
 		const started = performance.now();
+		let waiting = false;
 		for (;;) {
 			options.signal?.throwIfAborted();
 			const taken = await this.#connection.run(
@@ -535,6 +536,11 @@ export class RedisStore implements ListableStore, LockingStore {
 			if (taken !== null) break;
 			if (performance.now() - started > waitMs)
 				throw new LockBusyError(`session ${JSON.stringify(id)}`, key);
+			if (!waiting) {
+				waiting = true;
+				options.onWait?.();
+			}
+
 			await delay(LOCK_POLL_MS, options.signal);
 		}
 

@@ -19,6 +19,8 @@ export type LockOptions = {
 	/** How long to wait for another holder; then a LockBusyError. Default 30 s. */
 	readonly waitMs?: number;
 	readonly signal?: AbortSignal;
+	/** Called once when the lock is held by another and this call starts to wait (to say so). */
+	readonly onWait?: () => void;
 };
 
 /** A held lock; release() is idempotent and never releases a lock taken over since. */
