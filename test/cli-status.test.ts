@@ -129,6 +129,7 @@ describe('status', () => {
 			name: 'x\u009B2J\u202E',
 		};
 		const dir = makeSessionDir({fixtures: false, sessions: [session('a', token)]});
+		// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
 		const unsafe = /[\u001B\u0007\u009B\u202E]/;
 		const table = await status(dir);
 		expect(table.stdout).toContain('@evil\\x1b]0;owned\\x07');
