@@ -11,6 +11,7 @@ import {cleanupCommand} from './source/commands/cleanup.js';
 import {deleteCommand} from './source/commands/delete.js';
 import {createDemoDir, removeOnExit} from './source/commands/demo.js';
 import {listCommand} from './source/commands/list.js';
+import {loginWaitMs} from './source/commands/login-options.js';
 import {type OpenedStore, openStore} from './source/commands/open-store.js';
 import {errorMessage, processOutput} from './source/commands/output.js';
 import {
@@ -20,9 +21,6 @@ import {
 	parseCommandLine,
 } from './source/commands/usage.js';
 import type {StartLogin} from './source/ui/types.js';
-
-/** stacktower's GitHub App, which issues the sessions the stacktower CLI makes (its device flow). */
-const STACKTOWER_APP_CLIENT_ID = 'Iv23liRkeVtW225qGBef';
 
 const output = processOutput;
 
@@ -34,8 +32,7 @@ const output = processOutput;
 // caching it too would take a second entry module, which costs Node 20 more than it saves.
 (module as {enableCompileCache?: () => unknown}).enableCompileCache?.();
 
-const EMPTY_HINT =
-	'log in with: stacktower-sessions login --client-id ID (or with the stacktower CLI)';
+const EMPTY_HINT = 'log in with: stacktower-sessions login (or with the stacktower CLI)';
 
 function usageError(errors: readonly string[]): number {
 	output.err(
@@ -81,36 +78,13 @@ function list(options: Options, opened: OpenedStore): Promise<number> {
 	});
 }
 
-/** The checked login options as the flags loginCommand and resolveLoginConfig take. */
-function loginFlags(options: Options) {
-	const {login} = options;
-	return {
-		clientId: login.clientId,
-		githubHost: login.githubHost,
-		scopes: login.scopes,
-		callbackPort: login.callbackPort,
-		timeout: login.timeoutMs / 1000,
-		browser: login.openBrowser,
-	};
-}
-
-// A StartLogin for the inspector's `l` key, or why there is none (`l` then says what is missing).
-// The flow itself (an HTTP server, the browser opener) loads when `l` is pressed, not before
-// the first frame.
-async function startLoginFor(
-	options: Options,
-	opened: OpenedStore,
-): Promise<{login: StartLogin} | {loginUnavailable: string}> {
-	const {resolveLoginConfig} = await import('./source/commands/login-config.js');
-	const resolved = resolveLoginConfig(loginFlags(options), process.env);
-	if (!resolved.ok) return {loginUnavailable: resolved.problems.join('\n')};
-
-	const {config} = resolved;
-	return {
-		login: async (args) => {
-			const {createStartLogin} = await import('./source/github/start-login.js');
-			return createStartLogin(config, opened.store, opened.stateStore)(args);
-		},
+// A StartLogin for the inspector's `l` key, bound to the checked login config. The flows
+// themselves (an HTTP server, the browser opener) load when `l` is pressed, not before the
+// first frame.
+function startLoginFor(options: Options, opened: OpenedStore): StartLogin {
+	return async (args) => {
+		const {createStartLogin} = await import('./source/github/start-login.js');
+		return createStartLogin(options.login, opened.store, opened.stateStore)(args);
 	};
 }
 
@@ -124,8 +98,7 @@ async function login(options: Options, opened: OpenedStore): Promise<number> {
 		return await loginCommand({
 			store: opened.store,
 			stateStore: opened.stateStore,
-			id: options.login.id,
-			flags: loginFlags(options),
+			config: options.login,
 			env: process.env,
 			stderr: process.stderr,
 			signal: controller.signal,
@@ -148,17 +121,13 @@ async function inspect(options: Options, opened: OpenedStore): Promise<number> {
 	delete process.env.CI;
 	delete process.env.CONTINUOUS_INTEGRATION;
 
-	// Both load modules; side by side, the second costs no round trip of its own.
-	const [{runInspector}, login] = await Promise.all([
-		import('./source/ui/run-inspector.js'),
-		startLoginFor(options, opened),
-	]);
+	const {runInspector} = await import('./source/ui/run-inspector.js');
 	return runInspector({
 		store: opened.store,
 		location: opened.location,
 		...(opened.watchDir === undefined ? {} : {watchDir: opened.watchDir}),
-		...login,
-		loginTimeoutMs: options.login.timeoutMs,
+		login: startLoginFor(options, opened),
+		loginTimeoutMs: loginWaitMs(options.login),
 		emptyHint: EMPTY_HINT,
 	});
 }
@@ -240,9 +209,9 @@ async function main(): Promise<number> {
 					...(options.revoke
 						? {
 								revoke: {
-									clientId: options.login.clientId,
-									clientSecret: options.login.clientSecret,
-									githubHost: options.login.githubHost,
+									clientId: options.token.oauthApp?.clientId,
+									clientSecret: options.token.oauthApp?.clientSecret,
+									githubHost: options.token.githubHost,
 								},
 							}
 						: {}),
@@ -258,7 +227,7 @@ async function main(): Promise<number> {
 					location: opened.location,
 					ids: options.ids,
 					json: options.json,
-					githubHost: options.login.githubHost,
+					githubHost: options.token.githubHost,
 					output,
 				}),
 			);
@@ -266,19 +235,12 @@ async function main(): Promise<number> {
 
 		case 'refresh': {
 			const {refreshCommand} = await import('./source/commands/refresh.js');
-			const {clientId, clientSecret} = options.login;
 			return withStore(options, (opened) =>
 				refreshCommand({
 					store: opened.store,
 					location: opened.location,
 					ids: options.ids,
-					githubHost: options.login.githubHost,
-					defaultClientId:
-						clientId ?? (process.env.STACKTOWER_GITHUB_APP_CLIENT_ID || STACKTOWER_APP_CLIENT_ID),
-					oauthApp:
-						clientId !== undefined && clientSecret !== undefined
-							? {clientId, clientSecret}
-							: undefined,
+					...options.token,
 					output,
 				}),
 			);

@@ -22,7 +22,6 @@ import {bundleOptions} from './bundle-options.mjs';
 /** What is loaded with import(), by output name (dist/chunks/<name>.mjs). */
 const lazyEntries = {
 	'run-inspector': 'source/ui/run-inspector.tsx',
-	'login-config': 'source/commands/login-config.ts',
 	'start-login': 'source/github/start-login.ts',
 	login: 'source/commands/login.ts',
 	'redis-store': 'source/session/redis-store.ts',

@@ -121,6 +121,35 @@ describe('jsonEntry', () => {
 		expect((JSON.parse(jsonEntry(entry(empty), NOW, false)) as JsonEntry).token).toBe('');
 	});
 
+	test('a GitHub App session: token expiries, and the refresh token masked like the token', () => {
+		const s = {
+			...session('octocat', 'ghu_SECRETaccess123', NOW + 1000, NOW - 1000),
+			tokenExpiresAt: new Date(NOW + 8 * 3_600_000),
+			refreshToken: 'ghr_SECRETrefresh456',
+			refreshTokenExpiresAt: new Date(NOW + 180 * 86_400_000),
+		};
+		const masked = jsonEntry(entry(s), NOW, false);
+		expect(masked).not.toContain('SECRET');
+		expect(masked).toMatch(/^[\x20-\x7e]*$/);
+		expect(JSON.parse(masked)).toMatchObject({
+			token_expires_at: new Date(NOW + 8 * 3_600_000).toISOString(),
+			refresh_token_expires_at: new Date(NOW + 180 * 86_400_000).toISOString(),
+			refresh_token: 'ghr_••••••••',
+			token: 'ghu_••••••••',
+		});
+		expect(JSON.parse(jsonEntry(entry(s), NOW, true))).toMatchObject({
+			refresh_token: 'ghr_SECRETrefresh456',
+			token: 'ghu_SECRETaccess123',
+		});
+		const plain = JSON.parse(jsonEntry(entry(session('x', 'gho_y', NOW, NOW)), NOW, false));
+		expect(plain).toMatchObject({
+			token_expires_at: null,
+			refresh_token_expires_at: null,
+			refresh_token: null,
+			token: 'gho_••••••••',
+		});
+	});
+
 	test('an unreadable entry has its reason and nulls', () => {
 		const line = jsonEntry(
 			{kind: 'unreadable', id: 'bad\u001B[2J', reason: 'not valid JSON', location: '/x'},
@@ -135,6 +164,9 @@ describe('jsonEntry', () => {
 			created_at: null,
 			expires_at: null,
 			expires_in_ms: null,
+			token_expires_at: null,
+			refresh_token_expires_at: null,
+			refresh_token: null,
 			token: null,
 			error: 'not valid JSON',
 		});

@@ -125,7 +125,7 @@ describe('refresh', () => {
 	test('a spent refresh token: "log in again", the session kept as it was, exit 1', async () => {
 		const session = appSession();
 		const dir = makeSessionDir({fixtures: false, sessions: [session]});
-		const grant = fake.refreshTokens.get(session.refreshToken ?? '');
+		const grant = fake.refreshGrants.get(session.refreshToken ?? '');
 		if (grant) grant.used = true;
 		const bytes = readFileSync(path.join(dir, 'github.json'), 'utf8');
 		const result = await runCli(['refresh', '--dir', dir, 'github']);
@@ -244,7 +244,7 @@ describe('delete --revoke', () => {
 		const dir = makeSessionDir({fixtures: false, sessions: [appSession()]});
 		const result = await runCli(['delete', '--revoke', '--dir', dir, 'github']);
 		expect(result.code).toBe(2);
-		expect(result.stderr).toContain('--revoke needs the OAuth app that issued the tokens');
+		expect(result.stderr).toContain('--revoke needs the app that issued the tokens');
 		expect(result.stderr).toContain('https://github.com/settings/applications');
 		expect(idsIn(dir)).toEqual(['github']);
 	});

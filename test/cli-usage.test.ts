@@ -90,8 +90,8 @@ describe('usage errors exit 2 and say how to fix them', () => {
 			'--github-host: The GitHub host "ftp://x" must start with https://',
 		],
 		[
-			['login'],
-			'login needs a GitHub OAuth app: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID',
+			['login', '--web'],
+			'--web needs an OAuth app, and a client id and a client secret are missing: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID',
 		],
 	])('%j', async (args, message) => {
 		const result = await runCli(args);

@@ -14,6 +14,7 @@ describe('githubEndpoints', () => {
 			expect(githubEndpoints(host)).toEqual({
 				origin: 'https://github.com',
 				authorize: 'https://github.com/login/oauth/authorize',
+				deviceCode: 'https://github.com/login/device/code',
 				token: 'https://github.com/login/oauth/access_token',
 				user: 'https://api.github.com/user',
 				api: 'https://api.github.com',
@@ -25,6 +26,7 @@ describe('githubEndpoints', () => {
 		expect(githubEndpoints('https://octo-corp.ghe.com')).toEqual({
 			origin: 'https://octo-corp.ghe.com',
 			authorize: 'https://octo-corp.ghe.com/login/oauth/authorize',
+			deviceCode: 'https://octo-corp.ghe.com/login/device/code',
 			token: 'https://octo-corp.ghe.com/login/oauth/access_token',
 			user: 'https://api.octo-corp.ghe.com/user',
 			api: 'https://api.octo-corp.ghe.com',
@@ -35,6 +37,7 @@ describe('githubEndpoints', () => {
 		expect(githubEndpoints('https://ghe.example.com:8443')).toEqual({
 			origin: 'https://ghe.example.com:8443',
 			authorize: 'https://ghe.example.com:8443/login/oauth/authorize',
+			deviceCode: 'https://ghe.example.com:8443/login/device/code',
 			token: 'https://ghe.example.com:8443/login/oauth/access_token',
 			user: 'https://ghe.example.com:8443/api/v3/user',
 			api: 'https://ghe.example.com:8443/api/v3',

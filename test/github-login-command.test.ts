@@ -5,11 +5,7 @@ import path from 'node:path';
 import {Writable} from 'node:stream';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
 import {loginCommand} from '../source/commands/login.js';
-import {
-	type LoginCommandFlags,
-	parseTimeout,
-	resolveLoginConfig,
-} from '../source/commands/login-config.js';
+import {type LoginFlagValues, parseLoginOptions} from '../source/commands/login-options.js';
 import {MemoryStateStore, MemoryStore, newSession} from '../source/session/index.js';
 import {runCli} from './helpers/cli.js';
 import {installFakeBrowser, waitForVisit} from './helpers/fake-browser.js';
@@ -41,14 +37,21 @@ function capture() {
 	return {stream, text: () => text};
 }
 
-function run(flags: Partial<LoginCommandFlags> = {}, env: NodeJS.ProcessEnv = {}, id = 'github') {
+/** The web flow: the fake's OAuth app id and its secret, as the command line would give them. */
+function run(flags: LoginFlagValues = {}, env: NodeJS.ProcessEnv = {}) {
 	const stderr = capture();
+	const fullEnv = {STACKTOWER_GITHUB_CLIENT_SECRET: fake.clientSecret, ...env};
+	const parsed = parseLoginOptions(
+		{clientId: fake.clientId, githubHost: fake.url, ...flags},
+		fullEnv,
+	);
+	if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+	expect(parsed.config.flow).toBe('web');
 	const code = loginCommand({
 		store,
 		stateStore: new MemoryStateStore(),
-		id,
-		flags: {clientId: fake.clientId, githubHost: fake.url, browser: true, ...flags},
-		env: {STACKTOWER_GITHUB_CLIENT_SECRET: fake.clientSecret, ...env},
+		config: parsed.config,
+		env: fullEnv,
 		stderr: stderr.stream,
 	});
 	return {code, stderr: stderr.text};
@@ -82,7 +85,7 @@ describe('the login command', () => {
 		expect(text).toContain(`Logging in to ${fake.url} for session "github".`);
 		expect(text).toContain(`  ${visit.argv[0]}\n`);
 		expect(text).toMatch(
-			/Waiting for the callback on http:\/\/127\.0\.0\.1:\d+\/callback \(up to 5m\)/,
+			/Waiting for the callback on http:\/\/127\.0\.0\.1:\d+\/callback \(up to 5m; Ctrl-C cancels\)/,
 		);
 		expect(text).toMatch(
 			/Logged in as @octocat \(The Octocat\); saved session "github" \(expires \d{4}-/,
@@ -101,7 +104,7 @@ describe('the login command', () => {
 			id: 'laptop',
 		});
 		fake.user = MONALISA;
-		const {code, stderr} = run({browser: false}, {}, 'laptop');
+		const {code, stderr} = run({browser: false, id: 'laptop'});
 		const [, url] = await waitForText(stderr, /Open this URL in your browser:\n\n {2}(\S+)\n/);
 		const authorize = new URL(url ?? '');
 		expect(authorize.searchParams.get('login')).toBe('octocat');
@@ -132,27 +135,9 @@ describe('the login command', () => {
 	});
 
 	test('a timeout exits 1', async () => {
-		const {code, stderr} = run({browser: false, timeout: 0.3});
+		const {code, stderr} = run({browser: false, timeout: '0.3'});
 		expect(await code).toBe(1);
 		expect(stderr()).toContain('Login failed: The login timed out');
-	});
-
-	test('usage errors exit 2 and name every problem with its fix', async () => {
-		const {code, stderr} = run(
-			{clientId: undefined, githubHost: 'ftp://example.com', callbackPort: 70_000, timeout: 'soon'},
-			{STACKTOWER_GITHUB_CLIENT_SECRET: ''},
-			'../x',
-		);
-		expect(await code).toBe(2);
-		const text = stderr();
-		expect(text).toContain('--id "../x" is not a valid session id');
-		expect(text).toContain('--client-id');
-		expect(text).toContain('STACKTOWER_GITHUB_CLIENT_ID');
-		expect(text).toContain('STACKTOWER_GITHUB_CLIENT_SECRET');
-		expect(text).toContain('--github-host');
-		expect(text).toContain('--callback-port "70000" is not a port');
-		expect(text).toContain('--timeout "soon" is not a duration');
-		expect(fake.authorizeQueries).toHaveLength(0);
 	});
 });
 
@@ -192,101 +177,20 @@ describe('the built CLI', () => {
 		expect(statSync(sessions).mode & 0o777).toBe(0o700);
 	});
 
-	test('`login` without a client id is a usage error naming the flag and the variables', async () => {
-		const result = await runCli(['login', '--dir', path.join(dir, 'sessions')]);
+	test('`login --web` without the secret is a usage error naming the variables', async () => {
+		const result = await runCli([
+			'login',
+			'--web',
+			'--client-id',
+			'Iv1.x',
+			'--dir',
+			path.join(dir, 'sessions'),
+		]);
 		expect(result.code).toBe(2);
-		expect(result.stderr).toContain('--client-id');
-		expect(result.stderr).toContain('STACKTOWER_GITHUB_CLIENT_ID');
-	});
-});
-
-describe('resolveLoginConfig', () => {
-	const env = {STACKTOWER_GITHUB_CLIENT_ID: 'Iv1.env', STACKTOWER_GITHUB_CLIENT_SECRET: 's3cret'};
-
-	test('defaults, and the environment for the client id', () => {
-		expect(resolveLoginConfig({browser: true}, env)).toEqual({
-			ok: true,
-			config: {
-				clientId: 'Iv1.env',
-				clientSecret: 's3cret',
-				githubHost: 'https://github.com',
-				scopes: 'read:user user:email',
-				callbackPort: 0,
-				timeoutMs: 300_000,
-				openBrowser: true,
-			},
-		});
-	});
-
-	test('flags beat the environment', () => {
-		const result = resolveLoginConfig(
-			{
-				clientId: 'Iv1.flag',
-				githubHost: 'https://ghe.example.com/',
-				scopes: ' repo ',
-				callbackPort: 8765,
-				timeout: '90s',
-				browser: false,
-			},
-			env,
+		expect(result.stderr).toContain(
+			'stacktower-sessions: --web needs an OAuth app, and a client secret is missing',
 		);
-		expect(result).toMatchObject({
-			ok: true,
-			config: {
-				clientId: 'Iv1.flag',
-				githubHost: 'https://ghe.example.com',
-				scopes: 'repo',
-				callbackPort: 8765,
-				timeoutMs: 90_000,
-				openBrowser: false,
-			},
-		});
-	});
-
-	test.each([
-		['300', 300_000],
-		[300, 300_000],
-		['90s', 90_000],
-		['5m', 300_000],
-		['1m30s', 90_000],
-		['1h', 3_600_000],
-	])('--timeout %s is %d ms', (timeout, ms) => {
-		expect(parseTimeout(timeout)).toBe(ms);
-		expect(resolveLoginConfig({timeout, browser: true}, env)).toMatchObject({
-			ok: true,
-			config: {timeoutMs: ms},
-		});
-	});
-
-	test.each([
-		[{timeout: 'soon'}, '--timeout "soon" is not a duration'],
-		[{timeout: '0'}, '--timeout "0" is not a duration'],
-		[{timeout: -5}, '--timeout "-5" is not a duration'],
-		[{timeout: '5 m'}, 'is not a duration'],
-		[{timeout: '2h'}, '--timeout 2h is too long: at most 1h'],
-		[{timeout: 7200}, '--timeout 2h is too long: at most 1h'],
-		[{callbackPort: -1}, '--callback-port "-1" is not a port'],
-		[{callbackPort: 1.5}, '--callback-port "1.5" is not a port'],
-		[{callbackPort: Number.NaN}, 'is not a port'],
-		[{githubHost: 'github.example.com'}, 'is not a URL'],
-		[{githubHost: 'http://github.example.com'}, 'must use https://'],
-		[{githubHost: 'https://github.example.com/api/v3'}, 'without a path'],
-		[{githubHost: 'https://user:pw@github.example.com'}, 'user name or password'],
-		[{scopes: '  '}, '--scopes needs a value'],
-	] as const)('%o is refused', (flags, text) => {
-		const result = resolveLoginConfig({browser: true, ...flags}, env);
-		expect(result.ok).toBe(false);
-		expect(result.ok ? [] : result.problems).toEqual([expect.stringContaining(text)]);
-	});
-
-	test('a missing client id names the flag and the variable; a missing secret its variable', () => {
-		const result = resolveLoginConfig({browser: true}, {});
-		expect(result).toEqual({
-			ok: false,
-			problems: [
-				expect.stringMatching(/--client-id.*STACKTOWER_GITHUB_CLIENT_ID/),
-				expect.stringContaining('set STACKTOWER_GITHUB_CLIENT_SECRET'),
-			],
-		});
+		expect(result.stderr).toContain('STACKTOWER_GITHUB_CLIENT_SECRET');
+		expect(existsSync(path.join(dir, 'sessions'))).toBe(false);
 	});
 });

@@ -544,9 +544,15 @@ describe('createStartLogin, for the inspector', () => {
 	const startLoginOnFake = () =>
 		createStartLogin(
 			{
+				flow: 'web',
+				id: 'github',
 				clientId: fake.clientId,
 				clientSecret: fake.clientSecret,
 				githubHost: fake.url,
+				scopes: 'read:user',
+				callbackPort: 0,
+				timeoutMs: 60_000,
+				ttlMs: 60_000,
 				openBrowser: false,
 			},
 			store,
@@ -565,7 +571,9 @@ describe('createStartLogin, for the inspector', () => {
 		const callback = await callbackFor(await url);
 		expect((await send(portOf(callback), pathOf(callback))).status).toBe(200);
 		const result = await outcome;
-		expect(result).toEqual({session: await store.get('github'), userChanged: false});
+		const session = await store.get('github');
+		expect(result).toEqual({session, user: session?.user, userChanged: false});
+		expect(session?.expiresAt.getTime()).toBe((session?.createdAt.getTime() ?? 0) + 60_000);
 	});
 
 	test('its signal cancels (Esc) and frees the port', async () => {

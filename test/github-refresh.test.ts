@@ -36,7 +36,7 @@ describe('refreshAccessToken', () => {
 		expect(expiry - before).toBeGreaterThanOrEqual(28_800_000);
 		expect(expiry - Date.now()).toBeLessThanOrEqual(28_800_000);
 		expect((tokens.refreshTokenExpiresAt?.getTime() ?? 0) - expiry).toBe(
-			(15_897_600 - 28_800) * 1000,
+			(15_811_200 - 28_800) * 1000,
 		);
 		expect(fake.refreshRequests[0]?.params).toEqual({
 			client_id: fake.clientId,

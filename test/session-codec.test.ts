@@ -2,6 +2,7 @@ import {readdirSync, readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
+import {toWire} from '../source/session/codec.js';
 import {
 	CorruptError,
 	decodeSession,
@@ -493,6 +494,138 @@ describe('codec properties (fast-check)', () => {
 				}
 			}),
 			{numRuns: 2000},
+		);
+	});
+});
+
+describe("the extra fields beside Go's", () => {
+	const base: Session = {
+		id: 'github',
+		accessToken: 'ghu_ACCESS0123456789',
+		user: {id: 1, login: 'mona', name: 'Mona', avatarUrl: '', email: ''},
+		expiresAt: new Date('2030-01-31T00:00:00.000Z'),
+		createdAt: new Date('2030-01-01T00:00:00.000Z'),
+	};
+	const full: Session = {
+		...base,
+		tokenExpiresAt: new Date('2030-01-01T08:00:00.250Z'),
+		refreshToken: 'ghr_REFRESH0123456789',
+		refreshTokenExpiresAt: new Date('2030-07-01T00:00:00.000Z'),
+		clientId: 'Iv23liRkeVtW225qGBef',
+		githubHost: 'https://github.com',
+	};
+
+	it("are written after Go's fields, RFC 3339 like them, and read back", () => {
+		const encoded = encodeSession(full);
+		expect(encoded).toBe(
+			[
+				'{',
+				'  "id": "github",',
+				'  "access_token": "ghu_ACCESS0123456789",',
+				'  "user": {',
+				'    "id": 1,',
+				'    "login": "mona",',
+				'    "name": "Mona",',
+				'    "avatar_url": "",',
+				'    "email": ""',
+				'  },',
+				'  "expires_at": "2030-01-31T00:00:00Z",',
+				'  "created_at": "2030-01-01T00:00:00Z",',
+				'  "token_expires_at": "2030-01-01T08:00:00.25Z",',
+				'  "refresh_token": "ghr_REFRESH0123456789",',
+				'  "refresh_token_expires_at": "2030-07-01T00:00:00Z",',
+				'  "client_id": "Iv23liRkeVtW225qGBef",',
+				'  "github_host": "https://github.com"',
+				'}',
+			].join('\n'),
+		);
+		expect(decodeSession(encoded)).toEqual(full);
+	});
+
+	it('are omitted when absent, and a session without them decodes without the keys', () => {
+		const encoded = encodeSession(base);
+		expect(Object.keys(JSON.parse(encoded))).toEqual([
+			'id',
+			'access_token',
+			'user',
+			'expires_at',
+			'created_at',
+		]);
+		expect(Object.keys(decodeSession(encoded))).toEqual([
+			'id',
+			'accessToken',
+			'user',
+			'expiresAt',
+			'createdAt',
+		]);
+	});
+
+	it('leave the Go fields of a Go-written file as they were', () => {
+		const go = fixture('github.json');
+		const withExtras = go.replace(
+			/\n}$/,
+			',\n  "refresh_token": "ghr_x",\n  "token_expires_at": "2099-01-01T08:00:00+02:00",\n  "github_host": "https://github.com"\n}',
+		);
+		const plain = decodeSession(go);
+		expect(decodeSession(withExtras)).toEqual({
+			...plain,
+			refreshToken: 'ghr_x',
+			tokenExpiresAt: new Date('2099-01-01T06:00:00Z'),
+			githubHost: 'https://github.com',
+		});
+		// null is read as absent, as Go reads a null into a string or time field.
+		expect(decodeSession(go.replace(/\n}$/, ',\n  "client_id": null\n}'))).toEqual(plain);
+	});
+
+	it.each([
+		['"token_expires_at": 5', 'token_expires_at is not a string'],
+		['"token_expires_at": "tomorrow"', 'token_expires_at is not an RFC 3339 time'],
+		['"refresh_token": 7', 'refresh_token is not a string'],
+		[
+			'"refresh_token_expires_at": "2030-02-30T00:00:00Z"',
+			'refresh_token_expires_at is not an RFC 3339 time',
+		],
+		['"client_id": {}', 'client_id is not a string'],
+		['"github_host": []', 'github_host is not a string'],
+	])('%s is a CorruptError naming the field, never quoting the token', (field, reason) => {
+		const text = fixture('github.json').replace(/\n}$/, `,\n  ${field}\n}`);
+		let caught: unknown;
+		try {
+			decodeSession(text, 'x.json');
+		} catch (error) {
+			caught = error;
+		}
+
+		expect(caught).toBeInstanceOf(CorruptError);
+		expect((caught as Error).message).toContain(reason);
+		expect((caught as Error).message).not.toContain('TOKEN');
+	});
+
+	it('round-trip with any subset present (fast-check)', () => {
+		const date = fc
+			.integer({min: Date.parse('2000-01-01T00:00:00Z'), max: Date.parse('2100-01-01T00:00:00Z')})
+			.map((ms) => new Date(ms));
+		const text = fc.string({unit: 'binary', maxLength: 30});
+		const extras = fc.record(
+			{
+				tokenExpiresAt: date,
+				refreshToken: text,
+				refreshTokenExpiresAt: date,
+				clientId: text,
+				githubHost: text,
+			},
+			{requiredKeys: []},
+		);
+		fc.assert(
+			fc.property(extras, (extra) => {
+				const session: Session = {...base, ...extra};
+				const encoded = encodeSession(session);
+				expect(decodeSession(encoded)).toEqual(session);
+				expect(encoded).not.toMatch(/[<>&\u2028\u2029]/);
+				// The fast path writes what the general one (JSON.stringify of toWire) writes.
+				expect(JSON.parse(encoded)).toEqual(JSON.parse(JSON.stringify(toWire(session))));
+			}),
+			{numRuns: 300},
 		);
 	});
 });

@@ -102,6 +102,22 @@ describe('cloneSession', () => {
 		expect(copy.user).not.toBe(session.user);
 		expect(copy.expiresAt).not.toBe(session.expiresAt);
 		expect(copy.createdAt).not.toBe(session.createdAt);
+		expect(Object.keys(copy)).toEqual(['id', 'accessToken', 'user', 'expiresAt', 'createdAt']);
+	});
+
+	it('copies the optional extras too, their dates deeply', () => {
+		const session = {
+			...newSession('ghu_t', user, 1000, NOW),
+			tokenExpiresAt: new Date(NOW.getTime() + 8 * 3_600_000),
+			refreshToken: 'ghr_r',
+			refreshTokenExpiresAt: new Date(NOW.getTime() + 180 * 86_400_000),
+			clientId: 'Iv23.x',
+			githubHost: 'https://github.com',
+		};
+		const copy = cloneSession(session);
+		expect(copy).toEqual(session);
+		expect(copy.tokenExpiresAt).not.toBe(session.tokenExpiresAt);
+		expect(copy.refreshTokenExpiresAt).not.toBe(session.refreshTokenExpiresAt);
 	});
 });
 
@@ -127,6 +143,11 @@ describe('assertSession', () => {
 			[{...good, expiresAt: new Date(Number.NaN)}, /session.expiresAt/],
 			[{...good, createdAt: Date.now()}, /session.createdAt/],
 			[{...good, expiresAt: new Date('+010000-01-01T00:00:00Z')}, /years 0–9999/],
+			[{...good, tokenExpiresAt: '2030-01-01'}, /session.tokenExpiresAt/],
+			[{...good, refreshTokenExpiresAt: new Date(Number.NaN)}, /session.refreshTokenExpiresAt/],
+			[{...good, refreshToken: 5}, /session.refreshToken/],
+			[{...good, clientId: null}, /session.clientId/],
+			[{...good, githubHost: 1}, /session.githubHost/],
 		];
 		for (const [value, message] of cases) {
 			expect(() => assertSession(value)).toThrow(message);

@@ -33,6 +33,11 @@ export type JsonEntry = {
 	expires_at: string | null;
 	/** Negative once expired. */
 	expires_in_ms: number | null;
+	/** When the access token itself expires (a GitHub App's token); null when not known. */
+	token_expires_at: string | null;
+	refresh_token_expires_at: string | null;
+	/** Masked (`ghr_••••••••`) unless --show-token; null when the session has none. */
+	refresh_token: string | null;
 	/** Masked (`gho_••••••••`) unless --show-token; '' when the session has none. */
 	token: string | null;
 	/** `expired` when the stored token_expires_at has passed; absent otherwise. */
@@ -72,7 +77,9 @@ function needsEscapes(id: string, session: Session, showToken: boolean): boolean
 				jsonUnsafe.test(u.name) ||
 				jsonUnsafe.test(u.email) ||
 				jsonUnsafe.test(u.avatarUrl))) ||
-		(showToken && jsonUnsafe.test(session.accessToken))
+		(showToken &&
+			(jsonUnsafe.test(session.accessToken) ||
+				(session.refreshToken !== undefined && jsonUnsafe.test(session.refreshToken))))
 	);
 }
 
@@ -115,6 +122,9 @@ export function jsonEntry(entry: ListEntry, now: number, showToken: boolean): st
 				created_at: null,
 				expires_at: null,
 				expires_in_ms: null,
+				token_expires_at: null,
+				refresh_token_expires_at: null,
+				refresh_token: null,
 				token: null,
 				error: entry.reason,
 			}),
@@ -124,6 +134,7 @@ export function jsonEntry(entry: ListEntry, now: number, showToken: boolean): st
 	const {session} = entry;
 	const u = session.user;
 	const expiresAt = session.expiresAt.getTime();
+	const refresh = session.refreshToken;
 	const json = JSON.stringify({
 		id: entry.id,
 		status: now > expiresAt ? 'expired' : 'active',
@@ -134,17 +145,27 @@ export function jsonEntry(entry: ListEntry, now: number, showToken: boolean): st
 		created_at: isoString(session.createdAt.getTime()),
 		expires_at: isoString(expiresAt),
 		expires_in_ms: expiresAt - now,
+		token_expires_at: session.tokenExpiresAt ? isoString(session.tokenExpiresAt.getTime()) : null,
 		// Only what the file says; whether GitHub still takes the token is `status`'s question.
 		...(session.tokenExpiresAt !== undefined && now > session.tokenExpiresAt.getTime()
 			? {token_status: 'expired'}
 			: {}),
-		// Last, so that a masked token can take the place of this 0 below.
+		refresh_token_expires_at: session.refreshTokenExpiresAt
+			? isoString(session.refreshTokenExpiresAt.getTime())
+			: null,
+		// The two tokens last, so that masked ones can take the place of these 0s below.
+		refresh_token: showToken ? (refresh ?? null) : refresh === undefined ? null : 0,
 		token: showToken ? session.accessToken : 0,
 	});
 	// Testing the few stored texts is cheaper than scanning every line.
 	const safe = needsEscapes(entry.id, session, showToken) ? terminalSafe(json) : json;
-	return showToken ? safe : `${safe.slice(0, -2)}${maskedJson(session.accessToken)}}`;
+	if (showToken) return safe;
+	if (refresh === undefined) return `${safe.slice(0, -2)}${maskedJson(session.accessToken)}}`;
+	return `${safe.slice(0, -MASKED_TAIL.length)}${maskedJson(refresh)},"token":${maskedJson(session.accessToken)}}`;
 }
+
+/** How a masked entry with a refresh token ends before the masks are put in. */
+const MASKED_TAIL = '0,"token":0}';
 
 // Written in pieces of about this many characters, a Linux pipe's capacity: a write into
 // `| jq` that fits returns at once, and the reader works on it on another core while the next

@@ -1,19 +1,24 @@
-// `stacktower-sessions login [--id ID]`: the loopback OAuth flow from the command line. The
-// URL and the outcome go to stderr (stdout stays empty: nothing here is data to pipe).
+// `stacktower-sessions login [--id ID]`: the device flow (default) or the loopback web flow
+// from the command line. What to do and the outcome go to stderr (stdout stays empty:
+// nothing here is data to pipe).
 import {escapeControl} from '../format/escape.js';
-import {formatTimeout, LoginError, login} from '../github/login-flow.js';
+import {formatTimeout} from '../github/defaults.js';
+import type {DeviceCodePrompt} from '../github/device-flow.js';
+import {LoginError} from '../github/errors.js';
 import {openInBrowser} from '../github/open-browser.js';
-import {isValidId, type Session, type StateStore, type Store} from '../session/index.js';
-import {type LoginCommandFlags, resolveLoginConfig, show} from './login-config.js';
+import {createStartLogin, type LoginConfig} from '../github/start-login.js';
+import type {Session, StateStore, Store} from '../session/index.js';
+
+/** The exit code of a login cancelled with Ctrl-C: 128 + SIGINT, as a shell reports it. */
+export const CANCELLED_EXIT_CODE = 130;
 
 export type LoginCommandArgs = {
 	store: Store;
 	stateStore: StateStore;
-	/** The session id to log in (default `github`, decided by the caller). */
-	id: string;
-	flags: LoginCommandFlags;
+	/** Checked by parseLoginOptions. */
+	config: LoginConfig;
 	env: NodeJS.ProcessEnv;
-	stderr: NodeJS.WritableStream;
+	stderr: NodeJS.WritableStream & {isTTY?: boolean};
 	/** Cancels the login (Ctrl-C). */
 	signal?: AbortSignal;
 };
@@ -23,80 +28,100 @@ function who(user: {login: string; name: string}): string {
 	return `@${escapeControl(user.login)}${name}`;
 }
 
-/** Logs in and saves the session. 0 logged in, 1 the login failed, 2 a usage error. */
+/** The one-time code, bold and reversed on a terminal that takes colour, so it stands out. */
+function highlight(text: string, args: LoginCommandArgs): string {
+	const colour = args.stderr.isTTY === true && !args.env.NO_COLOR && args.env.TERM !== 'dumb';
+	return colour ? `\u001B[1;7m ${text} \u001B[0m` : text;
+}
+
+function deviceInstructions(prompt: DeviceCodePrompt, args: LoginCommandArgs): string {
+	const {config} = args;
+	const url = escapeControl(prompt.verificationUri);
+	const lifetime = formatTimeout(
+		Math.max(1000, Math.round((prompt.expiresAt.getTime() - Date.now()) / 1000) * 1000),
+	);
+	const where = prompt.opening
+		? `Opening ${url} in your browser; if it does not open, open it yourself`
+		: `Open ${url} in a browser on any device`;
+	const notOpened =
+		prompt.notOpenedBecause === undefined
+			? []
+			: [`(Not opened in the browser: ${escapeControl(prompt.notOpenedBecause)}.)`];
+	return [
+		`Logging in to ${config.githubHost} for session "${config.id}" by the device flow.`,
+		`${where}, and enter this one-time code:`,
+		...notOpened,
+		'',
+		`    ${highlight(escapeControl(prompt.userCode), args)}`,
+		'',
+		`Waiting for the code to be entered (up to ${lifetime}; Ctrl-C cancels)...`,
+		'',
+	].join('\n');
+}
+
+function webInstructions(url: string, args: LoginCommandArgs): string {
+	const {config} = args;
+	const callback = new URL(new URL(url).searchParams.get('redirect_uri') ?? '');
+	return [
+		`Logging in to ${config.githubHost} for session "${config.id}".`,
+		config.openBrowser
+			? 'Opening your browser; if it does not open, open this URL yourself:'
+			: 'Open this URL in your browser:',
+		'',
+		`  ${url}`,
+		'',
+		`Waiting for the callback on ${callback.origin}${callback.pathname} (up to ${formatTimeout(config.timeoutMs ?? 0)}; Ctrl-C cancels)...`,
+		'',
+	].join('\n');
+}
+
+/** Logs in and saves the session. 0 logged in, 1 the login failed, 130 cancelled. */
 export async function loginCommand(args: LoginCommandArgs): Promise<number> {
+	const {config} = args;
 	const write = (text: string) => {
 		args.stderr.write(text);
 	};
 
-	const resolved = resolveLoginConfig(args.flags, args.env);
-	const problems = resolved.ok ? [] : [...resolved.problems];
-	if (!isValidId(args.id)) {
-		problems.unshift(
-			`--id ${show(args.id)} is not a valid session id: use 1 to 128 characters from A-Z a-z 0-9 _ - = . , not starting with "."`,
-		);
-	}
-
-	if (!resolved.ok || problems.length > 0) {
-		write(`${problems.map((problem) => `stacktower-sessions login: ${problem}`).join('\n')}\n`);
-		return 2;
-	}
-
-	const {config} = resolved;
 	// The session being replaced, for the login hint and to tell when the account changes.
 	// An expired or unreadable one is simply replaced.
 	let previous: Session | null = null;
 	try {
-		previous = await args.store.get(args.id);
+		previous = await args.store.get(config.id);
 	} catch {
 		previous = null;
 	}
 
-	const opener = (url: string) => openInBrowser(url, args.env);
+	const start = createStartLogin(config, args.store, args.stateStore, (url) =>
+		openInBrowser(url, args.env),
+	);
 	try {
-		const outcome = await login({
-			store: args.store,
-			stateStore: args.stateStore,
-			sessionId: args.id,
+		const outcome = await start({
+			sessionId: config.id,
 			previous,
-			clientId: config.clientId,
-			clientSecret: config.clientSecret,
-			githubHost: config.githubHost,
-			scopes: config.scopes,
-			callbackPort: config.callbackPort,
-			timeoutMs: config.timeoutMs,
-			openBrowser: config.openBrowser ? opener : false,
-			...(args.signal ? {signal: args.signal} : {}),
-			onUrl(url) {
-				const callback = new URL(new URL(url).searchParams.get('redirect_uri') ?? '');
-				write(
-					[
-						`Logging in to ${config.githubHost} for session "${args.id}".`,
-						config.openBrowser
-							? 'Opening your browser; if it does not open, open this URL yourself:'
-							: 'Open this URL in your browser:',
-						'',
-						`  ${url}`,
-						'',
-						`Waiting for the callback on ${callback.origin}${callback.pathname} (up to ${formatTimeout(config.timeoutMs)})...`,
-						'',
-					].join('\n'),
-				);
-			},
+			signal: args.signal ?? new AbortController().signal,
+			onUrl: (url) => write(webInstructions(url, args)),
+			onDeviceCode: (prompt) => write(deviceInstructions(prompt, args)),
 			onBrowserError(error) {
 				write(`${escapeControl(error.message)}; open the URL above yourself.\n`);
 			},
 		});
 		const expires = outcome.session.expiresAt.toISOString().replace(/\.\d+Z$/, 'Z');
-		write(`Logged in as ${who(outcome.user)}; saved session "${args.id}" (expires ${expires}).\n`);
+		write(
+			`Logged in as ${who(outcome.user)}; saved session "${config.id}" (expires ${expires}).\n`,
+		);
 		if (outcome.userChanged && outcome.previousLogin !== undefined) {
 			write(
-				`Note: session "${args.id}" belonged to @${escapeControl(outcome.previousLogin)}; it is now @${escapeControl(outcome.user.login)}'s.\n`,
+				`Note: session "${config.id}" belonged to @${escapeControl(outcome.previousLogin)}; it is now @${escapeControl(outcome.user.login)}'s.\n`,
 			);
 		}
 
 		return 0;
 	} catch (error) {
+		if (error instanceof LoginError && error.code === 'CANCELLED' && args.signal?.aborted) {
+			write('Login cancelled; nothing was saved.\n');
+			return CANCELLED_EXIT_CODE;
+		}
+
 		const message =
 			error instanceof LoginError
 				? error.message

@@ -1,16 +1,15 @@
 // The command line, checked in one pass: every problem is collected and reported together with
 // its fix (a usage error, exit 2), before anything touches a store. No I/O and no React here.
-import {parseDuration} from '../format/duration.js';
 import {escapeControl} from '../format/escape.js';
-import {
-	DEFAULT_LOGIN_TIMEOUT_MS,
-	DEFAULT_SCOPES,
-	formatTimeout,
-	MAX_LOGIN_TIMEOUT_MS,
-} from '../github/defaults.js';
-import {DEFAULT_GITHUB_HOST, GitHubHostError, githubEndpoints} from '../github/endpoints.js';
 import {isValidId} from '../session/ids.js';
-import type {LoginConfig} from './login-config.js';
+import {
+	type LoginConfig,
+	type LoginFlagValues,
+	loginFlagDefinitions,
+	loginHelp,
+	parseLoginOptions,
+} from './login-options.js';
+import {parseTokenOptions, type TokenOptions} from './token-options.js';
 
 export const commands = [
 	'list',
@@ -37,7 +36,7 @@ export const helpText = `
 	  delete ID...  remove sessions by id; --revoke also revokes their tokens on GitHub
 	                (needs the OAuth app's secret: STACKTOWER_GITHUB_CLIENT_SECRET)
 	  demo          the inspector on a temporary directory of sample sessions
-	  login         log in through the browser and save the session (default id github)
+	  login         log in to GitHub and save the session (default id github)
 	  status [ID...]   ask GitHub whether each token still works (default: every active
 	                   session); --json for one JSON array; exit 1 if any is revoked or failed
 	  refresh [ID...]  renew the access token of sessions that hold a refresh token
@@ -52,18 +51,17 @@ export const helpText = `
 	  --no-color            no colours (also NO_COLOR)
 	  --help, --version
 
-	Login (login, and the l key in the inspector)
-	  --id ID               login: the session id to log in (default github)
-	  --client-id ID        the GitHub OAuth app (env STACKTOWER_GITHUB_CLIENT_ID);
-	                        its secret comes from env STACKTOWER_GITHUB_CLIENT_SECRET
-	  --github-host URL     GitHub Enterprise Server (default https://github.com)
-	  --scopes SCOPES       default "read:user user:email"
-	  --callback-port PORT  the local callback's port (default 0: any free port)
-	  --timeout DURATION    give up after this long: 90s, 5m, 1h at most (default 5m)
-	  --no-browser          print the URL without opening a browser
+${loginHelp.slice(1)}
+	Stored tokens (status, refresh, delete --revoke)
+	  A token goes only to the GitHub that issued it (the session's github_host); for
+	  sessions that record none, to --github-host (default https://github.com).
+	  refresh uses the session's client_id (else --client-id, else
+	  STACKTOWER_GITHUB_APP_CLIENT_ID, else stacktower's App) and sends
+	  STACKTOWER_GITHUB_CLIENT_SECRET only when --client-id or STACKTOWER_GITHUB_CLIENT_ID
+	  is that same client id. delete --revoke needs that app's id and secret.
 
 	Exit codes
-	  0 done, 1 failed, 2 usage error
+	  0 done, 1 failed, 2 usage error, 130 login cancelled with Ctrl-C (nothing saved)
 
 	Examples
 	  $ stacktower-sessions
@@ -80,46 +78,20 @@ export const flagDefinitions = {
 	json: {type: 'boolean'},
 	showToken: {type: 'boolean'},
 	color: {type: 'boolean'},
-	id: {type: 'string'},
-	clientId: {type: 'string'},
-	githubHost: {type: 'string'},
-	scopes: {type: 'string'},
-	callbackPort: {type: 'string'},
-	timeout: {type: 'string'},
-	browser: {type: 'boolean'},
+	...loginFlagDefinitions,
 	revoke: {type: 'boolean'},
 	help: {type: 'boolean', shortFlag: 'h'},
 	version: {type: 'boolean', shortFlag: 'v'},
 } as const;
 
 /** Flags as meow parses them with flagDefinitions. */
-export type ParsedFlags = {
+export type ParsedFlags = LoginFlagValues & {
 	dir?: string | undefined;
 	redis?: string | undefined;
 	json?: boolean | undefined;
 	showToken?: boolean | undefined;
 	color?: boolean | undefined;
-	id?: string | undefined;
-	clientId?: string | undefined;
-	githubHost?: string | undefined;
-	scopes?: string | undefined;
-	callbackPort?: string | undefined;
-	timeout?: string | undefined;
-	browser?: boolean | undefined;
 	revoke?: boolean | undefined;
-};
-
-/**
- * The login options, for the `login` command and the inspector's `l` key (issue 4): a
- * LoginConfig whose client id and secret may still be missing (the inspector runs without).
- */
-export type LoginFlags = Omit<LoginConfig, 'clientId' | 'clientSecret'> & {
-	/** The session id `login` logs in (the inspector uses the selected row's). */
-	readonly id: string;
-	/** From --client-id or STACKTOWER_GITHUB_CLIENT_ID; undefined when neither is set. */
-	readonly clientId: string | undefined;
-	/** Only ever from STACKTOWER_GITHUB_CLIENT_SECRET, never a flag (it would show in `ps`). */
-	readonly clientSecret: string | undefined;
 };
 
 export type Options = {
@@ -132,7 +104,10 @@ export type Options = {
 	readonly json: boolean;
 	readonly showToken: boolean;
 	readonly color: boolean;
-	readonly login: LoginFlags;
+	/** The login flags, checked (login-options.ts); the inspector's `l` uses them too. */
+	readonly login: LoginConfig;
+	/** status, refresh, delete --revoke: the host and app for stored tokens. */
+	readonly token: TokenOptions;
 	/** delete --revoke: revoke the tokens on GitHub too. */
 	readonly revoke: boolean;
 };
@@ -140,8 +115,6 @@ export type Options = {
 export type ParseResult =
 	| {readonly ok: true; readonly options: Options}
 	| {readonly ok: false; readonly errors: readonly string[]};
-
-export const DEFAULT_LOGIN_ID = 'github';
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -163,7 +136,10 @@ const flagScope: Record<string, readonly Command[]> = {
 	scopes: ['login', 'inspect', 'demo'],
 	callbackPort: ['login', 'inspect', 'demo'],
 	timeout: ['login', 'inspect', 'demo'],
+	ttl: ['login', 'inspect', 'demo'],
 	browser: ['login', 'inspect', 'demo'],
+	web: ['login', 'inspect', 'demo'],
+	device: ['login', 'inspect', 'demo'],
 	dir: ['list', 'cleanup', 'delete', 'login', 'inspect', 'status', 'refresh'],
 	redis: ['list', 'cleanup', 'delete', 'login', 'inspect', 'status', 'refresh'],
 	revoke: ['delete'],
@@ -368,78 +344,20 @@ export function parseCommandLine(
 		);
 	}
 
-	const id = flags.id ?? DEFAULT_LOGIN_ID;
-	if (flags.id !== undefined && !isValidId(flags.id)) {
-		errors.push(
-			`--id ${quote(flags.id)} is not a valid session id: use 1–128 characters from A–Z a–z 0–9 _ - = . , not starting with "."`,
-		);
-	}
+	// --client-id and --github-host mean the login's app and host only where there is a login;
+	// the token commands read them with parseTokenOptions.
+	const usesLogin = command === 'login' || command === 'inspect' || command === 'demo';
+	const login = parseLoginOptions(
+		usesLogin ? flags : {...flags, clientId: undefined, githubHost: undefined},
+		env,
+	);
+	if (!login.ok) errors.push(...login.problems);
 
-	if (flags.clientId !== undefined && flags.clientId.trim() === '') {
-		errors.push('--client-id needs the OAuth app client id: --client-id ID');
-	}
+	const usesToken = command === 'status' || command === 'refresh' || command === 'delete';
+	const token = parseTokenOptions(usesToken ? flags : {}, env);
+	if (!token.ok) errors.push(...token.problems);
 
-	const clientId =
-		nonEmpty(flags.clientId?.trim()) ?? nonEmpty(env.STACKTOWER_GITHUB_CLIENT_ID?.trim());
-	if (command === 'login' && clientId === undefined && flags.clientId === undefined) {
-		errors.push(
-			'login needs a GitHub OAuth app: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID (and STACKTOWER_GITHUB_CLIENT_SECRET)',
-		);
-	}
-
-	let githubHost = DEFAULT_GITHUB_HOST;
-	if (flags.githubHost !== undefined) {
-		// A bare host is https://HOST, as people type it; the rest is the login flow's own check.
-		const text = flags.githubHost.trim();
-		try {
-			githubHost = githubEndpoints(
-				/^[a-z][a-z\d+.-]*:\/\//i.test(text) ? text : `https://${text}`,
-			).origin;
-		} catch (error) {
-			if (!(error instanceof GitHubHostError)) throw error;
-			errors.push(`--github-host: ${escapeControl(error.message)}`);
-		}
-	}
-
-	let scopes = DEFAULT_SCOPES;
-	if (flags.scopes !== undefined) {
-		if (flags.scopes.trim() === '')
-			errors.push(`--scopes needs a value, e.g. --scopes "${DEFAULT_SCOPES}"`);
-		else scopes = flags.scopes.trim();
-	}
-
-	let callbackPort = 0;
-	if (flags.callbackPort !== undefined) {
-		const text = flags.callbackPort.trim();
-		const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
-		if (port >= 0 && port <= 65_535) callbackPort = port;
-		else {
-			errors.push(
-				`--callback-port ${quote(flags.callbackPort)} is not a port: use 1–65535, or 0 for any free port`,
-			);
-		}
-	}
-
-	let timeoutMs = DEFAULT_LOGIN_TIMEOUT_MS;
-	if (flags.timeout !== undefined) {
-		const parsed = parseDuration(flags.timeout);
-		if (parsed === undefined) {
-			errors.push(
-				`--timeout ${quote(flags.timeout)} is not a duration: use e.g. 90s, 5m, 1h or a number of seconds`,
-			);
-		} else if (parsed > MAX_LOGIN_TIMEOUT_MS) {
-			errors.push(`--timeout ${formatTimeout(parsed)} is too long: at most 1h`);
-		} else timeoutMs = parsed;
-	}
-
-	// Revoking takes the issuing app's id and secret; which sessions it fits is checked on reading them.
-	if (flags.revoke && (clientId === undefined || !nonEmpty(env.STACKTOWER_GITHUB_CLIENT_SECRET))) {
-		errors.push(
-			`--revoke needs the OAuth app that issued the tokens: its client id (--client-id or STACKTOWER_GITHUB_CLIENT_ID) and secret (STACKTOWER_GITHUB_CLIENT_SECRET); without them, revoke a token by hand at ${githubHost}/settings/applications (GitHub Apps: ${githubHost}/settings/apps/authorizations)`,
-		);
-	}
-
-	if (errors.length > 0) return {ok: false, errors};
+	if (errors.length > 0 || !login.ok || !token.ok) return {ok: false, errors};
 	return {
 		ok: true,
 		options: {
@@ -450,17 +368,9 @@ export function parseCommandLine(
 			json: flags.json === true,
 			showToken: flags.showToken === true,
 			revoke: flags.revoke === true,
+			token: token.options,
 			color: flags.color !== false && nonEmpty(env.NO_COLOR) === undefined,
-			login: {
-				id,
-				clientId,
-				clientSecret: nonEmpty(env.STACKTOWER_GITHUB_CLIENT_SECRET),
-				githubHost,
-				scopes,
-				callbackPort,
-				timeoutMs,
-				openBrowser: flags.browser !== false,
-			},
+			login: login.config,
 		},
 	};
 }

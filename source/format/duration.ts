@@ -73,16 +73,31 @@ export function formatAbsolute(date: Instant): string {
 	return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }
 
-/** `90s`, `5m`, `1h`, `1m30s`, or a plain number of seconds; undefined when not a positive duration. */
-export function parseDuration(text: string): number | undefined {
+export type ParseDurationOptions = {
+	/**
+	 * What a bare number means: `seconds` (`--timeout 300`, as the flag has always taken it) or
+	 * `refuse` (`--ttl 30`: thirty seconds or thirty days? a unit must say).
+	 */
+	readonly bareNumber?: 'seconds' | 'refuse';
+};
+
+/**
+ * `90s`, `5m`, `1h`, `30d`, `1m30s`, `250ms`, or, unless refused, a plain number of seconds;
+ * undefined when not a positive duration.
+ */
+export function parseDuration(
+	text: string,
+	{bareNumber = 'seconds'}: ParseDurationOptions = {},
+): number | undefined {
 	const trimmed = text.trim();
 	if (/^\d+(?:\.\d+)?$/.test(trimmed)) {
+		if (bareNumber === 'refuse') return undefined;
 		const rounded = Math.round(Number(trimmed) * 1000);
 		return rounded > 0 ? rounded : undefined;
 	}
 
-	const units: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000};
-	const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+	const units: Record<string, number> = {ms: 1, s: SECOND, m: MINUTE, h: HOUR, d: DAY};
+	const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
 	let total = 0;
 	let end = 0;
 	for (let m = part.exec(trimmed); m; m = part.exec(trimmed)) {

@@ -1,11 +1,13 @@
 // GitHub, GitHub Enterprise Cloud with data residency (TENANT.ghe.com) and GitHub Enterprise
 // Server differ only in base URLs, so one `--github-host` serves all three.
 
-/** The three URLs the login flow talks to. */
+/** The URLs the login flows talk to. */
 export type GitHubEndpoints = {
 	/** The host as given, normalised to its origin (`https://github.com`). */
 	readonly origin: string;
 	readonly authorize: string;
+	/** The device flow's first step (RFC 8628 §3.1). */
+	readonly deviceCode: string;
 	readonly token: string;
 	readonly user: string;
 	/** The REST API's base, without a trailing slash (`https://api.github.com`). */
@@ -84,18 +86,17 @@ export function githubEndpoints(host: string = DEFAULT_GITHUB_HOST): GitHubEndpo
 	const origin = url.origin;
 	const authorize = `${origin}/login/oauth/authorize`;
 	const token = `${origin}/login/oauth/access_token`;
-	if (url.hostname === 'github.com' && url.port === '') {
-		return withApi(origin, authorize, token, 'https://api.github.com');
-	}
-
+	const deviceCode = `${origin}/login/device/code`;
+	const withApi = (api: string): GitHubEndpoints => ({
+		origin,
+		authorize,
+		deviceCode,
+		token,
+		user: `${api}/user`,
+		api,
+	});
+	if (url.hostname === 'github.com' && url.port === '') return withApi('https://api.github.com');
 	const tenant = /^([a-z\d](?:[a-z\d-]*[a-z\d])?)\.ghe\.com$/.exec(url.hostname);
-	if (tenant && url.port === '') {
-		return withApi(origin, authorize, token, `https://api.${tenant[1]}.ghe.com`);
-	}
-
-	return withApi(origin, authorize, token, `${origin}/api/v3`);
-}
-
-function withApi(origin: string, authorize: string, token: string, api: string): GitHubEndpoints {
-	return {origin, authorize, token, user: `${api}/user`, api};
+	if (tenant && url.port === '') return withApi(`https://api.${tenant[1]}.ghe.com`);
+	return withApi(`${origin}/api/v3`);
 }

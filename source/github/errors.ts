@@ -19,6 +19,14 @@ export type LoginErrorCode =
 	| 'STORE_FAILED'
 	/** The callback server could not listen (port in use, ...). */
 	| 'SERVER_FAILED'
+	/** The device-code endpoint offers no device flow for this app (no such app, flow off). */
+	| 'DEVICE_FLOW_UNAVAILABLE'
+	/** The device code expired before anyone entered it. */
+	| 'EXPIRED_TOKEN'
+	/** GitHub refused the device flow for this app or grant (what to do is in the message). */
+	| 'DEVICE_FLOW_REFUSED'
+	/** GitHub's token answer is unusable (no token, or one a header cannot carry). */
+	| 'INVALID_TOKEN_ANSWER'
 	| 'TIMEOUT'
 	| 'CANCELLED'
 	/** The browser could not be started; reported through onBrowserError, the flow goes on. */

@@ -5,15 +5,14 @@ import {createServer, type IncomingMessage, type ServerResponse} from 'node:http
 import type {AddressInfo} from 'node:net';
 import {
 	DEFAULT_STATE_TTL_MS,
-	type GitHubUser,
 	isValidId,
-	newSession,
 	type Session,
 	type StateStore,
 	type Store,
 } from '../session/index.js';
 import {
 	DEFAULT_LOGIN_TIMEOUT_MS,
+	DEFAULT_LOGIN_TTL_MS,
 	DEFAULT_SCOPES,
 	formatTimeout,
 	MAX_LOGIN_TIMEOUT_MS,
@@ -29,6 +28,7 @@ import {
 import {openInBrowser} from './open-browser.js';
 import {page} from './pages.js';
 import {createPkce} from './pkce.js';
+import {type LoginOutcome, saveLogin} from './save-login.js';
 
 export {
 	DEFAULT_LOGIN_TIMEOUT_MS,
@@ -37,6 +37,7 @@ export {
 	MAX_LOGIN_TIMEOUT_MS,
 } from './defaults.js';
 export {LoginError, type LoginErrorCode} from './errors.js';
+export type {LoginOutcome} from './save-login.js';
 
 export const CALLBACK_PATH = '/callback';
 
@@ -55,6 +56,8 @@ export type LoginOptions = {
 	scopes?: string;
 	/** Default 0: any free port. */
 	callbackPort?: number;
+	/** How long the saved session lasts; default 30 days, as the stacktower CLI. */
+	ttlMs?: number;
 	/** The whole flow, from listening to the saved session. Default 5 minutes, at most 1 hour. */
 	timeoutMs?: number;
 	/** Default true: the command in $BROWSER with the URL as its argument, else the `open` package. */
@@ -68,15 +71,6 @@ export type LoginOptions = {
 	/** Each request to GitHub; default 30 s. */
 	requestTimeoutMs?: number;
 	fetch?: typeof fetch;
-};
-
-export type LoginOutcome = {
-	session: Session;
-	user: GitHubUser;
-	/** GitHub returned a different account than `previous` had. */
-	userChanged: boolean;
-	/** The login `previous` had, when it had a user. */
-	previousLogin?: string;
 };
 
 function checkOptions(options: LoginOptions) {
@@ -106,6 +100,11 @@ function checkOptions(options: LoginOptions) {
 		);
 	}
 
+	const ttlMs = options.ttlMs ?? DEFAULT_LOGIN_TTL_MS;
+	if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
+		throw problem(`Expected the session lifetime to be a positive number, got ${ttlMs}`);
+	}
+
 	const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
 	if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0) {
 		throw problem(`Expected the request timeout to be a positive number, got ${requestTimeoutMs}`);
@@ -119,7 +118,14 @@ function checkOptions(options: LoginOptions) {
 		throw error;
 	}
 
-	return {port, timeoutMs, requestTimeoutMs, endpoints, scopes: options.scopes ?? DEFAULT_SCOPES};
+	return {
+		port,
+		timeoutMs,
+		ttlMs,
+		requestTimeoutMs,
+		endpoints,
+		scopes: options.scopes ?? DEFAULT_SCOPES,
+	};
 }
 
 /** Compares without leaking through timing how much of a guess was right. */
@@ -171,7 +177,7 @@ const failureStatus: Partial<Record<LoginError['code'], number>> = {
  * is free again.
  */
 export async function login(options: LoginOptions): Promise<LoginOutcome> {
-	const {port, timeoutMs, requestTimeoutMs, endpoints, scopes} = checkOptions(options);
+	const {port, timeoutMs, ttlMs, requestTimeoutMs, endpoints, scopes} = checkOptions(options);
 	const {store, stateStore, sessionId, previous} = options;
 	if (options.signal?.aborted) throw new LoginError('CANCELLED', 'The login was cancelled');
 
@@ -227,24 +233,16 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 		});
 		const user = await fetchUser(api, endpoints.user, accessToken);
 		if (flow.signal.aborted) throw aborted();
-		const session: Session = {...newSession(accessToken, user), id: sessionId};
-		try {
-			await store.set(session);
-		} catch (error) {
-			throw new LoginError(
-				'STORE_FAILED',
-				`Could not save the session ${JSON.stringify(sessionId)}: ${safeText((error as Error).message)}`,
-				{cause: error},
-			);
-		}
-
-		const before = previous?.user ?? null;
-		return {
-			session,
+		return saveLogin({
+			store,
+			sessionId,
+			previous,
+			grant: {accessToken},
 			user,
-			userChanged: before !== null && before.id !== user.id,
-			...(before ? {previousLogin: before.login} : {}),
-		};
+			ttlMs,
+			clientId: options.clientId,
+			githubHost: endpoints.origin,
+		});
 	}
 
 	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,5 +1,6 @@
 // A fake GitHub (Enterprise Server layout) on 127.0.0.1 for the login tests: a real HTTP
-// server that behaves like github.com's OAuth web flow, strict where GitHub is strict.
+// server that behaves like github.com's OAuth web flow and device flow (RFC 8628), strict
+// where GitHub is strict (a poll before the interval is over is told to slow down).
 import {createHash, randomBytes} from 'node:crypto';
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
@@ -45,6 +46,26 @@ type Grant = {
 export type TokenRequest = {
 	headers: IncomingMessage['headers'];
 	params: Record<string, string>;
+	/** Date.now() when it arrived. */
+	at: number;
+};
+
+/** How the person at the verification URL answers a device code. */
+export type DeviceOutcome = 'approve' | 'deny' | 'expire';
+
+/** A raw answer, for endpoints that misbehave. `stall` sends the headers and nothing more. */
+export type RawAnswer = {status: number; contentType: string; body: string; stall?: boolean};
+
+type DeviceGrant = {
+	clientId: string;
+	userCode: string;
+	expiresAt: number;
+	intervalMs: number;
+	lastPollAt: number | undefined;
+	pendingLeft: number;
+	slowedDown: boolean;
+	used: boolean;
+	user: FakeUser;
 };
 
 export class FakeGitHub {
@@ -58,14 +79,46 @@ export class FakeGitHub {
 	tokenError: {error: string; description: string} | undefined;
 	/** Every token issued (to check it never leaks, and that the session holds it). */
 	readonly tokens = new Map<string, FakeUser>();
+	/** Every refresh token issued with a GitHub App token. */
+	readonly refreshTokens = new Set<string>();
+
+	// The device flow. GitHub's interval is 5 s and slow_down adds 5 s; the defaults here are
+	// scaled down so that tests run in a moment, and the rules are GitHub's.
+	/** Whether the app may use the device flow (GitHub answers device_flow_disabled if not). */
+	deviceFlowEnabled = true;
+	/** The `interval` of a new device code, in seconds. */
+	deviceInterval: number | undefined = 0.1;
+	/** What slow_down adds to the interval, in seconds; undefined leaves `interval` out of it. */
+	slowDownStep: number | undefined = 0.1;
+	/** The `expires_in` of a new device code, in seconds. */
+	deviceExpiresIn = 900;
+	/** Polls answered authorization_pending before the person acts. */
+	pendingPolls = 2;
+	/** Answer slow_down once, on the first poll, whatever its timing. */
+	slowDownOnce = false;
+	deviceOutcome: DeviceOutcome = 'approve';
+	/** Tokens as a GitHub App issues them (ghu_ with expiry and a ghr_ refresh token), else gho_. */
+	appTokens = true;
+	/** Overrides for the device-code answer's fields (user_code, verification_uri, ...). */
+	deviceCodeFields: Record<string, unknown> = {};
+	/** When set, the device-code endpoint answers this instead. */
+	deviceCodeAnswer: RawAnswer | undefined;
+	/** When set, device polls are answered with this instead. */
+	pollAnswer: RawAnswer | undefined;
+	/** When set, the token answer of an approved device code is this JSON instead. */
+	deviceTokenAnswer: Record<string, unknown> | undefined;
+	readonly deviceCodeRequests: TokenRequest[] = [];
+	readonly devicePolls: TokenRequest[] = [];
+	/** Every device code issued, by its device_code. */
+	readonly #deviceGrants = new Map<string, DeviceGrant>();
 	readonly authorizeQueries: URLSearchParams[] = [];
 	readonly tokenRequests: TokenRequest[] = [];
 	readonly userRequests: IncomingMessage['headers'][] = [];
 	readonly #grants = new Map<string, Grant>();
 	/** What GitHub knows about each token it issued beyond its user (see issueToken). */
 	readonly tokenInfo = new Map<string, TokenInfo>();
-	/** Refresh tokens (`ghr_`): one use each, tied to the client id that issued them. */
-	readonly refreshTokens = new Map<string, RefreshGrant>();
+	/** Refresh tokens (`ghr_`) by token: one use each, tied to the client id that issued them. */
+	readonly refreshGrants = new Map<string, RefreshGrant>();
 	/** Every refresh grant request that reached the token endpoint. */
 	readonly refreshRequests: TokenRequest[] = [];
 	/** Every DELETE /applications/{client_id}/token, with what it carried. */
@@ -128,16 +181,42 @@ export class FakeGitHub {
 			return;
 		}
 
+		if (req.method === 'POST' && url.pathname === '/login/device/code') {
+			const params = await readParams(req);
+			this.deviceCodeRequests.push({headers: req.headers, params, at: Date.now()});
+			if (this.deviceCodeAnswer) {
+				raw(res, this.deviceCodeAnswer);
+				return;
+			}
+
+			this.#deviceCode(req, params, res);
+			return;
+		}
+
+		if (req.method === 'GET' && url.pathname === '/login/device') {
+			res.writeHead(200, {'Content-Type': 'text/html; charset=utf-8'});
+			res.end('<!doctype html><title>Device activation</title><p>Enter the code</p>');
+			return;
+		}
+
 		if (req.method === 'POST' && url.pathname === '/login/oauth/access_token') {
-			const type = req.headers['content-type'] ?? '';
-			const body = await readBody(req);
-			const params: Record<string, string> = type.includes('application/json')
-				? (JSON.parse(body) as Record<string, string>)
-				: Object.fromEntries(new URLSearchParams(body));
-			this.tokenRequests.push({headers: req.headers, params});
+			const params = await readParams(req);
+			const request = {headers: req.headers, params, at: Date.now()};
+			if (params.grant_type === DEVICE_GRANT) {
+				this.devicePolls.push(request);
+				if (this.pollAnswer) {
+					raw(res, this.pollAnswer);
+					return;
+				}
+
+				this.#devicePoll(req, params, res);
+				return;
+			}
+
+			this.tokenRequests.push(request);
 			await this.#hold;
 			if (params.grant_type === 'refresh_token') {
-				this.refreshRequests.push({headers: req.headers, params});
+				this.refreshRequests.push(request);
 				this.#refresh(req, params, res);
 				return;
 			}
@@ -262,6 +341,145 @@ export class FakeGitHub {
 		json(res, 200, {access_token: token, token_type: 'bearer', scope: 'read:user,user:email'});
 	}
 
+	#deviceCode(req: IncomingMessage, params: Record<string, string>, res: ServerResponse): void {
+		if (!(req.headers.accept ?? '').includes('application/json')) {
+			res.writeHead(200, {'Content-Type': 'application/x-www-form-urlencoded'});
+			res.end('device_code=x&user_code=y');
+			return;
+		}
+
+		// An unknown client id: GitHub answers 404 for the device-code endpoint.
+		if (params.client_id !== this.clientId) {
+			json(res, 404, {error: 'Not Found'});
+			return;
+		}
+
+		if (!this.deviceFlowEnabled) {
+			json(res, 400, {
+				error: 'device_flow_disabled',
+				error_description: 'Device Flow must be explicitly enabled for this App',
+				error_uri: 'https://docs.github.com',
+			});
+			return;
+		}
+
+		const deviceCode = randomBytes(20).toString('hex');
+		const letters = () =>
+			Array.from(randomBytes(4), (b) => 'BCDFGHJKLMNPQRSTVWXZ'[b % 20]).join('');
+		const userCode = `${letters()}-${letters()}`;
+		const intervalS = this.deviceInterval ?? 5;
+		this.#deviceGrants.set(deviceCode, {
+			clientId: params.client_id,
+			userCode,
+			expiresAt: Date.now() + this.deviceExpiresIn * 1000,
+			intervalMs: intervalS * 1000,
+			lastPollAt: undefined,
+			pendingLeft: this.pendingPolls,
+			slowedDown: false,
+			used: false,
+			user: this.user,
+		});
+		json(res, 200, {
+			device_code: deviceCode,
+			user_code: userCode,
+			verification_uri: `${this.url}/login/device`,
+			expires_in: this.deviceExpiresIn,
+			...(this.deviceInterval === undefined ? {} : {interval: this.deviceInterval}),
+			...this.deviceCodeFields,
+		});
+	}
+
+	#devicePoll(req: IncomingMessage, params: Record<string, string>, res: ServerResponse): void {
+		const fail = (error: string, description: string, extra: Record<string, unknown> = {}) =>
+			json(res, 200, {
+				error,
+				error_description: description,
+				error_uri: 'https://docs.github.com/developers/apps/authorizing-oauth-apps',
+				...extra,
+			});
+		if (!(req.headers.accept ?? '').includes('application/json')) {
+			res.writeHead(200, {'Content-Type': 'application/x-www-form-urlencoded'});
+			res.end('error=accept_header_missing');
+			return;
+		}
+
+		const grant = this.#deviceGrants.get(params.device_code ?? '');
+		if (params.client_id !== this.clientId) {
+			fail('incorrect_client_credentials', 'The client_id is not valid.');
+			return;
+		}
+
+		if (!this.deviceFlowEnabled) {
+			fail('device_flow_disabled', 'Device Flow must be explicitly enabled for this App');
+			return;
+		}
+
+		if (!grant || grant.used || grant.clientId !== params.client_id) {
+			fail('incorrect_device_code', 'The device_code provided is not valid.');
+			return;
+		}
+
+		const now = Date.now();
+		if (now > grant.expiresAt || this.deviceOutcome === 'expire') {
+			fail('expired_token', 'The device_code has expired.');
+			return;
+		}
+
+		// GitHub: polling faster than the interval is answered slow_down, and the interval
+		// grows by 5 seconds.
+		const early = grant.lastPollAt !== undefined && now - grant.lastPollAt < grant.intervalMs;
+		grant.lastPollAt = now;
+		if (early || (this.slowDownOnce && !grant.slowedDown)) {
+			grant.slowedDown = true;
+			grant.intervalMs += (this.slowDownStep ?? 5) * 1000;
+			fail(
+				'slow_down',
+				'Too many requests have been made in the same timeframe.',
+				this.slowDownStep === undefined ? {} : {interval: grant.intervalMs / 1000},
+			);
+			return;
+		}
+
+		if (grant.pendingLeft > 0) {
+			grant.pendingLeft--;
+			fail('authorization_pending', 'The authorization request is still pending.');
+			return;
+		}
+
+		if (this.deviceOutcome === 'deny') {
+			fail('access_denied', 'The authorization request was denied.');
+			return;
+		}
+
+		grant.used = true;
+		if (this.deviceTokenAnswer) {
+			json(res, 200, this.deviceTokenAnswer);
+			return;
+		}
+
+		json(res, 200, this.#issue(grant.user));
+	}
+
+	/** A token answer as GitHub sends it, the token remembered for GET /user. */
+	#issue(user: FakeUser): Record<string, unknown> {
+		if (!this.appTokens) {
+			const token = `gho_${randomBytes(18).toString('hex')}`;
+			this.tokens.set(token, user);
+			return {access_token: token, token_type: 'bearer', scope: 'read:user,user:email'};
+		}
+
+		// Issued as issueToken does, so that a refresh grant can spend the refresh token later.
+		const pair = this.issueToken({user, expiresInMs: 28_800_000});
+		return {
+			access_token: pair.accessToken,
+			expires_in: 28_800,
+			refresh_token: pair.refreshToken,
+			refresh_token_expires_in: 15_811_200,
+			token_type: 'bearer',
+			scope: '',
+		};
+	}
+
 	#user(req: IncomingMessage, res: ServerResponse): void {
 		this.userRequests.push(req.headers);
 		const rate = this.rateLimit;
@@ -332,12 +550,13 @@ export class FakeGitHub {
 			clientId,
 			expiresAt: new Date(Date.now() + options.expiresInMs),
 		});
-		const refreshToken = `ghr_${randomBytes(30).toString('hex')}`;
-		this.refreshTokens.set(refreshToken, {
+		const refreshToken = `ghr_${randomBytes(38).toString('hex')}`;
+		this.refreshTokens.add(refreshToken);
+		this.refreshGrants.set(refreshToken, {
 			clientId,
 			user,
 			used: false,
-			expiresAt: new Date(Date.now() + (options.refreshExpiresInMs ?? 15_897_600_000)),
+			expiresAt: new Date(Date.now() + (options.refreshExpiresInMs ?? 15_811_200_000)),
 		});
 		return {accessToken, refreshToken};
 	}
@@ -365,7 +584,7 @@ export class FakeGitHub {
 			return;
 		}
 
-		const grant = this.refreshTokens.get(params.refresh_token ?? '');
+		const grant = this.refreshGrants.get(params.refresh_token ?? '');
 		if (
 			params.client_secret !== undefined &&
 			(params.client_id !== this.clientId || params.client_secret !== this.clientSecret)
@@ -397,7 +616,7 @@ export class FakeGitHub {
 			access_token: pair.accessToken,
 			expires_in: 28_800,
 			refresh_token: pair.refreshToken,
-			refresh_token_expires_in: 15_897_600,
+			refresh_token_expires_in: 15_811_200,
 			scope: '',
 			token_type: 'bearer',
 		};
@@ -521,6 +740,26 @@ function answerFault(fault: UserFault, res: ServerResponse): void {
 /** GitHub's format for the token expiration header: `2023-05-01 12:00:00 UTC`. */
 function githubExpiration(date: Date): string {
 	return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+function raw(res: ServerResponse, answer: RawAnswer): void {
+	res.writeHead(answer.status, {'Content-Type': answer.contentType});
+	if (answer.stall) {
+		res.flushHeaders();
+		return;
+	}
+
+	res.end(answer.body);
+}
+
+async function readParams(req: IncomingMessage): Promise<Record<string, string>> {
+	const type = req.headers['content-type'] ?? '';
+	const body = await readBody(req);
+	return type.includes('application/json')
+		? (JSON.parse(body) as Record<string, string>)
+		: Object.fromEntries(new URLSearchParams(body));
 }
 
 function json(
