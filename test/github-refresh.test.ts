@@ -97,7 +97,9 @@ describe('refreshAccessToken', () => {
 			timeoutMs: 300,
 		}).catch((e: unknown) => e);
 		expect(error).toMatchObject({code: 'FAILED', maybeSpent: true});
-		expect((error as Error).message).toMatch(/did not answer in full within 0\.3s/);
+		expect((error as Error).message).toMatch(
+			/^GitHub's token endpoint \(http:\S+\) did not answer within 300ms$/,
+		);
 	});
 
 	test('an access token a header cannot carry is refused without echoing it', async () => {
@@ -107,6 +109,7 @@ describe('refreshAccessToken', () => {
 			refreshToken: 'ghr_x',
 			request: async () => ({
 				status: 200,
+				ok: true,
 				headers: new Headers(),
 				text: JSON.stringify({access_token: 'ghu_bad\r\nX-Evil: 1', refresh_token: 'ghr_y'}),
 			}),
@@ -142,7 +145,9 @@ describe('revokeToken', () => {
 		await fake.close();
 		await expect(
 			revokeToken({githubHost: url, clientId: 'x', clientSecret: 'y', accessToken: 'z'}),
-		).rejects.toThrow(/could not reach/);
+		).rejects.toThrow(
+			/^Could not reach GitHub's token revocation endpoint \(.+\) \(ECONNREFUSED\)$/,
+		);
 		fake = await FakeGitHub.start();
 	});
 

@@ -1,8 +1,8 @@
 // Asking GitHub whether a token still works: GET /user against a fake GitHub on loopback, real
 // HTTP, with each way GitHub can answer or fail.
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
+import {requestGitHub} from '../source/github/http.js';
 import {checkSessions} from '../source/github/session-status.js';
-import {tokenRequest} from '../source/github/token-request.js';
 import {checkToken, parseTokenExpiration} from '../source/github/token-status.js';
 import type {Session} from '../source/session/session.js';
 import {FakeGitHub, MONALISA, OCTOCAT} from './helpers/fake-github.js';
@@ -75,8 +75,14 @@ describe('checkToken', () => {
 		const token = () => fake.issueToken().accessToken;
 
 		test.each([
-			['stall', /did not answer in full within 0\.5s/],
-			['trickle', /did not answer in full within 0\.5s/],
+			[
+				'stall',
+				/^GitHub's API \/user \(http:\S+\/api\/v3\/user\) did not finish its answer within 500ms \(0 bytes received\)$/,
+			],
+			[
+				'trickle',
+				/^GitHub's API \/user \(http:\S+\) did not finish its answer within 500ms \([1-9]\d* bytes received\)$/,
+			],
 		] as const)('%s', async (fault, message) => {
 			fake.userFault = fault;
 			const started = performance.now();
@@ -108,7 +114,7 @@ describe('checkToken', () => {
 			fake.userFault = 'huge';
 			expect(await checkToken({githubHost: fake.url, accessToken: token()})).toMatchObject({
 				status: 'error',
-				error: expect.stringMatching(/sent more than 256 KiB; that is not a GitHub answer/),
+				error: expect.stringMatching(/sent an answer larger than 256 KiB; it was not read$/),
 			});
 		});
 
@@ -129,7 +135,7 @@ describe('checkToken', () => {
 			expect(await checkToken({githubHost: url, accessToken: 'gho_x'})).toMatchObject({
 				status: 'error',
 				error: expect.stringMatching(
-					/^could not reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)$/,
+					/^Could not reach GitHub's API \/user \(http:\/\/127\.0\.0\.1:\d+\/api\/v3\/user\) \(ECONNREFUSED\)$/,
 				),
 			});
 			fake = await FakeGitHub.start();
@@ -200,11 +206,11 @@ describe('checkSessions', () => {
 		let most = 0;
 		const {statuses} = await checkSessions(sessions, {
 			githubHost: fake.url,
-			request: async (request) => {
+			request: async (request, context) => {
 				inFlight++;
 				most = Math.max(most, inFlight);
 				try {
-					return await tokenRequest(request);
+					return await requestGitHub(request, context);
 				} finally {
 					inFlight--;
 				}

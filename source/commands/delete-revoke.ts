@@ -2,9 +2,9 @@
 // id before anything is deleted: revoking needs the secret of the app that issued the token,
 // and a session that cannot be revoked makes the whole command a usage error (exit 2).
 import {escapeControl} from '../format/escape.js';
+import type {requestGitHub} from '../github/http.js';
 import {manualRevokeUrl, RevokeError, revokeToken} from '../github/revoke.js';
 import {hostOf} from '../github/session-status.js';
-import type {TokenRequest, tokenRequest} from '../github/token-request.js';
 import type {Session} from '../session/session.js';
 import {isListableStore, type Store} from '../session/store.js';
 
@@ -15,7 +15,7 @@ export type RevokeConfig = {
 	readonly clientSecret: string | undefined;
 	/** The configured --github-host origin, for sessions that record none. */
 	readonly githubHost: string;
-	readonly request?: (request: TokenRequest) => ReturnType<typeof tokenRequest>;
+	readonly request?: typeof requestGitHub;
 };
 
 /** What to revoke for each id: its session (whose token is revoked), or nothing to revoke. */

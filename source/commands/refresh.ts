@@ -4,9 +4,9 @@
 // change, in one atomic write.
 import {formatAbsolute} from '../format/duration.js';
 import {escapeControl} from '../format/escape.js';
+import type {requestGitHub} from '../github/http.js';
 import {RefreshError, refreshAccessToken} from '../github/refresh.js';
 import {hostOf} from '../github/session-status.js';
-import type {TokenRequest, tokenRequest} from '../github/token-request.js';
 import {ExpiredError} from '../session/errors.js';
 import type {Session} from '../session/session.js';
 import {isLockingStore, type ListableStore} from '../session/store.js';
@@ -27,7 +27,7 @@ export type RefreshCommandOptions = {
 	readonly output: Output;
 	readonly now?: () => number;
 	readonly signal?: AbortSignal;
-	readonly request?: (request: TokenRequest) => ReturnType<typeof tokenRequest>;
+	readonly request?: typeof requestGitHub;
 };
 
 const LOG_IN_AGAIN = 'log in again: stacktower-sessions login';

@@ -4,7 +4,7 @@
 // https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens
 import {githubEndpoints} from './endpoints.js';
 import {safeText} from './errors.js';
-import {type TokenRequest, TokenRequestError, tokenRequest} from './token-request.js';
+import {GitHubHttpError, type GitHubResponse, requestGitHub} from './http.js';
 
 export type RefreshedTokens = {
 	readonly accessToken: string;
@@ -44,7 +44,7 @@ export type RefreshOptions = {
 	readonly now?: () => number;
 	readonly signal?: AbortSignal;
 	readonly timeoutMs?: number;
-	readonly request?: (request: TokenRequest) => ReturnType<typeof tokenRequest>;
+	readonly request?: typeof requestGitHub;
 };
 
 // A token goes into an Authorization header and a JSON file: printable ASCII without spaces.
@@ -76,24 +76,26 @@ export async function refreshAccessToken(options: RefreshOptions): Promise<Refre
 		refresh_token: options.refreshToken,
 	});
 	if (options.clientSecret !== undefined) form.set('client_secret', options.clientSecret);
-	const send = options.request ?? tokenRequest;
-	let response: Awaited<ReturnType<typeof tokenRequest>>;
+	const send = options.request ?? requestGitHub;
+	let response: GitHubResponse;
 	try {
-		response = await send({
-			url,
-			method: 'POST',
-			headers: {
-				Accept: 'application/json',
-				'Content-Type': 'application/x-www-form-urlencoded',
+		response = await send(
+			{
+				name: "GitHub's token endpoint",
+				url,
+				method: 'POST',
+				headers: {
+					Accept: 'application/json',
+					'Content-Type': 'application/x-www-form-urlencoded',
+				},
+				body: form.toString(),
 			},
-			body: form.toString(),
-			...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs}),
-			...(options.signal === undefined ? {} : {signal: options.signal}),
-		});
+			{timeoutMs: options.timeoutMs, signal: options.signal},
+		);
 	} catch (error) {
-		if (!(error instanceof TokenRequestError)) throw error;
-		// Refused before sending (nobody listening) spends nothing; a timeout may have reached GitHub.
-		throw new RefreshError('FAILED', error.message, error.kind !== 'network');
+		if (!(error instanceof GitHubHttpError)) throw error;
+		// Only a request never sent surely spent nothing; after that GitHub may have taken it.
+		throw new RefreshError('FAILED', error.message, error.code !== 'INVALID_REQUEST');
 	}
 
 	// Read as soon as it arrives: from here on, the old refresh token is spent if this succeeded.

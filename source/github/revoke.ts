@@ -4,7 +4,7 @@
 // https://docs.github.com/en/rest/apps/oauth-applications#delete-an-app-token
 import {githubEndpoints} from './endpoints.js';
 import {safeText} from './errors.js';
-import {type TokenRequest, TokenRequestError, tokenRequest} from './token-request.js';
+import {GitHubHttpError, type GitHubResponse, requestGitHub} from './http.js';
 
 export type RevokeOutcome =
 	/** 204: revoked now. */
@@ -26,7 +26,7 @@ export type RevokeOptions = {
 	readonly accessToken: string;
 	readonly signal?: AbortSignal;
 	readonly timeoutMs?: number;
-	readonly request?: (request: TokenRequest) => ReturnType<typeof tokenRequest>;
+	readonly request?: typeof requestGitHub;
 };
 
 /**
@@ -41,25 +41,27 @@ export function manualRevokeUrl(githubHost: string, clientId?: string, token?: s
 
 export async function revokeToken(options: RevokeOptions): Promise<RevokeOutcome> {
 	const {api} = githubEndpoints(options.githubHost);
-	const send = options.request ?? tokenRequest;
+	const send = options.request ?? requestGitHub;
 	const basic = Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64');
-	let response: Awaited<ReturnType<typeof tokenRequest>>;
+	let response: GitHubResponse;
 	try {
-		response = await send({
-			url: `${api}/applications/${encodeURIComponent(options.clientId)}/token`,
-			method: 'DELETE',
-			headers: {
-				Accept: 'application/vnd.github+json',
-				Authorization: `Basic ${basic}`,
-				'Content-Type': 'application/json',
-				'X-GitHub-Api-Version': '2022-11-28',
+		response = await send(
+			{
+				name: "GitHub's token revocation endpoint",
+				url: `${api}/applications/${encodeURIComponent(options.clientId)}/token`,
+				method: 'DELETE',
+				headers: {
+					Accept: 'application/vnd.github+json',
+					Authorization: `Basic ${basic}`,
+					'Content-Type': 'application/json',
+					'X-GitHub-Api-Version': '2022-11-28',
+				},
+				body: JSON.stringify({access_token: options.accessToken}),
 			},
-			body: JSON.stringify({access_token: options.accessToken}),
-			...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs}),
-			...(options.signal === undefined ? {} : {signal: options.signal}),
-		});
+			{timeoutMs: options.timeoutMs, signal: options.signal},
+		);
 	} catch (error) {
-		if (error instanceof TokenRequestError) throw new RevokeError(error.message);
+		if (error instanceof GitHubHttpError) throw new RevokeError(error.message);
 		throw error;
 	}
 

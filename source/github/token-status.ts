@@ -4,7 +4,7 @@
 // https://docs.github.com/en/rest/users/users#get-the-authenticated-user
 import {githubEndpoints} from './endpoints.js';
 import {safeText} from './errors.js';
-import {type TokenRequest, TokenRequestError, tokenRequest} from './token-request.js';
+import {GitHubHttpError, type GitHubResponse, requestGitHub} from './http.js';
 
 /** What the rate-limit headers said; both absent on an answer without them. */
 export type RateLimit = {
@@ -44,8 +44,8 @@ export type CheckTokenOptions = {
 	readonly timeoutMs?: number;
 	readonly maxBytes?: number;
 	readonly signal?: AbortSignal;
-	/** The transport; tests and the bounded HTTP layer pass their own. */
-	readonly request?: (request: TokenRequest) => ReturnType<typeof tokenRequest>;
+	/** The transport (tests wrap it); default requestGitHub. */
+	readonly request?: typeof requestGitHub;
 };
 
 // `2023-05-01 12:00:00 UTC` or `2021-09-08 17:30:00 -0700`, as GitHub writes it.
@@ -104,33 +104,31 @@ function githubMessage(text: string): string {
 /** GET /user with the token. Never throws for what GitHub answers or fails to; only for a bad host. */
 export async function checkToken(options: CheckTokenOptions): Promise<TokenCheck> {
 	const {user} = githubEndpoints(options.githubHost);
-	const send = options.request ?? tokenRequest;
-	let response: Awaited<ReturnType<typeof tokenRequest>>;
+	const send = options.request ?? requestGitHub;
+	let response: GitHubResponse;
 	try {
-		response = await send({
-			url: user,
-			headers: {
-				Accept: 'application/vnd.github+json',
-				Authorization: `Bearer ${options.accessToken}`,
-				'X-GitHub-Api-Version': '2022-11-28',
+		response = await send(
+			{
+				name: "GitHub's API /user",
+				url: user,
+				headers: {
+					Accept: 'application/vnd.github+json',
+					Authorization: `Bearer ${options.accessToken}`,
+					'X-GitHub-Api-Version': '2022-11-28',
+				},
 			},
-			...(options.timeoutMs === undefined ? {} : {timeoutMs: options.timeoutMs}),
-			...(options.maxBytes === undefined ? {} : {maxBytes: options.maxBytes}),
-			...(options.signal === undefined ? {} : {signal: options.signal}),
-		});
+			{timeoutMs: options.timeoutMs, maxBytes: options.maxBytes, signal: options.signal},
+		);
 	} catch (error) {
-		if (error instanceof TokenRequestError) {
-			if (error.kind === 'cancelled') throw error;
-			return {
-				status: 'error',
-				error: error.message,
-				httpStatus: undefined,
-				rateLimit: undefined,
-				rateLimited: false,
-			};
-		}
-
-		throw error;
+		// A bound, an unreachable host or a token a header cannot carry; a cancel goes on up.
+		if (!(error instanceof GitHubHttpError)) throw error;
+		return {
+			status: 'error',
+			error: error.message,
+			httpStatus: undefined,
+			rateLimit: undefined,
+			rateLimited: false,
+		};
 	}
 
 	const {status, headers, text} = response;
