@@ -9,7 +9,7 @@ import meow from 'meow';
 import packageJson from './package.json' with {type: 'json'};
 import {cleanupCommand} from './source/commands/cleanup.js';
 import {deleteCommand} from './source/commands/delete.js';
-import {createDemoDir, removeOnExit} from './source/commands/demo.js';
+import {createDemoDir, DEMO_BANNER, removeOnExit} from './source/commands/demo.js';
 import {listCommand} from './source/commands/list.js';
 import {loginWaitMs} from './source/commands/login-options.js';
 import {type OpenedStore, openStore} from './source/commands/open-store.js';
@@ -108,7 +108,7 @@ async function login(options: Options, opened: OpenedStore): Promise<number> {
 	}
 }
 
-async function inspect(options: Options, opened: OpenedStore): Promise<number> {
+async function inspect(options: Options, opened: OpenedStore, banner?: string): Promise<number> {
 	// Colour support is decided when Ink's colour library loads, so this must come first.
 	if (!options.color) {
 		process.env.NO_COLOR = '1';
@@ -128,7 +128,7 @@ async function inspect(options: Options, opened: OpenedStore): Promise<number> {
 		...(opened.watchDir === undefined ? {} : {watchDir: opened.watchDir}),
 		login: startLoginFor(options, opened),
 		loginTimeoutMs: loginWaitMs(options.login),
-		emptyHint: EMPTY_HINT,
+		...(banner === undefined ? {} : {banner}),
 	});
 }
 
@@ -137,7 +137,7 @@ async function demo(options: Options, interactive: boolean): Promise<number> {
 	const remove = removeOnExit(dir, {signals: !interactive});
 	try {
 		return await withStore({...options, dir, redisUrl: undefined}, (opened) =>
-			interactive ? inspect(options, opened) : list(options, opened),
+			interactive ? inspect(options, opened, DEMO_BANNER) : list(options, opened),
 		);
 	} finally {
 		remove();

@@ -184,13 +184,13 @@ describe('list', () => {
 		expect(result.code).toBe(0);
 		expect(result.stderr).toBe('');
 		expect(result.stdout).toBe(
-			`no sessions in ${dir}\nthe directory does not exist yet\nlog in with: stacktower-sessions login --client-id ID (or with the stacktower CLI)\n`,
+			`no sessions in ${dir}\nthe directory does not exist yet\nlog in with: stacktower-sessions login (or with the stacktower CLI)\n`,
 		);
 		// An empty directory that exists says only how to log in.
 		const empty = makeSessionDir({fixtures: false});
 		const existing = await runCli(['list', '--dir', empty]);
 		expect(existing.stdout).toBe(
-			`no sessions in ${empty}\nlog in with: stacktower-sessions login --client-id ID (or with the stacktower CLI)\n`,
+			`no sessions in ${empty}\nlog in with: stacktower-sessions login (or with the stacktower CLI)\n`,
 		);
 
 		const json = await runCli(['list', '--json', '--dir', dir]);

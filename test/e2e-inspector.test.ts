@@ -23,6 +23,16 @@ function selectedRow(screen: string): string | undefined {
 	return screen.split('\n').find((line) => line.startsWith('❯'));
 }
 
+/** The demo's directory, from the file path in the details of the selected session. */
+async function demoDirOf(p: PtySession): Promise<string> {
+	p.press('enter');
+	const details = await p.waitFor(/stacktower-sessions-demo-\S+\//);
+	const file = /\/\S*stacktower-sessions-demo-[^/\s]+/.exec(details)?.[0] as string;
+	p.press('escape');
+	await p.waitFor((s) => s.includes('EXPIRES IN'));
+	return file;
+}
+
 /** Moves the selection down (j) until it is on `id`. */
 async function select(p: PtySession, id: string): Promise<void> {
 	for (let i = 0; i < 50; i++) {
@@ -246,6 +256,45 @@ describe('the inspector in a real terminal', () => {
 		await quit(p);
 	});
 
+	test('lines every column up, whatever characters the names hold (emoji, CJK, combining marks)', async () => {
+		const names: Record<string, string> = {
+			plain: 'Plain Name',
+			emoji: 'Rocket 🚀🎉 Party',
+			joined: 'Dev 👩\u200D💻 Coder',
+			family: '👨\u200D👩\u200D👧 Family',
+			selector: 'Love ❤️ Heart ☺️ x',
+			cjk: '山田太郎 Yamada',
+			combining: 'Zoe\u0301 Cafe\u0301 n\u0303',
+			flag: 'Flag 🇩🇪 DE',
+			skin: 'Wave 👋🏽 hi',
+			keycap: 'Key 1️⃣ cap',
+			long: '山田太郎'.repeat(8),
+		};
+		const dir = makeSessionDir({
+			fixtures: false,
+			sessions: Object.entries(names).map(([id, name], i) =>
+				makeSession(id, (i + 2) * HOUR, {user: makeUser(id, {name})}),
+			),
+		});
+		for (const cols of [100, 60]) {
+			const p = await spawnCli({args: ['--dir', dir], cols, rows: 20});
+			const screen = await p.ready((s) => Object.keys(names).every((id) => rowOf(s, id)));
+			const lines = screen.split('\n');
+			const titles = lines.findIndex((line) => line.includes('EXPIRES IN'));
+			const expiresAt = p.columnOf(titles, 'EXPIRES IN');
+			// Where the terminal drew each countdown: under its title, in every row.
+			const columns = Object.fromEntries(
+				Object.keys(names).map((id) => {
+					const y = lines.findIndex((line) => rowOf(line, id) !== undefined);
+					const countdown = /\d+h \d+m \d+s/.exec(lines[y] ?? '')?.[0] ?? '?';
+					return [id, p.columnOf(y, countdown)];
+				}),
+			);
+			expect(columns).toEqual(Object.fromEntries(Object.keys(names).map((id) => [id, expiresAt])));
+			await quit(p);
+		}
+	});
+
 	test('the help scrolls once the terminal is made too small for it, and not before', async () => {
 		const dir = makeSessionDir();
 		const p = await spawnCli({args: ['--dir', dir], cols: 120, rows: 30});
@@ -320,7 +369,7 @@ describe('the inspector in a real terminal', () => {
 		expect(screen).toContain(dir);
 		// Said on the first frame (the listing before it), as `list` says it.
 		expect(screen).toContain('It does not exist yet: the first login creates it.');
-		expect(screen).toContain('stacktower-sessions login');
+		expect(screen).toContain('Press l to log in.');
 		await quit(p);
 		// Looking made nothing.
 		expect(existsSync(dir)).toBe(false);
@@ -353,26 +402,29 @@ describe('the inspector in a real terminal', () => {
 	});
 
 	test('demo shows sample sessions and removes its directory on quit', async () => {
-		const p = await spawnCli({args: ['demo']});
+		const p = await spawnCli({args: ['demo'], cols: 120});
 		// A frame can reach the terminal in more than one read: wait for every row checked below.
 		const screen = await p.ready((s) =>
-			['ci-runner', 'escape-test', 'broken'].every((id) => rowOf(s, id) !== undefined),
+			['ci-runner', 'escapes-shown-as-text', 'broken'].every((id) => rowOf(s, id) !== undefined),
 		);
-		const demoDir = /\/\S*stacktower-sessions-demo-\S+/.exec(screen)?.[0];
-		expect(demoDir).toBeDefined();
-		expect(existsSync(demoDir as string)).toBe(true);
+		// It says it is a demo, and what its odd sample shows.
+		expect(screen.split('\n')[0]).toMatch(
+			/^ demo: sample sessions in a temporary directory, removed on exit +\d+ active/,
+		);
+		const demoDir = await demoDirOf(p);
+		expect(existsSync(demoDir)).toBe(true);
 		expect(screen).toMatch(/\d+ active · 3 expired · 1 unreadable/);
 		expect(rowOf(screen, 'ci-runner')).toMatch(/1m \d+s|\d+s/);
-		expect(rowOf(screen, 'escape-test')).toContain('\\x1b]0;pwned\\x07');
+		expect(rowOf(screen, 'escapes-shown-as-text')).toContain('\\x1b]0;pwned\\x07');
 		expect(rowOf(screen, 'broken')).toContain('unreadable');
 		await quit(p);
-		expect(existsSync(demoDir as string)).toBe(false);
+		expect(existsSync(demoDir)).toBe(false);
 	});
 
 	test('demo removes its directory also when the terminal goes away (SIGTERM)', async () => {
 		const p = await spawnCli({args: ['demo']});
-		const screen = await p.ready((s) => rowOf(s, 'ci-runner') !== undefined);
-		const demoDir = /\/\S*stacktower-sessions-demo-\S+/.exec(screen)?.[0] as string;
+		await p.ready((s) => rowOf(s, 'ci-runner') !== undefined);
+		const demoDir = await demoDirOf(p);
 		expect(existsSync(demoDir)).toBe(true);
 		process.kill(p.pid, 'SIGTERM');
 		const {exitCode} = await p.exit;

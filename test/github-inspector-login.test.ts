@@ -52,15 +52,14 @@ function inspector(extraArgs: string[], env: Record<string, string> = {}) {
 const urlPattern = /http:\/\/127\.0\.0\.1:\d+\/login\/oauth\/authorize\?\S+/;
 
 describe('logging in from the inspector', () => {
-	test('l without the client secret says which variable to set, and logs nobody in', async () => {
-		const p = await inspector(['--no-browser'], {STACKTOWER_GITHUB_CLIENT_SECRET: ''});
-		await p.ready('No sessions yet');
-		p.press('l');
-		await p.waitFor('set STACKTOWER_GITHUB_CLIENT_SECRET');
+	test('--web without the client secret is a usage error before the inspector starts', async () => {
+		const p = await inspector(['--web', '--no-browser'], {STACKTOWER_GITHUB_CLIENT_SECRET: ''});
+		expect((await p.exit).exitCode).toBe(2);
+		expect(p.screenText()).toContain(
+			'--web needs an OAuth app, and a client secret is missing: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID, and set STACKTOWER_GITHUB_CLIENT_SECRET',
+		);
 		expect(fake.authorizeQueries).toHaveLength(0);
-		expect(fake.tokenRequests).toHaveLength(0);
-		p.press('q');
-		expect((await p.exit).exitCode).toBe(0);
+		expect(fake.deviceCodeRequests).toHaveLength(0);
 	});
 
 	test('Esc cancels a waiting login and frees its port', async () => {
@@ -96,6 +95,95 @@ describe('logging in from the inspector', () => {
 		expect(p.output()).not.toContain(token?.slice(4, 16));
 		p.press('escape');
 		await p.waitFor(/github\s+@octocat/);
+		p.press('q');
+		expect((await p.exit).exitCode).toBe(0);
+	});
+});
+
+describe('l by the device flow', () => {
+	function deviceInspector(cols: number) {
+		return spawnCli({
+			args: [
+				'--dir',
+				path.join(dir, 'sessions'),
+				'--github-host',
+				fake.url,
+				'--client-id',
+				fake.clientId,
+				'--no-browser',
+			],
+			cols,
+			rows: 30,
+		});
+	}
+
+	const codePattern = /^ {3} ([A-Z]{4}-[A-Z]{4}) ?$/m;
+
+	test('shows the code and URL each on a line of its own, counts down, and Esc stops polling', async () => {
+		fake.pendingPolls = 100_000;
+		const p = await deviceInspector(80);
+		await p.ready('No sessions yet');
+		p.press('l');
+		const screen = await p.waitFor(codePattern);
+		const lines = screen.split('\n');
+		expect(lines).toContain(`   ${fake.url}/login/device`);
+		expect(lines).toContain(' Open this URL in a browser, on any device:');
+		expect(screen).toMatch(/waiting for the code to be entered · it expires in 1[45]m \d+s/);
+		const code = codePattern.exec(screen)?.[1];
+		await expect.poll(() => fake.devicePolls.length, {timeout: 20_000}).toBeGreaterThan(0);
+		// The countdown moves.
+		await p.waitFor((text) => !text.includes(screen.match(/expires in [^\n]+/)?.[0] ?? ''));
+
+		p.press('escape');
+		await p.waitFor('login cancelled');
+		const first = fake.devicePolls[0]?.params.device_code;
+		const pollsOf = (deviceCode: string | undefined) =>
+			fake.devicePolls.filter((poll) => poll.params.device_code === deviceCode).length;
+		const polls = pollsOf(first);
+		// A second login as the clock: once it has polled three times, the cancelled one would
+		// have polled again had it not stopped.
+		p.press('l');
+		await p.waitFor((text) => codePattern.test(text) && codePattern.exec(text)?.[1] !== code);
+		await expect.poll(() => fake.devicePolls.length - polls, {timeout: 20_000}).toBeGreaterThan(3);
+		expect(pollsOf(first)).toBe(polls);
+		p.press('escape');
+		await p.waitFor('login cancelled');
+		expect(existsSync(path.join(dir, 'sessions', 'github.json'))).toBe(false);
+		p.press('q');
+		expect((await p.exit).exitCode).toBe(0);
+	});
+
+	test("logs the CLI session in and keeps the App token's fields", async () => {
+		const p = await deviceInspector(100);
+		await p.ready('No sessions yet');
+		p.press('l');
+		await p.waitFor('logged in as @octocat');
+		const file = JSON.parse(readFileSync(path.join(dir, 'sessions', 'github.json'), 'utf8'));
+		expect(file).toMatchObject({
+			id: 'github',
+			access_token: [...fake.tokens.keys()][0],
+			refresh_token: [...fake.refreshTokens][0],
+			client_id: fake.clientId,
+			github_host: fake.url,
+		});
+		expect(p.output()).not.toContain(file.refresh_token.slice(4, 16));
+		p.press('escape');
+		await p.waitFor(/github\s+@octocat/);
+		p.press('q');
+		expect((await p.exit).exitCode).toBe(0);
+	});
+
+	test('a URL wider than the terminal is not shown broken: it says how wide to make it', async () => {
+		fake.pendingPolls = 100_000;
+		const p = await deviceInspector(36);
+		await p.ready('No sessions yet');
+		p.press('l');
+		const url = `${fake.url}/login/device`;
+		const screen = await p.waitFor('needs');
+		expect(screen.replace(/\s+/g, ' ')).toContain(`the URL needs ${url.length + 3} columns`);
+		expect(screen).not.toContain('/login/dev');
+		p.press('escape');
+		await p.waitFor('login cancelled');
 		p.press('q');
 		expect((await p.exit).exitCode).toBe(0);
 	});

@@ -10,6 +10,7 @@ import {MemoryStateStore, MemoryStore, newSession} from '../source/session/index
 import {runCli} from './helpers/cli.js';
 import {installFakeBrowser, waitForVisit} from './helpers/fake-browser.js';
 import {FakeGitHub, MONALISA} from './helpers/fake-github.js';
+import {type Answer, headersThenStall, misbehave} from './helpers/stalling-peer.js';
 
 let fake: FakeGitHub;
 let store: MemoryStore;
@@ -80,6 +81,8 @@ describe('the login command', () => {
 		expect(await code).toBe(0);
 		const visit = await waitForVisit(browser.logFile);
 		expect(visit.callback?.status).toBe(200);
+		expect(visit.env).toContain('FAKE_BROWSER_LOG');
+		expect(visit.env).not.toContain('STACKTOWER_GITHUB_CLIENT_SECRET');
 
 		const text = stderr();
 		expect(text).toContain(`Logging in to ${fake.url} for session "github".`);
@@ -176,6 +179,39 @@ describe('the built CLI', () => {
 		// The directory did not exist: the saved session made it, private.
 		expect(statSync(sessions).mode & 0o777).toBe(0o700);
 	});
+
+	test('`login` against a token endpoint that stalls exits 1 on time, naming what timed out', async () => {
+		const browser = installFakeBrowser(dir);
+		const answers: Answer[] = [];
+		fake.tokenAnswer = (req, res) => answers.push(misbehave(headersThenStall, req, res));
+		const result = await runCli(
+			[
+				'login',
+				'--dir',
+				path.join(dir, 'sessions'),
+				'--client-id',
+				fake.clientId,
+				'--github-host',
+				fake.url,
+			],
+			{
+				env: {
+					BROWSER: browser.command,
+					FAKE_BROWSER_LOG: browser.logFile,
+					STACKTOWER_GITHUB_CLIENT_SECRET: fake.clientSecret,
+				},
+				// The bound is 10 s; the login's own deadline (5 minutes) must not be what ends it.
+				timeoutMs: 60_000,
+			},
+		);
+		expect(result.code).toBe(1);
+		expect(result.stderr).toContain(
+			`Login failed: Exchanging the authorization code failed: GitHub's token endpoint (${fake.url}/login/oauth/access_token) did not finish its answer within 10s (1 bytes received)`,
+		);
+		expect(result.stderr).not.toMatch(/browser within/);
+		expect(answers[0]?.closed).toBe(true);
+		expect(existsSync(path.join(dir, 'sessions', 'github.json'))).toBe(false);
+	}, 90_000);
 
 	test('`login --web` without the secret is a usage error naming the variables', async () => {
 		const result = await runCli([

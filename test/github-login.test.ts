@@ -6,11 +6,19 @@ import {networkInterfaces, tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
 import {LoginError, type LoginOptions, login} from '../source/github/login-flow.js';
+import {openInBrowser, WITHHELD_FROM_BROWSER} from '../source/github/open-browser.js';
 import {createStartLogin} from '../source/github/start-login.js';
 import {FileStore} from '../source/session/file-store.js';
 import {MemoryStateStore, MemoryStore, newSession, type Session} from '../source/session/index.js';
 import {installFakeBrowser, waitForVisit} from './helpers/fake-browser.js';
 import {FakeGitHub, MONALISA, OCTOCAT} from './helpers/fake-github.js';
+import {
+	type Answer,
+	headersThenStall,
+	hugeBody,
+	misbehave,
+	trickle,
+} from './helpers/stalling-peer.js';
 
 let fake: FakeGitHub;
 let store: MemoryStore;
@@ -364,6 +372,113 @@ describe('login through the loopback callback', () => {
 		await result;
 	});
 
+	test('only the exact raw target /callback is the callback: look-alike paths get 404', async () => {
+		const {result, url} = start();
+		const callback = await callbackFor(await url);
+		const port = portOf(callback);
+		for (const target of [
+			`//evil.com/callback${callback.search}`,
+			`/\\evil.com/callback${callback.search}`,
+			`/./callback${callback.search}`,
+			`/x/../callback${callback.search}`,
+			`/callback/.${callback.search}`,
+			`/%63allback${callback.search}`,
+			`/CALLBACK${callback.search}`,
+			`http://127.0.0.1:${port}/callback${callback.search}`,
+		]) {
+			const reply = await send(port, target);
+			expect([target, reply.status]).toEqual([target, 404]);
+		}
+
+		expect(fake.tokenRequests).toHaveLength(0);
+		// None of them used up the state: the real callback still works.
+		expect((await send(port, pathOf(callback))).status).toBe(200);
+		await result;
+	});
+
+	test.each([
+		['a CR LF', 'gho_0123456789abcdef0123\r\nX-Evil: 1'],
+		['a NUL', 'gho_0123456789abcdef0123\u0000'],
+		['a non-ASCII letter', 'gho_0123456789abcdef0123é'],
+		['a space', 'gho_0123456789abcdef0123 x'],
+	])('an access token with %s is refused before use and never echoed', async (_name, token) => {
+		fake.tokenAnswer = (_req, res) => {
+			res.writeHead(200, {'Content-Type': 'application/json'});
+			res.end(JSON.stringify({access_token: token, token_type: 'bearer', scope: ''}));
+		};
+		const {result, url} = start();
+		const callback = await callbackFor(await url);
+		const reply = await send(portOf(callback), pathOf(callback));
+		const error = await rejection(result);
+
+		expect(error.code).toBe('TOKEN_EXCHANGE_FAILED');
+		expect(error.message).toBe(
+			"Exchanging the authorization code failed: GitHub's answer holds an access token with characters no token has; it was not used",
+		);
+		expect(reply.status).toBe(502);
+		for (const text of [error.message, reply.body]) expect(text).not.toContain('0123456789abcdef');
+		expect(fake.userRequests).toHaveLength(0);
+		expect(await store.list()).toEqual([]);
+	});
+
+	test('a /user answer over the byte bound (a 2 MiB name) is refused and nothing is saved', async () => {
+		fake.user = {...OCTOCAT, name: 'x'.repeat(2 * 1024 * 1024)};
+		const {result, url} = start();
+		const callback = await callbackFor(await url);
+		const reply = await send(portOf(callback), pathOf(callback));
+		const error = await rejection(result);
+		expect(error.code).toBe('USER_FETCH_FAILED');
+		expect(error.message).toBe(
+			`Reading the GitHub user failed: GitHub's /user endpoint (${fake.url}/api/v3/user) sent an answer larger than 256 KiB; it was not read`,
+		);
+		expect(reply.status).toBe(502);
+		expect(await store.list()).toEqual([]);
+	});
+
+	test('a user the store could not read back is not saved over the previous session', async () => {
+		const sessions = path.join(dir, 'sessions');
+		const files = new FileStore(sessions);
+		const previous: Session = {...newSession('gho_previous_token', null), id: 'github'};
+		await files.set(previous);
+		// 200,000 × "<" is within the byte bound, but the Go encoding writes each as \u003c: a
+		// 1.2 MiB file, over the limit the FileStore reads.
+		fake.user = {...OCTOCAT, name: '<'.repeat(200_000)};
+		const {result, url} = start({store: files});
+		const callback = await callbackFor(await url);
+		const reply = await send(portOf(callback), pathOf(callback));
+		const error = await rejection(result);
+		expect(error.code).toBe('STORE_FAILED');
+		expect(error.message).toBe(
+			"Not saved: the session for @octocat would take 1.1 MiB, over the 1.0 MiB a session store reads back (GitHub's /user answer is unusually large)",
+		);
+		expect(reply.status).toBe(500);
+		expect((await files.get('github'))?.accessToken).toBe('gho_previous_token');
+	});
+
+	test.runIf(process.platform === 'linux')(
+		'the browser starts without the secrets in the environment, from $BROWSER or xdg-open',
+		async () => {
+			const secrets = Object.fromEntries(WITHHELD_FROM_BROWSER.map((name) => [name, 'secret']));
+			for (const [name, env] of [
+				['browser.mjs', {BROWSER: path.join(dir, 'browser.mjs')}],
+				['xdg-open', {PATH: dir}],
+			] as const) {
+				const browser = installFakeBrowser(dir, name);
+				await openInBrowser(`${fake.url}/nowhere`, {
+					...secrets,
+					...env,
+					FAKE_BROWSER_LOG: browser.logFile,
+					KEPT: 'yes',
+				});
+				const visit = await waitForVisit(browser.logFile);
+				expect(visit.argv).toEqual([`${fake.url}/nowhere`]);
+				expect(visit.env).toContain('KEPT');
+				for (const secret of WITHHELD_FROM_BROWSER) expect(visit.env).not.toContain(secret);
+				rmSync(browser.logFile);
+			}
+		},
+	);
+
 	test('error=access_denied ends the login cleanly, and HTML in the description is escaped', async () => {
 		fake.denyWith = {
 			error: 'access_denied',
@@ -440,8 +555,49 @@ describe('login through the loopback callback', () => {
 		expect(reply.status).toBe(502);
 		const error = await rejection(result);
 		expect(error.code).toBe('TOKEN_EXCHANGE_FAILED');
-		expect(error.message).toContain('could not reach');
+		expect(error.message).toContain('Could not reach');
 		fake = await FakeGitHub.start();
+	});
+
+	test.each([
+		['sends headers and stalls', headersThenStall, 'did not finish its answer within 300ms'],
+		['trickles its body forever', trickle(20), 'did not finish its answer within 300ms'],
+		['sends a 1.2 GB body', hugeBody(1.2e9, false), 'sent an answer larger than 256 KiB'],
+	])(
+		'a token endpoint that %s fails the login on time, naming it',
+		async (_name, behaviour, said) => {
+			const answers: Answer[] = [];
+			fake.tokenAnswer = (req, res) => answers.push(misbehave(behaviour, req, res));
+			const {result, url} = start({requestTimeoutMs: 300});
+			const callback = await callbackFor(await url);
+			const reply = await send(portOf(callback), pathOf(callback));
+			const error = await rejection(result);
+
+			expect(error.code).toBe('TOKEN_EXCHANGE_FAILED');
+			expect(error.message).toBe(
+				`Exchanging the authorization code failed: GitHub's token endpoint (${fake.url}/login/oauth/access_token) ${said}${said.startsWith('did') ? ` (${answers[0]?.sent} bytes received)` : '; it was not read'}`,
+			);
+			expect(error.message).not.toContain('browser');
+			expect(reply.status).toBe(502);
+			expect(reply.body).toContain('GitHub&#39;s token endpoint');
+			expect(reply.body).toContain(said);
+			await expect.poll(() => answers[0]?.closed, {timeout: 20_000}).toBe(true);
+			expect(await store.list()).toEqual([]);
+			await portIsFree(portOf(callback));
+		},
+	);
+
+	test('a login deadline that falls while GitHub is answering does not blame the browser', async () => {
+		fake.tokenAnswer = (req, res) => misbehave(headersThenStall, req, res);
+		const {result, url} = start({timeoutMs: 1000, requestTimeoutMs: 60_000});
+		const callback = await callbackFor(await url);
+		void send(portOf(callback), pathOf(callback)).catch(() => {});
+		const error = await rejection(result);
+		expect(error.code).toBe('TIMEOUT');
+		expect(error.message).toBe(
+			'The login timed out: the browser came back, but talking to GitHub and saving the session did not finish within 1s',
+		);
+		await portIsFree(portOf(callback));
 	});
 
 	test('a timeout fails cleanly and frees the port', async () => {

@@ -2,11 +2,14 @@ import {execFileSync} from 'node:child_process';
 import {
 	chmodSync,
 	chownSync,
+	closeSync,
 	copyFileSync,
 	existsSync,
+	ftruncateSync,
 	lstatSync,
 	mkdirSync,
 	mkdtempSync,
+	openSync,
 	readdirSync,
 	readFileSync,
 	renameSync,
@@ -15,11 +18,12 @@ import {
 	symlinkSync,
 	truncateSync,
 	writeFileSync,
+	writeSync,
 } from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import {
 	CorruptError,
 	decodeSession,
@@ -169,6 +173,27 @@ describe('FileStore: the directory', () => {
 		await expect(store.get('planted')).rejects.toThrow(UnsafeDirectoryError);
 		await expect(store.set(live('github'))).rejects.toThrow(UnsafeDirectoryError);
 		expect(existsSync(join(dir, 'github.json'))).toBe(false);
+	});
+
+	it('checks the directory again at every call: a long-lived store whose directory became a symlink to a 0777 one refuses to write', async () => {
+		const root = tempRoot();
+		const dir = join(root, 'sessions');
+		const store = new FileStore(dir);
+		await store.set(live('github'));
+		const open = join(root, 'open');
+		mkdirSync(open);
+		chmodSync(open, 0o777);
+		renameSync(dir, join(root, 'moved'));
+		symlinkSync(open, dir);
+		await expect(store.set(live('github'))).rejects.toThrow(/is a symbolic link/);
+		await expect(store.list()).rejects.toThrow(UnsafeDirectoryError);
+		await expect(store.delete('github')).rejects.toThrow(UnsafeDirectoryError);
+		expect(readdirSync(open)).toEqual([]);
+		// A real directory in its place that others can write to is refused as well.
+		rmSync(dir);
+		renameSync(open, dir);
+		await expect(store.set(live('github'))).rejects.toThrow(/writable by other users/);
+		expect(readdirSync(dir)).toEqual([]);
 	});
 
 	it('keeps an existing directory and its mode when no one else can write to it', () => {
@@ -609,6 +634,25 @@ describe('FileStore: cleanup of leftovers from killed processes', () => {
 		expect(readdirSync(dir)).toEqual([]);
 	});
 
+	it('ages leftovers by the file system clock, so a process clock a year ahead sweeps no fresh temp file', async () => {
+		// The process clock moved, the kernel's file times not: as under a network file system
+		// whose server keeps another time, or libfaketime.
+		vi.useFakeTimers({toFake: ['Date'], now: Date.now() + 400 * 24 * 60 * 60 * 1000});
+		try {
+			const dir = sessionsDir();
+			let shift = 0;
+			const store = new FileStore(dir, {now: () => Date.now() + shift});
+			writeFileSync(join(dir, '.tmp-github-0123456789abcdef'), '{"id": "gith');
+			expect(await store.cleanup()).toBe(0);
+			expect(readdirSync(dir)).toEqual(['.tmp-github-0123456789abcdef']);
+			shift = STALE_TEMP_MS + 1000;
+			expect(await store.cleanup()).toBe(0);
+			expect(readdirSync(dir)).toEqual([]);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
 	it('puts back a live session a killed cleanup had claimed, unless a newer one exists', async () => {
 		const dir = sessionsDir();
 		let now = Date.now();
@@ -627,6 +671,63 @@ describe('FileStore: cleanup of leftovers from killed processes', () => {
 		expect(readdirSync(dir).sort()).toEqual(['claimed.json', 'rewritten.json']);
 		expect(await store.get('claimed')).toEqual(claimed);
 		expect(await store.get('rewritten')).toEqual(newer);
+	});
+});
+
+describe('FileStore: cleanup and a writer that rewrites in place', () => {
+	// A writer that opened <id>.json before cleanup claimed it, and truncates and writes it only
+	// after cleanup has read the claim and unlinked it (open, then ftruncate and write: the step
+	// inside Go's os.WriteFile's open, made slow). It writes from cleanup's progress report,
+	// which comes between the unlink and cleanup's last look at what it removed.
+	function lateWriter(file: string, text: string) {
+		const fd = openSync(file, 'r+');
+		return {
+			onProgress(done: number) {
+				if (done === 0) return;
+				ftruncateSync(fd);
+				writeSync(fd, text, 0);
+			},
+			close: () => closeSync(fd),
+		};
+	}
+
+	it('restores a session renewed in place after cleanup removed it', async () => {
+		const dir = sessionsDir();
+		const store = new FileStore(dir);
+		await store.set(expired('github'));
+		const renewed = live('github');
+		const writer = lateWriter(join(dir, 'github.json'), encodeSession(renewed));
+		try {
+			expect(await store.cleanup({onProgress: writer.onProgress})).toBe(0);
+		} finally {
+			writer.close();
+		}
+
+		expect(readdirSync(dir)).toEqual(['github.json']);
+		expect(await store.get('github')).toEqual(renewed);
+		expect(mode(join(dir, 'github.json'))).toBe(0o600);
+	});
+
+	it('restores it over nothing: a session written since under the name wins', async () => {
+		const dir = sessionsDir();
+		const store = new FileStore(dir);
+		await store.set(expired('github'));
+		const newest = live('github', {accessToken: 'gho_NEWEST0123456789'});
+		const writer = lateWriter(join(dir, 'github.json'), encodeSession(live('github')));
+		try {
+			const removed = await store.cleanup({
+				onProgress(done) {
+					if (done > 0) writeFileSync(join(dir, 'github.json'), encodeSession(newest));
+					writer.onProgress(done);
+				},
+			});
+			expect(removed).toBe(0);
+		} finally {
+			writer.close();
+		}
+
+		expect(readdirSync(dir)).toEqual(['github.json']);
+		expect(await store.get('github')).toEqual(newest);
 	});
 });
 

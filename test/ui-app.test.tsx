@@ -336,6 +336,32 @@ describe('the inspector', () => {
 		await ui.press(keys.escape, (f) => f.includes('EXPIRES IN'));
 	});
 
+	it("Enter shows a GitHub App session's token expiry, its refresh token masked, and its issuer", async () => {
+		const now = Date.now();
+		const store = new TestStore([
+			{
+				...createTestSession({id: 'github', login: 'octocat', token: 'ghu_accessSECRET1', now}),
+				tokenExpiresAt: new Date(now + 8 * HOUR),
+				refreshToken: 'ghr_refreshSECRET2',
+				refreshTokenExpiresAt: new Date(now + 180 * DAY),
+				clientId: 'Iv23liRkeVtW225qGBef',
+				githubHost: 'https://github.com',
+			},
+		]);
+		const ui = open(store, {height: 24, width: 120});
+		await ui.see('@octocat');
+		await ui.press(keys.enter, (f) => f.includes(' status '));
+		const frame = ui.frame();
+		expect(frame).toMatch(
+			new RegExp(
+				`token\\s+ghu_${MASK} \\(expires \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC, 7h 5\\dm \\d+s\\)`,
+			),
+		);
+		expect(frame).toMatch(new RegExp(`refresh\\s+ghr_${MASK} \\(expires \\d{4}-`));
+		expect(frame).toMatch(/issuer\s+https:\/\/github\.com · app Iv23liRkeVtW225qGBef/);
+		expect(frame).not.toContain('SECRET');
+	});
+
 	it('Enter shows long values whole, wrapped, and cuts a hostile one in the middle', async () => {
 		const id = `${'x'.repeat(20)}ABCDEFGHIJ${'y'.repeat(13)}`;
 		const store = new TestStore([
@@ -399,9 +425,11 @@ describe('the inspector', () => {
 	});
 
 	it('shows a friendly empty state with the location and how to log in', async () => {
-		const ui = open(new TestStore(), {emptyHint: 'log in with: stacktower login'});
+		const ui = open(new TestStore());
 		await ui.see('No sessions yet in ~/.config/stacktower/sessions');
-		expect(ui.frame()).toContain('log in with: stacktower login');
+		// A key, not a command line: `l` logs in, or says what to set first.
+		expect(ui.frame()).toContain('Press l to log in.');
+		expect(ui.frame()).not.toContain('stacktower-sessions login');
 		expect(ui.frame()).toContain('0 active · 0 expired · 0 unreadable');
 	});
 

@@ -145,12 +145,11 @@ describe('on a real session directory', () => {
 		const ui = open(store, {
 			location: dir,
 			watchDir: dir,
-			emptyHint: 'log in with: stacktower login',
 		});
 		await ui.until((f) => f.includes('does not exist yet') || f.includes('Cannot read'));
 		expect(ui.frame()).toContain('No sessions yet');
 		expect(ui.frame()).toContain('It does not exist yet: the first login creates it.');
-		expect(ui.frame()).toContain('log in with: stacktower login');
+		expect(ui.frame()).toContain('Press l to log in.');
 		// Made, still empty: the screen stops saying it is missing.
 		mkdirSync(dir, {mode: 0o700});
 		await ui.until((f) => f.includes('No sessions yet') && !f.includes('does not exist'));

@@ -12,6 +12,7 @@ import {MASK, maskToken} from '../source/format/mask-token.js';
 import {sortByNumber} from '../source/format/sort.js';
 import {countStatuses, entryStatus, urgency} from '../source/format/status.js';
 import {groupDigits, plural, shortenMiddle} from '../source/format/text.js';
+import {fitTerminalWidths} from '../source/format/width.js';
 import {
 	createTestSession,
 	DAY,
@@ -121,11 +122,60 @@ describe('escapeControl', () => {
 		}
 	});
 
+	it('shows every invisible format character (Unicode Cf) and bidi control as an escape', () => {
+		// Each of these would make a text look like another: `@oct\u200bocat` as `@octocat`.
+		const cases: Array<[string, string]> = [
+			['@oct\u200Bocat', '@oct\\u200bocat'],
+			['a\u200Cb', 'a\\u200cb'],
+			['a\u200Db', 'a\\u200db'],
+			['a\u2060b', 'a\\u2060b'],
+			['\uFEFFbom', '\\ufeffbom'],
+			['a\u061Cb', 'a\\u061cb'],
+			['a\u200E\u200Fb', 'a\\u200e\\u200fb'],
+			['\u2066iso\u2069 \u2067\u2068', '\\u2066iso\\u2069 \\u2067\\u2068'],
+			['\u202Aemb\u202C\u202D', '\\u202aemb\\u202c\\u202d'],
+			['soft\u00ADhyphen', 'soft\\u00adhyphen'],
+			['tag\u{E0041}\u{E0001}\u{E007F}', 'tag\\u{e0041}\\u{e0001}\\u{e007f}'],
+			['line\u2028para\u2029', 'line\\u2028para\\u2029'],
+			// A joiner at either end of an emoji, or between an emoji and a letter, hides a character.
+			['\u200D👩', '\\u200d👩'],
+			['👩\u200D', '👩\\u200d'],
+			['👩\u200Dx', '👩\\u200dx'],
+		];
+		for (const [raw, shown] of cases) expect(escapeControl(raw)).toBe(shown);
+		// Whatever the code point: none of category Cf gets through but the emoji joiner.
+		for (let code = 0; code <= 0xe0fff; code++) {
+			if (code >= 0xd800 && code <= 0xdfff) continue;
+			const char = String.fromCodePoint(code);
+			if (/\p{Cf}/u.test(char)) expect(escapeControl(`x${char}y`)).not.toContain(char);
+		}
+	});
+
+	it('keeps the zero-width joiner inside an emoji sequence: it draws one picture', () => {
+		for (const emoji of ['👩\u200D💻', '👩🏽\u200D💻', '❤️\u200D🔥', '👨\u200D👩\u200D👧']) {
+			expect(escapeControl(`@mona ${emoji}`)).toBe(`@mona ${emoji}`);
+		}
+	});
+
 	it('never lets a control character through', () => {
 		let all = '';
 		for (let code = 0; code < 0x100; code++) all += String.fromCharCode(code);
 		// biome-ignore lint/suspicious/noControlCharactersInRegex: checking for them is the point
 		expect(escapeControl(all)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+	});
+});
+
+describe('fitTerminalWidths', () => {
+	it('draws a cluster measured otherwise by Ink and by a terminal as its first code point', () => {
+		expect(fitTerminalWidths('Dev 👩\u200D💻 Coder')).toBe('Dev 👩 Coder');
+		expect(fitTerminalWidths('Wave 👋🏽')).toBe('Wave 👋');
+		expect(fitTerminalWidths('❤️ 1️⃣')).toBe('❤ 1');
+	});
+
+	it('leaves alone what both measure alike', () => {
+		for (const text of ['octocat', 'Zoe\u0301 Café', '山田太郎', 'Rocket 🚀', 'Flag 🇩🇪', '']) {
+			expect(fitTerminalWidths(text)).toBe(text);
+		}
 	});
 });
 

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {commandFor, footerItems, KEYMAP, keyAlone} from '../source/ui/keymap.js';
+import {commandFor, footerItems, KEYMAP} from '../source/ui/keymap.js';
+import {keyAlone} from '../source/ui/keys.js';
 import {footerThatFits, layoutColumns, scrollTop, tableHeight} from '../source/ui/layout.js';
 import {buildRows, filterRows, nextSort, SORT_KEYS, sortRows, toRow} from '../source/ui/rows.js';
 import {

@@ -1,7 +1,9 @@
 import {describe, expect, it} from 'vitest';
+import type {Effect} from '../source/ui/effects.js';
 import {helpRows} from '../source/ui/help-layout.js';
 import type {Command} from '../source/ui/keymap.js';
-import {type Action, initialState, reducer, type State, selectedRow} from '../source/ui/state.js';
+import {selectedRow} from '../source/ui/list-view.js';
+import {type Action, initialState, type State, update} from '../source/ui/state.js';
 import {
 	createTestSession,
 	DAY,
@@ -26,8 +28,21 @@ function entries(count: number) {
 }
 
 function run(state: State, ...actions: Action[]): State {
-	return actions.reduce(reducer, state);
+	return actions.reduce((current, action) => update(current, action).state, state);
 }
+
+/** The effects the actions ask for, in order. */
+function effects(state: State, ...actions: Action[]): Effect[] {
+	const asked: Effect[] = [];
+	actions.reduce((current, action) => {
+		const next = update(current, action);
+		asked.push(...next.effects);
+		return next.state;
+	}, state);
+	return asked;
+}
+
+const quit: Effect = {kind: 'quit'};
 
 const cmd = (command: Command, now = NOW): Action => ({type: 'command', command, now});
 
@@ -38,36 +53,36 @@ function loaded(count: number, height = 5, options = {}): State {
 describe('movement', () => {
 	it('moves and clamps at both ends', () => {
 		let state = loaded(3);
-		expect(state.selectedId).toBe('s000');
+		expect(state.list.selectedId).toBe('s000');
 		state = run(state, cmd('up'));
-		expect(state.selected).toBe(0);
+		expect(state.list.selected).toBe(0);
 		state = run(state, cmd('down'), cmd('down'), cmd('down'), cmd('down'));
-		expect(state.selectedId).toBe('s002');
+		expect(state.list.selectedId).toBe('s002');
 	});
 
 	it('pages by a screen and jumps with first/last, keeping the selection visible', () => {
 		let state = loaded(100, 10);
 		state = run(state, cmd('pageDown'));
-		expect(state.selected).toBe(9);
-		expect(state.top).toBe(0);
+		expect(state.list.selected).toBe(9);
+		expect(state.list.top).toBe(0);
 		state = run(state, cmd('pageDown'));
-		expect(state.selected).toBe(18);
-		expect(state.top).toBe(9);
+		expect(state.list.selected).toBe(18);
+		expect(state.list.top).toBe(9);
 		state = run(state, cmd('last'));
-		expect(state.selectedId).toBe('s099');
-		expect(state.top).toBe(90);
+		expect(state.list.selectedId).toBe('s099');
+		expect(state.list.top).toBe(90);
 		state = run(state, cmd('pageUp'));
-		expect(state.selected).toBe(90);
+		expect(state.list.selected).toBe(90);
 		state = run(state, cmd('first'));
-		expect([state.selected, state.top]).toEqual([0, 0]);
+		expect([state.list.selected, state.list.top]).toEqual([0, 0]);
 	});
 
 	it('keeps the selected row visible when the terminal shrinks', () => {
 		let state = run(loaded(100, 20), cmd('last'));
 		state = run(state, cmd('pageUp'));
 		state = run(state, {type: 'resize', height: 3, width: 80});
-		expect(state.selected).toBeGreaterThanOrEqual(state.top);
-		expect(state.selected).toBeLessThan(state.top + 3);
+		expect(state.list.selected).toBeGreaterThanOrEqual(state.list.top);
+		expect(state.list.selected).toBeLessThan(state.list.top + 3);
 	});
 
 	it('resolves keys against the latest mode, so a burst of keys is never stale', () => {
@@ -78,8 +93,8 @@ describe('movement', () => {
 			key: {escape: false, ctrl: false, meta: false} as never,
 		});
 		const state = run(loaded(20), key('/'), key('s'), key('0'), key('1'), key('5'));
-		expect(state.filter).toBe('s015');
-		expect(state.sort).toBe('expiry');
+		expect(state.list.filter).toBe('s015');
+		expect(state.list.sort).toBe('expiry');
 	});
 
 	it('takes keys that arrive in one read one by one: `/s015` filters, `jjj` moves three rows', () => {
@@ -89,8 +104,8 @@ describe('movement', () => {
 			now: NOW,
 			key: {escape: false, ctrl: false, meta: false} as never,
 		});
-		expect(run(loaded(20), key('/s015')).filter).toBe('s015');
-		expect(run(loaded(20), key('jjj')).selectedId).toBe('s003');
+		expect(run(loaded(20), key('/s015')).list.filter).toBe('s015');
+		expect(run(loaded(20), key('jjj')).list.selectedId).toBe('s003');
 	});
 
 	it('takes Enter, Backspace and Ctrl-C inside such a read as the keys they are', () => {
@@ -98,37 +113,41 @@ describe('movement', () => {
 		const key = (input: string): Action => ({type: 'key', input, now: NOW, key: inkKey()});
 		// j then Enter: the details of the second row.
 		let state = run(loaded(20), key('j\r'));
-		expect([state.mode.kind, state.selectedId]).toEqual(['details', 's001']);
+		expect([state.mode.kind, state.list.selectedId]).toEqual(['details', 's001']);
 		// A filter typed and kept in one go; the j after Enter moves in the filtered list.
 		state = run(loaded(20), key('/s01\rj'));
-		expect([state.mode.kind, state.filter, state.selectedId]).toEqual(['list', 's01', 's011']);
+		expect([state.mode.kind, state.list.filter, state.list.selectedId]).toEqual([
+			'list',
+			's01',
+			's011',
+		]);
 		// Backspace as DEL (what terminals send) or BS erases; Tab and a newline are no text.
-		expect(run(loaded(20), key('/s0x\u007f1\b15')).filter).toBe('s015');
-		expect(run(loaded(20), key('/s0\t1\n5')).filter).toBe('s015');
+		expect(run(loaded(20), key('/s0x\u007f1\b15')).list.filter).toBe('s015');
+		expect(run(loaded(20), key('/s0\t1\n5')).list.filter).toBe('s015');
 		// Ctrl-C quits wherever it comes in the read.
-		expect(run(loaded(20), key('jj\u0003')).quitting).toBe(true);
-		expect(run(loaded(20), key('/ab\u0003')).quitting).toBe(true);
+		expect(effects(loaded(20), key('jj\u0003'))).toEqual([quit]);
+		expect(effects(loaded(20), key('/ab\u0003'))).toEqual([quit]);
 		// Characters outside the BMP are one key, not two halves.
-		expect(run(loaded(20), key('/😀')).filter).toBe('😀');
-		expect(run(loaded(20), key('😀j')).selectedId).toBe('s001');
+		expect(run(loaded(20), key('/😀')).list.filter).toBe('😀');
+		expect(run(loaded(20), key('😀j')).list.selectedId).toBe('s001');
 	});
 });
 
 describe('selection by id', () => {
 	it('follows the selected session when rows are added before it', () => {
 		let state = run(loaded(5), cmd('down'), cmd('down'));
-		expect(state.selectedId).toBe('s002');
+		expect(state.list.selectedId).toBe('s002');
 		const earlier = sessionEntry(createTestSession({id: 'a-first', expiresIn: -10 * DAY}));
 		state = run(state, {type: 'loaded', entries: [earlier, ...entries(5)]});
-		expect(state.selectedId).toBe('s002');
-		expect(selectedRow(state)?.id).toBe('s002');
-		expect(state.selected).toBe(3);
+		expect(state.list.selectedId).toBe('s002');
+		expect(selectedRow(state.list)?.id).toBe('s002');
+		expect(state.list.selected).toBe(3);
 	});
 
 	it('stays at the same place when the selected session disappears', () => {
 		let state = run(loaded(5), cmd('down'), cmd('down'));
 		state = run(state, {type: 'loaded', entries: entries(5).filter((e) => e.id !== 's002')});
-		expect(state.selectedId).toBe('s003');
+		expect(state.list.selectedId).toBe('s003');
 	});
 
 	it('ignores a rescan that changed nothing', () => {
@@ -142,18 +161,18 @@ describe('selection by id', () => {
 	it('sorts each way once per listing: cycling back reuses the order', () => {
 		const state = loaded(5);
 		const cycled = run(state, cmd('sort'), cmd('sort'), cmd('sort'), cmd('sort'));
-		expect(cycled.sort).toBe('expiry');
-		expect(cycled.sorted).toBe(state.sorted);
+		expect(cycled.list.sort).toBe('expiry');
+		expect(cycled.list.sorted).toBe(state.list.sorted);
 		const deleted = run(cycled, cmd('delete'), cmd('yes'));
-		const after = run(deleted, {type: 'deleted', seq: deleted.task?.seq ?? -1, id: 's000'});
-		expect(run(after, cmd('sort')).sorted.map((row) => row.id)).not.toContain('s000');
+		const after = run(deleted, {type: 'deleted', seq: deleted.running?.seq ?? -1, id: 's000'});
+		expect(run(after, cmd('sort')).list.sorted.map((row) => row.id)).not.toContain('s000');
 	});
 
 	it('follows the selection through a sort change', () => {
 		let state = run(loaded(5), cmd('down'));
 		state = run(state, cmd('sort'));
-		expect(state.sort).toBe('created');
-		expect(state.selectedId).toBe('s001');
+		expect(state.list.sort).toBe('created');
+		expect(state.list.selectedId).toBe('s001');
 	});
 });
 
@@ -161,7 +180,7 @@ describe('filter mode', () => {
 	it('filters as you type, Enter keeps, Esc clears', () => {
 		let state = run(loaded(20), cmd('filter'), {type: 'type', text: 'USER1'});
 		expect(state.mode.kind).toBe('filter');
-		expect(state.view.map((row) => row.id)).toEqual([
+		expect(state.list.view.map((row) => row.id)).toEqual([
 			's001',
 			's010',
 			's011',
@@ -175,22 +194,22 @@ describe('filter mode', () => {
 			's019',
 		]);
 		state = run(state, {type: 'type', text: '5'});
-		expect(state.view.map((row) => row.id)).toEqual(['s015']);
+		expect(state.list.view.map((row) => row.id)).toEqual(['s015']);
 		state = run(state, cmd('filterErase'));
-		expect(state.view).toHaveLength(11);
+		expect(state.list.view).toHaveLength(11);
 		state = run(state, cmd('filterAccept'));
 		expect(state.mode.kind).toBe('list');
-		expect(state.filter).toBe('USER1');
+		expect(state.list.filter).toBe('USER1');
 		state = run(state, cmd('back'));
-		expect(state.filter).toBe('');
-		expect(state.view).toHaveLength(20);
+		expect(state.list.filter).toBe('');
+		expect(state.list.view).toHaveLength(20);
 		state = run(state, cmd('filter'), {type: 'type', text: 'x'}, cmd('filterClear'));
-		expect([state.mode.kind, state.filter]).toEqual(['list', '']);
+		expect([state.mode.kind, state.list.filter]).toEqual(['list', '']);
 	});
 
 	it('drops control characters typed or pasted into the filter', () => {
 		const state = run(loaded(3), cmd('filter'), {type: 'type', text: 'us\u001B[2Jer'});
-		expect(state.filter).toBe('us[2Jer');
+		expect(state.list.filter).toBe('us[2Jer');
 	});
 });
 
@@ -198,22 +217,24 @@ describe('confirm flows', () => {
 	it('d asks about the selected session, y starts the delete, the result removes the row', () => {
 		let state = run(loaded(3), cmd('delete'));
 		expect(state.mode).toEqual({kind: 'confirmDelete', id: 's000', label: 's000 (@user0)'});
+		const [asked] = effects(state, cmd('yes'));
+		expect(asked).toMatchObject({kind: 'delete', id: 's000'});
 		state = run(state, cmd('yes'));
-		expect(state.task).toMatchObject({kind: 'delete', id: 's000'});
 		expect(state.mode.kind).toBe('busy');
-		const seq = state.task?.seq ?? -1;
+		const seq = state.running?.seq ?? -1;
+		// The result asks for a visible reload: the listing confirms what the task did.
+		expect(effects(state, {type: 'deleted', seq, id: 's000'})).toEqual([{kind: 'reload'}]);
 		state = run(state, {type: 'deleted', seq, id: 's000'});
-		expect(state.task).toBeNull();
-		expect(state.view.map((row) => row.id)).toEqual(['s001', 's002']);
+		expect(state.running).toBeNull();
+		expect(state.list.view.map((row) => row.id)).toEqual(['s001', 's002']);
 		expect(state.message?.text).toBe('deleted s000 (@user0)');
-		expect(state.reloadRequest).toBe(1);
 	});
 
 	it('n or Esc keeps everything', () => {
 		const state = run(loaded(3), cmd('delete'), cmd('no'));
 		expect(state.mode.kind).toBe('list');
-		expect(state.task).toBeNull();
-		expect(state.view).toHaveLength(3);
+		expect(effects(loaded(3), cmd('delete'), cmd('no'))).toEqual([]);
+		expect(state.list.view).toHaveLength(3);
 	});
 
 	it('c counts the expired sessions at the time of the key', () => {
@@ -221,9 +242,9 @@ describe('confirm flows', () => {
 		expect(state.mode).toEqual({kind: 'confirmCleanup', count: 2});
 		state = run(state, cmd('no'), cmd('cleanup', NOW + 2 * HOUR + 1));
 		expect(state.mode).toEqual({kind: 'confirmCleanup', count: 5});
+		expect(effects(state, cmd('yes'))).toMatchObject([{kind: 'cleanup'}]);
 		state = run(state, cmd('yes'));
-		expect(state.task?.kind).toBe('cleanup');
-		state = run(state, {type: 'cleaned', seq: state.task?.seq ?? -1, count: 5});
+		state = run(state, {type: 'cleaned', seq: state.running?.seq ?? -1, count: 5});
 		expect(state.message?.text).toBe('removed 5 expired sessions');
 	});
 
@@ -250,12 +271,12 @@ describe('other modes', () => {
 		let state = run(loaded(3), cmd('details'));
 		expect(state.mode.kind).toBe('details');
 		state = run(state, cmd('down'));
-		expect(state.selectedId).toBe('s001');
+		expect(state.list.selectedId).toBe('s001');
 		state = run(state, cmd('back'), cmd('help'));
 		expect(state.mode.kind).toBe('help');
 		state = run(state, cmd('help'));
 		expect(state.mode.kind).toBe('list');
-		expect(run(state, cmd('quit')).quitting).toBe(true);
+		expect(effects(state, cmd('quit'))).toEqual([quit]);
 	});
 
 	it('the moving keys scroll a help that does not fit, and stop at its ends', () => {
@@ -263,7 +284,7 @@ describe('other modes', () => {
 		const rows = helpRows(60).length;
 		let state = run(loaded(30, 11, {width: 60}), cmd('down'), cmd('help'));
 		expect(state.mode).toEqual({kind: 'help', top: 0});
-		const selected = state.selected;
+		const selected = state.list.selected;
 		state = run(state, cmd('up'));
 		expect(state.mode).toEqual({kind: 'help', top: 0});
 		state = run(state, cmd('down'), cmd('down'));
@@ -284,7 +305,7 @@ describe('other modes', () => {
 		}
 		state = run(state, cmd('last'), cmd('back'));
 		expect(state.mode.kind).toBe('list');
-		expect(state.selected).toBe(selected);
+		expect(state.list.selected).toBe(selected);
 		// Opened again, it starts at the top.
 		expect(run(state, cmd('help')).mode).toEqual({kind: 'help', top: 0});
 	});
@@ -309,23 +330,32 @@ describe('other modes', () => {
 		expect(state.login).toMatchObject({phase: 'unavailable', sessionId: 's000'});
 		expect(state.login?.error).toMatch(/pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID/);
 		expect(state.message).toBeNull();
-		expect(state.task).toBeNull();
+		expect(effects(loaded(3), cmd('login'))).toEqual([]);
 	});
 
 	it('login on the selected session, or on github when the store is empty', () => {
-		let state = run(loaded(3, 5, {loginConfigured: true}), cmd('down'), cmd('login'));
-		expect(state.task).toMatchObject({kind: 'login', sessionId: 's001'});
+		const ready = run(loaded(3, 5, {loginConfigured: true}), cmd('down'));
+		const [login] = effects(ready, cmd('login'));
+		expect(login).toMatchObject({kind: 'login', sessionId: 's001'});
+		let state = run(ready, cmd('login'));
 		expect(state.login).toMatchObject({deadline: NOW + 5 * 60_000, phase: 'waiting'});
+		// Esc aborts the login's task: the reducer asks for it by the task's seq.
+		expect(effects(state, cmd('back'))).toEqual([
+			{kind: 'cancel', seq: login?.kind === 'login' ? login.seq : -1},
+		]);
 		state = run(state, cmd('back'));
-		expect(state.task).toBeNull();
+		expect(state.running).toBeNull();
 		expect(state.message?.text).toBe('login cancelled');
+		// Its late result changes nothing.
+		const late = {type: 'loginFailed', seq: 1, message: 'aborted'} as const;
+		expect(run(state, late)).toBe(state);
 
-		const empty = run(
+		const empty = effects(
 			initialState({loginConfigured: true}),
 			{type: 'loaded', entries: []},
 			cmd('login'),
 		);
-		expect(empty.task).toMatchObject({kind: 'login', sessionId: 'github', previous: null});
+		expect(empty).toMatchObject([{kind: 'login', sessionId: 'github', previous: null}]);
 	});
 
 	it('a store error shows until a listing succeeds', () => {

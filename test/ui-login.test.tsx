@@ -105,11 +105,17 @@ describe('login from the inspector', () => {
 		await waitFor(() => fake.calls[0]?.signal.aborted === true);
 	});
 
+	it('q during a login aborts it through its signal and quits', async () => {
+		const {fake, ui} = await pressL('olduser');
+		ui.write('\u0003');
+		await waitFor(() => fake.calls[0]?.signal.aborted === true);
+	});
+
 	it('logs in the CLI session `github` on an empty store', async () => {
 		const store = new TestStore();
 		const fake = controllableLogin(store);
-		const ui = open(store, {login: fake.login, emptyHint: 'or run: stacktower login'});
-		await ui.see('Press l to log in now.');
+		const ui = open(store, {login: fake.login});
+		await ui.see('Press l to log in.');
 		await ui.press('l', (f) => f.includes('Logging in session github') && f.includes(URL));
 		expect(fake.calls[0]?.sessionId).toBe('github');
 		expect(fake.calls[0]?.previous).toBeNull();

@@ -8,6 +8,9 @@ import {encodeSession} from '../session/codec.js';
 import {generateId} from '../session/ids.js';
 import type {GitHubUser, Session} from '../session/session.js';
 
+/** What the inspector's header says while it shows the demo. */
+export const DEMO_BANNER = 'demo: sample sessions in a temporary directory, removed on exit';
+
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
@@ -55,9 +58,10 @@ export function demoSessions(now: number): Session[] {
 		session('old-laptop', user(4, 'pjhyett', 'PJ Hyett'), 40 * DAY, -3 * DAY),
 		session('yesterday', user(1, 'monalisa', 'Mona Lisa'), 2 * DAY, -20 * HOUR),
 		session('just-gone', user(9919, 'hubot', 'Hubot'), DAY, -2 * MINUTE),
-		// A name that would retitle the window and turn the screen red if printed raw.
+		// A name that would retitle the window and turn the screen red if printed raw; the id
+		// says what the row shows.
 		session(
-			'escape-test',
+			'escapes-shown-as-text',
 			user(666, 'mallory', '\u001B]0;pwned\u0007\u001B[31mred'),
 			30 * MINUTE,
 			6 * HOUR,

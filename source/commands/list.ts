@@ -1,7 +1,7 @@
 // `list`: every session in the store, as a table like the inspector's screen or, with --json,
 // as one JSON array. Tokens are masked unless --show-token; every stored field is escaped.
 import {formatCountdown, formatRelative} from '../format/duration.js';
-import {escapeControl} from '../format/escape.js';
+import {escapeControl, UNSAFE_CHARACTER} from '../format/escape.js';
 import {keptPrefix, maskToken} from '../format/mask-token.js';
 import {sortByNumber} from '../format/sort.js';
 import type {EntryStatus} from '../format/status.js';
@@ -54,13 +54,19 @@ function sortEntries(entries: ListEntry[]): ListEntry[] {
 }
 
 // JSON.stringify escapes C0 controls, but leaves DEL, the C1 controls (a lone U+009B is a CSI
-// on some terminals) and bidi overrides raw; `list --json` printed to a terminal must be as safe
-// as the table, so they become \u escapes too (JSON.parse reads them back unchanged).
-const jsonUnsafe = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-const jsonUnsafeAll = new RegExp(jsonUnsafe.source, 'g');
+// on some terminals), bidi overrides and invisible format characters raw; `list --json` printed
+// to a terminal must be as safe as the table, so the characters the table escapes
+// (UNSAFE_CHARACTER) become \u escapes too (JSON.parse reads them back unchanged).
+const jsonUnsafe = UNSAFE_CHARACTER;
+const jsonUnsafeAll = new RegExp(jsonUnsafe.source, 'gu');
 
-/** A character as a JSON `\uXXXX` escape (JSON.parse reads it back as the character). */
-const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+/** A character as JSON `\uXXXX` escapes, a surrogate pair beyond U+FFFF (JSON.parse reads it back). */
+const unicodeEscape = (c: string) => {
+	let escaped = '';
+	for (let i = 0; i < c.length; i++)
+		escaped += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
+	return escaped;
+};
 
 /** `json` with the characters JSON.stringify leaves raw that a terminal would act on escaped. */
 export function terminalSafe(json: string): string {

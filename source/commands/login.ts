@@ -37,8 +37,12 @@ function highlight(text: string, args: LoginCommandArgs): string {
 function deviceInstructions(prompt: DeviceCodePrompt, args: LoginCommandArgs): string {
 	const {config} = args;
 	const url = escapeControl(prompt.verificationUri);
+	// To the minute: the request took a moment, and "up to 899s" reads worse than "up to 15m".
+	const leftMs = prompt.expiresAt.getTime() - Date.now();
 	const lifetime = formatTimeout(
-		Math.max(1000, Math.round((prompt.expiresAt.getTime() - Date.now()) / 1000) * 1000),
+		leftMs >= 60_000
+			? Math.round(leftMs / 60_000) * 60_000
+			: Math.max(1000, Math.round(leftMs / 1000) * 1000),
 	);
 	const where = prompt.opening
 		? `Opening ${url} in your browser; if it does not open, open it yourself`

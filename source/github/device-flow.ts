@@ -13,10 +13,12 @@ import {
 } from './defaults.js';
 import {DEFAULT_GITHUB_HOST, GitHubHostError, githubEndpoints} from './endpoints.js';
 import {LoginError, safeText} from './errors.js';
-import {type ApiContext, DEFAULT_REQUEST_TIMEOUT_MS, fetchUser, USER_AGENT} from './github-api.js';
+import {type HttpContext, parseJson, REQUEST_TIMEOUT_MS} from './http.js';
+import {loginRequest} from './login-request.js';
 import {openInBrowser} from './open-browser.js';
 import {type LoginOutcome, saveLogin} from './save-login.js';
 import {readTokenAnswer} from './token-answer.js';
+import {fetchUser} from './user.js';
 
 export const DEVICE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
 /** RFC 8628 §3.2: without an `interval`, poll every 5 seconds. */
@@ -28,8 +30,6 @@ export const SLOW_DOWN_STEP_MS = 5000;
  * and be told to slow down (GitHub's own cli/oauth waits this much longer for that reason).
  */
 export const POLL_MARGIN = 1.2;
-/** GitHub's answers are a few hundred bytes; anything much larger is not GitHub. */
-export const MAX_ANSWER_BYTES = 64 * 1024;
 
 /** What the person logging in needs: the code to enter and where. Both came from the network. */
 export type DeviceCodePrompt = {
@@ -70,7 +70,7 @@ export type DeviceLoginOptions = {
 	onCode?: (prompt: DeviceCodePrompt) => void;
 	/** The browser could not be started; the flow goes on (the URL has been shown). */
 	onBrowserError?: (error: LoginError) => void;
-	/** Each request to GitHub; default 30 s, never past the end of the whole wait. */
+	/** Each request to GitHub; default REQUEST_TIMEOUT_MS, never past the end of the whole wait. */
 	requestTimeoutMs?: number;
 	fetch?: typeof fetch;
 };
@@ -107,7 +107,7 @@ function checkOptions(options: DeviceLoginOptions) {
 		);
 	}
 
-	const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+	const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
 	if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0) {
 		throw problem(`Expected the request timeout to be a positive number, got ${requestTimeoutMs}`);
 	}
@@ -121,74 +121,28 @@ function checkOptions(options: DeviceLoginOptions) {
 	}
 }
 
-/**
- * POSTs a form and reads the JSON answer, bounded in time (the whole answer, headers and body,
- * within `timeoutMs`) and in bytes. The one place this flow talks HTTP.
- */
+/** POSTs a form to one of the device flow's endpoints and reads the answer as JSON if it is. */
 async function postForm(
-	context: ApiContext,
+	http: HttpContext,
+	name: string,
 	url: string,
 	params: Record<string, string>,
-	timeoutMs: number,
+	step: string,
 ): Promise<Answer> {
-	const what = new URL(url).origin;
-	const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
-	const signal = AbortSignal.any([context.signal, timeout]);
-	const timedOut = () =>
-		new LoginError('TIMEOUT', `GitHub did not answer within ${formatTimeout(timeoutMs)} (${what})`);
-	try {
-		const response = await context.fetch(url, {
+	const response = await loginRequest(
+		{
+			name,
+			url,
 			method: 'POST',
-			headers: {
-				Accept: 'application/json',
-				'Content-Type': 'application/x-www-form-urlencoded',
-				'User-Agent': USER_AGENT,
-			},
-			body: new URLSearchParams(params),
-			redirect: 'error',
-			signal,
-		});
-		const declared = Number(response.headers.get('content-length') ?? 0);
-		if (declared > MAX_ANSWER_BYTES) {
-			await response.body?.cancel().catch(() => {});
-			throw new LoginError(
-				'TOKEN_EXCHANGE_FAILED',
-				`${what} answered with ${declared} bytes, more than GitHub ever sends (${MAX_ANSWER_BYTES})`,
-			);
-		}
-
-		const chunks: Uint8Array[] = [];
-		let size = 0;
-		if (response.body) {
-			for await (const chunk of response.body) {
-				size += chunk.byteLength;
-				if (size > MAX_ANSWER_BYTES) {
-					throw new LoginError(
-						'TOKEN_EXCHANGE_FAILED',
-						`${what} answered with more than ${MAX_ANSWER_BYTES} bytes, more than GitHub ever sends`,
-					);
-				}
-
-				chunks.push(chunk);
-			}
-		}
-
-		const text = Buffer.concat(chunks).toString('utf8');
-		try {
-			return {status: response.status, json: JSON.parse(text), isJson: true};
-		} catch {
-			return {status: response.status, json: undefined, isJson: false};
-		}
-	} catch (error) {
-		if (context.signal.aborted) throw context.aborted();
-		if (timeout.aborted) throw timedOut();
-		if (error instanceof LoginError) throw error;
-		const cause = (error as {cause?: {code?: unknown; message?: unknown}}).cause;
-		const detail = safeText(cause?.code ?? cause?.message ?? (error as Error).message, 120);
-		throw new LoginError('TOKEN_EXCHANGE_FAILED', `Could not reach ${what} (${detail})`, {
-			cause: error,
-		});
-	}
+			headers: {Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded'},
+			body: new URLSearchParams(params).toString(),
+		},
+		http,
+		'TOKEN_EXCHANGE_FAILED',
+		step,
+	);
+	const json = parseJson(response);
+	return {status: response.status, json, isJson: json !== undefined};
 }
 
 /** Waits `ms`, or rejects at once when the signal aborts. */
@@ -320,18 +274,18 @@ export async function deviceLogin(options: DeviceLoginOptions): Promise<LoginOut
 	if (options.signal?.aborted) throw new LoginError('CANCELLED', 'The login was cancelled');
 	options.signal?.addEventListener('abort', onCancel, {once: true});
 
-	const api: ApiContext = {
-		fetch: options.fetch ?? globalThis.fetch,
-		signal: flow.signal,
-		requestTimeoutMs,
-		aborted,
-	};
-
 	// Until the code is known the wait is bounded by --timeout, else by GitHub's usual lifetime.
 	let deadline = started + (timeoutMs ?? DEVICE_CODE_LIFETIME_MS);
 	let waitLimit = timeoutMs ?? DEVICE_CODE_LIFETIME_MS;
+	let codeShown = false;
 	const left = () => deadline - Date.now();
-	const requestBudget = () => Math.min(requestTimeoutMs, Math.max(1, left()));
+	// Each request's own bound, a little past the deadline: when the whole wait ends first,
+	// the login reports that (a TIMEOUT), not one request's bound.
+	const http = (): HttpContext => ({
+		fetch: options.fetch ?? globalThis.fetch,
+		signal: flow.signal,
+		timeoutMs: Math.min(requestTimeoutMs, Math.max(0, left()) + 1000),
+	});
 	let timer: NodeJS.Timeout | undefined;
 	const armDeadline = () => {
 		clearTimeout(timer);
@@ -340,7 +294,9 @@ export async function deviceLogin(options: DeviceLoginOptions): Promise<LoginOut
 				flow.abort(
 					new LoginError(
 						'TIMEOUT',
-						`The login timed out: the code was not entered within ${formatTimeout(waitLimit)}`,
+						codeShown
+							? `The login timed out: the code was not entered within ${formatTimeout(waitLimit)}`
+							: `The login timed out: GitHub gave no device code within ${formatTimeout(waitLimit)}`,
 					),
 				),
 			Math.max(0, left()),
@@ -350,10 +306,11 @@ export async function deviceLogin(options: DeviceLoginOptions): Promise<LoginOut
 	armDeadline();
 	try {
 		const codeAnswer = await postForm(
-			api,
+			http(),
+			"GitHub's device code endpoint",
 			endpoints.deviceCode,
 			{client_id: options.clientId, scope: options.scopes ?? DEFAULT_SCOPES},
-			requestBudget(),
+			'Asking GitHub for a device code failed',
 		);
 		const body = codeAnswer.json;
 		if (isObject(body) && typeof body.error === 'string' && codeAnswer.isJson) {
@@ -408,6 +365,7 @@ export async function deviceLogin(options: DeviceLoginOptions): Promise<LoginOut
 					: (url: string) => openInBrowser(url);
 		const refusal = opener ? refuseToOpen(body.verification_uri, host) : undefined;
 		const verificationUri = body.verification_uri;
+		codeShown = true;
 		options.onCode?.({
 			userCode: body.user_code,
 			verificationUri,
@@ -434,10 +392,11 @@ export async function deviceLogin(options: DeviceLoginOptions): Promise<LoginOut
 		for (;;) {
 			await sleep(Math.min(intervalMs * POLL_MARGIN, Math.max(0, left())), flow.signal, aborted);
 			const answer = await postForm(
-				api,
+				http(),
+				"GitHub's token endpoint",
 				endpoints.token,
 				{client_id: options.clientId, device_code: deviceCode, grant_type: DEVICE_GRANT_TYPE},
-				requestBudget(),
+				'Waiting for the code failed',
 			);
 			const json = answer.json;
 			const receivedAt = Date.now();
@@ -472,7 +431,7 @@ export async function deviceLogin(options: DeviceLoginOptions): Promise<LoginOut
 			}
 
 			const grant = readTokenAnswer(json, receivedAt);
-			const user = await fetchUser(api, endpoints.user, grant.accessToken);
+			const user = await fetchUser(http(), endpoints.user, grant.accessToken);
 			if (flow.signal.aborted) throw aborted();
 			return await saveLogin({
 				store: options.store,

@@ -19,16 +19,13 @@ import {
 } from './defaults.js';
 import {DEFAULT_GITHUB_HOST, GitHubHostError, githubEndpoints} from './endpoints.js';
 import {LoginError, safeText} from './errors.js';
-import {
-	type ApiContext,
-	DEFAULT_REQUEST_TIMEOUT_MS,
-	exchangeCode,
-	fetchUser,
-} from './github-api.js';
+import {type HttpContext, REQUEST_TIMEOUT_MS} from './http.js';
 import {openInBrowser} from './open-browser.js';
 import {page} from './pages.js';
 import {createPkce} from './pkce.js';
 import {type LoginOutcome, saveLogin} from './save-login.js';
+import {exchangeCode} from './token.js';
+import {fetchUser} from './user.js';
 
 export {
 	DEFAULT_LOGIN_TIMEOUT_MS,
@@ -68,7 +65,7 @@ export type LoginOptions = {
 	onUrl?: (url: string) => void;
 	/** The browser could not be started; the flow goes on (the URL has been shown). */
 	onBrowserError?: (error: LoginError) => void;
-	/** Each request to GitHub; default 30 s. */
+	/** The bound on each request to GitHub, for its whole answer; default REQUEST_TIMEOUT_MS (10 s). */
 	requestTimeoutMs?: number;
 	fetch?: typeof fetch;
 };
@@ -105,7 +102,7 @@ function checkOptions(options: LoginOptions) {
 		throw problem(`Expected the session lifetime to be a positive number, got ${ttlMs}`);
 	}
 
-	const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+	const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
 	if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0) {
 		throw problem(`Expected the request timeout to be a positive number, got ${requestTimeoutMs}`);
 	}
@@ -126,6 +123,17 @@ function checkOptions(options: LoginOptions) {
 		endpoints,
 		scopes: options.scopes ?? DEFAULT_SCOPES,
 	};
+}
+
+/**
+ * The query of a request whose raw target is exactly `/callback` or `/callback?…`, else
+ * undefined. Matched as text, not resolved as a URL: `//evil.com/callback`, `/./callback`
+ * and `/x/../callback` all resolve to the callback path, and none of them is what GitHub sends.
+ */
+function callbackQuery(target: string): URLSearchParams | undefined {
+	if (target === CALLBACK_PATH) return new URLSearchParams();
+	if (!target.startsWith(`${CALLBACK_PATH}?`)) return undefined;
+	return new URLSearchParams(target.slice(CALLBACK_PATH.length + 1));
 }
 
 /** Compares without leaking through timing how much of a guess was right. */
@@ -215,15 +223,14 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 		finishWith = (outcome) => (outcome.ok ? resolve(outcome.outcome) : reject(outcome.error));
 	});
 
-	const api: ApiContext = {
-		fetch: options.fetch ?? globalThis.fetch,
+	const http: HttpContext = {
+		fetch: options.fetch,
 		signal: flow.signal,
-		requestTimeoutMs,
-		aborted,
+		timeoutMs: requestTimeoutMs,
 	};
 
 	async function complete(code: string): Promise<LoginOutcome> {
-		const accessToken = await exchangeCode(api, {
+		const accessToken = await exchangeCode(http, {
 			tokenUrl: endpoints.token,
 			clientId: options.clientId,
 			clientSecret: options.clientSecret,
@@ -231,7 +238,7 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 			redirectUri,
 			codeVerifier: pkce.verifier,
 		});
-		const user = await fetchUser(api, endpoints.user, accessToken);
+		const user = await fetchUser(http, endpoints.user, accessToken);
 		if (flow.signal.aborted) throw aborted();
 		return saveLogin({
 			store,
@@ -256,9 +263,8 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 			return;
 		}
 
-		const target = req.url ?? '';
-		const url = target.startsWith('/') ? new URL(target, 'http://127.0.0.1') : null;
-		if (!url || url.pathname !== CALLBACK_PATH) {
+		const query = callbackQuery(req.url ?? '');
+		if (!query) {
 			await send(res, {
 				status: 404,
 				title: 'Not found',
@@ -292,7 +298,7 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 		// (and consumed, so a replayed callback can never be exchanged again). It must be this
 		// login's own state, too: a StateStore in Redis may hold other logins' states, and a
 		// stranger's callback must neither pass with one nor use one up.
-		const states = url.searchParams.getAll('state');
+		const states = query.getAll('state');
 		let valid = false;
 		if (states.length === 1 && states[0] && sameText(states[0], state)) {
 			try {
@@ -328,26 +334,27 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 		busy = true;
 		let outcome: LoginOutcome;
 		try {
-			const error = url.searchParams.get('error');
+			const error = query.get('error');
 			if (error !== null) {
-				const description = safeText(url.searchParams.get('error_description') ?? '');
+				const description = safeText(query.get('error_description') ?? '');
 				const said = `${safeText(error, 80)}${description ? `: ${description}` : ''}`;
 				throw error === 'access_denied'
 					? new LoginError('ACCESS_DENIED', `The login was denied on GitHub (${said})`)
 					: new LoginError('AUTHORIZATION_FAILED', `GitHub did not authorize the login (${said})`);
 			}
 
-			const code = url.searchParams.get('code');
+			const code = query.get('code');
 			if (!code) {
 				throw new LoginError('INVALID_CALLBACK', 'The callback from GitHub carried no code');
 			}
 
 			outcome = await complete(code);
 		} catch (caught) {
+			// Only our own messages are shown: another library's can quote a header (the token).
 			const error =
 				caught instanceof LoginError
 					? caught
-					: new LoginError('TOKEN_EXCHANGE_FAILED', safeText((caught as Error)?.message), {
+					: new LoginError('TOKEN_EXCHANGE_FAILED', 'The login failed with an unexpected error', {
 							cause: caught,
 						});
 			await send(res, {
@@ -369,12 +376,9 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 	}
 
 	const server = createServer((req, res) => {
-		handle(req, res).catch(async (error: unknown) => {
-			await send(res, {
-				status: 500,
-				title: 'Login failed',
-				message: safeText((error as Error)?.message ?? 'internal error'),
-			});
+		// Only our own messages are shown: another library's can quote a header (the token).
+		handle(req, res).catch(async () => {
+			await send(res, {status: 500, title: 'Login failed', message: 'Internal error.'});
 		});
 	});
 	server.keepAliveTimeout = 1000;
@@ -455,10 +459,14 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 	const authorizeUrl = authorize.href;
 
 	timer = setTimeout(() => {
+		// Once a valid callback is in, the browser has done its part: do not blame it.
+		const waitingFor = busy
+			? 'the browser came back, but talking to GitHub and saving the session did not finish'
+			: 'no answer from the browser';
 		flow.abort(
 			new LoginError(
 				'TIMEOUT',
-				`The login timed out: no answer from the browser within ${formatTimeout(timeoutMs)}`,
+				`The login timed out: ${waitingFor} within ${formatTimeout(timeoutMs)}`,
 			),
 		);
 	}, timeoutMs);

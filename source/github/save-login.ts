@@ -1,6 +1,13 @@
 // The last step of every login, whichever flow got the token: the session built from the
 // grant and the GitHub user, saved under the requested id, and what changed.
-import {type GitHubUser, newSession, type Session, type Store} from '../session/index.js';
+import {
+	encodeSession,
+	type GitHubUser,
+	MAX_SESSION_FILE_BYTES,
+	newSession,
+	type Session,
+	type Store,
+} from '../session/index.js';
 import {LoginError, safeText} from './errors.js';
 import type {TokenGrant} from './token-answer.js';
 
@@ -29,7 +36,26 @@ export type SaveLoginArgs = {
 	readonly githubHost: string;
 };
 
-/** Saves the new session; rejects with a STORE_FAILED LoginError when the store fails. */
+function mib(bytes: number): string {
+	return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/**
+ * Refuses a session no store would read back: a file over MAX_SESSION_FILE_BYTES is reported
+ * unreadable (and Redis keeps the same limit), so saving it would only replace a good session
+ * with a broken one.
+ */
+function assertStorable(session: Session): void {
+	const bytes = Buffer.byteLength(encodeSession(session));
+	if (bytes > MAX_SESSION_FILE_BYTES) {
+		throw new LoginError(
+			'STORE_FAILED',
+			`Not saved: the session for @${safeText(session.user?.login, 80)} would take ${mib(bytes)}, over the ${mib(MAX_SESSION_FILE_BYTES)} a session store reads back (GitHub's /user answer is unusually large)`,
+		);
+	}
+}
+
+/** Saves the new session; rejects with a STORE_FAILED LoginError when it cannot be saved. */
 export async function saveLogin(args: SaveLoginArgs): Promise<LoginOutcome> {
 	const {grant} = args;
 	const session: Session = {
@@ -41,6 +67,7 @@ export async function saveLogin(args: SaveLoginArgs): Promise<LoginOutcome> {
 		clientId: args.clientId,
 		githubHost: args.githubHost,
 	};
+	assertStorable(session);
 	try {
 		await args.store.set(session);
 	} catch (error) {

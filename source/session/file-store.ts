@@ -94,6 +94,16 @@ export type FileStoreOptions = {
 	readonly createDirectory?: boolean;
 };
 
+/**
+ * A session file cleanup has unlinked, with its descriptor still open and the bytes it held,
+ * for #settle's last look.
+ */
+type Removal = {readonly fd: number; readonly id: string; readonly text: string};
+/** Removed files kept open for #settle at most: well under the usual limit of 1,024 descriptors. */
+const MAX_UNSETTLED = 64;
+/** How long #settle waits for an in-place writer that truncated a removed file to finish writing it. */
+const RESTORE_WAIT_MS = 1000;
+
 /** What loading one file gave: a session, a reason it is not one, or null when absent. */
 type Loaded = Session | {readonly reason: string} | null;
 
@@ -190,8 +200,6 @@ export class FileStore implements ListableStore, LockingStore {
 	readonly #now: () => number;
 	/** Reused by every read; grows up to MAX_SESSION_FILE_BYTES. */
 	#buffer = Buffer.allocUnsafe(16 * 1024);
-	/** fstat of the file #load last read, so cleanup can tell a claimed file is that very file. */
-	#lastStats: Stats | undefined;
 	/**
 	 * Claim names: a random per-store prefix and a counter. They need only be unique among the
 	 * cleanups running at once, not secret (only the directory's owner can write there), so the
@@ -200,8 +208,6 @@ export class FileStore implements ListableStore, LockingStore {
 	 */
 	#claimPrefix: string | undefined;
 	#claims = 0;
-	/** Whether the directory has passed #ensureDirectory's checks. */
-	#checked = false;
 
 	constructor(dir: string = defaultSessionsDir(), options: FileStoreOptions = {}) {
 		if (typeof dir !== 'string' || dir === '') {
@@ -238,10 +244,10 @@ export class FileStore implements ListableStore, LockingStore {
 		const loaded = this.#load(file, id);
 		if (loaded === null) return null;
 		if (!isSession(loaded)) throw new CorruptError(file, loaded.reason);
-		const seen = this.#lastStats;
 		if (isExpired(loaded, this.#now())) {
 			try {
-				this.#removeIfExpired(id, seen);
+				const removal = this.#claimIfExpired(id);
+				if (removal) await this.#settle([removal]);
 			} catch {
 				// Removing is a courtesy; the answer is ExpiredError either way.
 			}
@@ -342,6 +348,10 @@ export class FileStore implements ListableStore, LockingStore {
 		const dirents = this.#readDirectory();
 		const total = dirents.length;
 		let removed = 0;
+		// Removed files whose last check is still to come; see #settle.
+		let removals: Removal[] = [];
+		// Read once, at the first leftover: a conservative age for the rest, which are judged later.
+		let fileNow: number | undefined;
 		options.onProgress?.(0, total);
 		for (let start = 0; start < total; start += CHUNK) {
 			options.signal?.throwIfAborted();
@@ -353,21 +363,23 @@ export class FileStore implements ListableStore, LockingStore {
 				if (name.endsWith(SUFFIX)) {
 					const id = name.slice(0, -SUFFIX.length);
 					if (!isValidId(id) || direntReason(dirent) !== undefined) continue;
-					// fstat only the expired: #removeIfExpired compares them with what it claims.
-					const loaded = this.#load(this.#prefix + name, id, (session) => isExpired(session, now));
-					if (
-						isSession(loaded) &&
-						isExpired(loaded, now) &&
-						this.#removeIfExpired(id, this.#lastStats)
-					) {
-						removed++;
+					const loaded = this.#load(this.#prefix + name, id, false);
+					if (!isSession(loaded) || !isExpired(loaded, now)) continue;
+					const removal = this.#claimIfExpired(id);
+					if (removal) removals.push(removal);
+					if (removals.length >= MAX_UNSETTLED) {
+						removed += await this.#settle(removals);
+						removals = [];
 					}
 				} else if (name.startsWith(TEMP_PREFIX) || name.startsWith(CLAIM_PREFIX)) {
-					this.#sweep(name, now);
+					fileNow ??= this.#fileSystemNow();
+					this.#sweep(name, fileNow);
 				}
 			}
 
 			options.onProgress?.(end, total);
+			removed += await this.#settle(removals);
+			removals = [];
 			if (end < total) await yieldToEventLoop();
 		}
 
@@ -452,10 +464,9 @@ export class FileStore implements ListableStore, LockingStore {
 		return n > 0 && n < this.#buffer.length ? this.#buffer.toString('utf8', 0, n) : undefined;
 	}
 
-	/** fstat, then a read of exactly the file's size; keeps the stats for #removeIfExpired. */
+	/** fstat, then a read of exactly the file's size. */
 	#readChecked(fd: number): string | {reason: string} {
 		const stats = fstatSync(fd);
-		this.#lastStats = stats;
 		if (!stats.isFile()) return {reason: stats.isDirectory() ? DIRECTORY : NOT_REGULAR};
 		if (stats.size > MAX_SESSION_FILE_BYTES) return {reason: TOO_LARGE};
 		// Our writers never change a file in place (they rename), so fstat's size is the
@@ -481,14 +492,12 @@ export class FileStore implements ListableStore, LockingStore {
 	/**
 	 * Reads and decodes one file: one open, one read into the reused buffer and one close, and
 	 * one fstat before the read (`stats` true: get(), which has no directory entry telling a
-	 * regular file), after it for a session that `stats` picks (cleanup's expired ones, for
-	 * #removeIfExpired), or when #readSmall cannot tell. `id` is the name the file is stored
-	 * under; a file whose `id` field differs is unreadable (a renamed or planted file must not
-	 * pass as another session).
+	 * regular file) or when #readSmall cannot tell. `id` is the name the file is stored under;
+	 * a file whose `id` field differs is unreadable (a renamed or planted file must not pass as
+	 * another session).
 	 */
-	#load(file: string, id: string, stats: boolean | ((session: Session) => boolean) = true): Loaded {
+	#load(file: string, id: string, stats = true): Loaded {
 		let fd: number;
-		this.#lastStats = undefined;
 		try {
 			fd = openSync(file, READ_FLAGS);
 		} catch (error) {
@@ -504,39 +513,28 @@ export class FileStore implements ListableStore, LockingStore {
 				return {reason: reasonForOpenError(errorCode(error))};
 			}
 
-			if (typeof text !== 'string') return text;
-			const loaded = decodeNamed(text, file, id);
-			if (typeof stats === 'function' && !this.#lastStats && isSession(loaded) && stats(loaded)) {
-				try {
-					this.#lastStats = fstatSync(fd);
-				} catch {
-					// Without stats #removeIfExpired re-reads the claimed file: slower, as safe.
-				}
-			}
-
-			return loaded;
+			return typeof text === 'string' ? decodeNamed(text, file, id) : text;
 		} finally {
 			closeSync(fd);
 		}
 	}
 
 	/**
-	 * Removes `<id>.json` only if it is expired at the moment of removal, even when another
-	 * process rewrites it concurrently. Unlinking by name after a read could delete a version
-	 * written in between, so instead:
-	 *   1. rename `<id>.json` to a unique claim name: atomic, and from then on no writer can
-	 *      change the claimed copy (writers only ever rename onto `<id>.json`);
-	 *   2. if the claim is the very file read and found expired (same inode, size and mtime:
-	 *      our writers never write in place, and an in-place writer such as Go's os.WriteFile
-	 *      changes the mtime), unlink it: done. Otherwise re-read it: if it is an expired
-	 *      session, unlink it: done;
-	 *   3. otherwise it was refreshed (or is no longer a session): put it back with link(),
-	 *      which fails with EEXIST when a writer has meanwhile created a newer `<id>.json`; the
-	 *      newer one wins and the claimed older copy is dropped. link() never replaces, so the
-	 *      put-back can never clobber a newer write, unlike rename().
+	 * Removes `<id>.json` if it is expired at the moment of removal, even when another process
+	 * rewrites it concurrently. Unlinking by name after a read could delete a version written in
+	 * between, so instead:
+	 *   1. rename `<id>.json` to a unique claim name: atomic, and from then on no writer that
+	 *      opens `<id>.json` reaches the claimed copy (it creates a new file, or ours renames
+	 *      onto the name);
+	 *   2. open the claim and read it whole: if it is no longer an expired session (a writer
+	 *      that had opened `<id>.json` before the claim truncated or rewrote it in place, as
+	 *      Go's os.WriteFile does), put it back (#putBack);
+	 *   3. otherwise unlink it, keeping the descriptor open: the returned Removal lets #settle
+	 *      look at the unlinked file once more a little later, and restore a version an
+	 *      in-place writer wrote into it after all.
 	 * Between 1 and 3 a reader may briefly find no file; it never finds a wrong one.
 	 */
-	#removeIfExpired(id: string, seen?: Stats): boolean {
+	#claimIfExpired(id: string): Removal | undefined {
 		const counter = (this.#claims++ % 0x1_00_00_00_00).toString(16).padStart(8, '0');
 		this.#claimPrefix ??= Math.floor(Math.random() * 0x1_00_00_00_00)
 			.toString(16)
@@ -545,35 +543,120 @@ export class FileStore implements ListableStore, LockingStore {
 		try {
 			renameSync(this.#file(id), claim);
 		} catch (error) {
-			if (errorCode(error) === 'ENOENT') return false; // gone already
+			if (errorCode(error) === 'ENOENT') return undefined; // gone already
 			throw error;
 		}
 
-		if (seen) {
+		let fd: number;
+		try {
+			fd = openSync(claim, READ_FLAGS);
+		} catch {
+			// Another cleanup's sweep resolved it already, or it is no file to remove.
+			this.#putBack(claim, id);
+			return undefined;
+		}
+
+		let text: string | {reason: string};
+		try {
+			text = this.#readChecked(fd);
+		} catch (error) {
+			text = {reason: reasonForOpenError(errorCode(error))};
+		}
+
+		const loaded = typeof text === 'string' ? decodeNamed(text, claim, id) : text;
+		if (typeof text !== 'string' || !isSession(loaded) || !isExpired(loaded, this.#now())) {
+			closeSync(fd);
+			this.#putBack(claim, id);
+			return undefined;
+		}
+
+		try {
+			unlinkSync(claim);
+		} catch {
+			closeSync(fd);
+			return undefined; // another cleanup's sweep took it: its count, not ours
+		}
+
+		return {fd, id, text};
+	}
+
+	/**
+	 * The last look at removed files, then their descriptors closed; resolves to how many stay
+	 * removed. A writer whose open() of `<id>.json` began before the claim can still truncate and
+	 * write the claimed file after step 2 of #claimIfExpired: its bytes then differ from what
+	 * was read. Such a file is given a moment to become a whole session again, and an unexpired
+	 * one is written back as `<id>.json` unless a newer one is there.
+	 */
+	async #settle(removals: readonly Removal[]): Promise<number> {
+		let removed = 0;
+		for (const removal of removals) {
 			try {
-				const now = lstatSync(claim);
-				if (
-					now.isFile() &&
-					now.ino === seen.ino &&
-					now.size === seen.size &&
-					now.mtimeMs === seen.mtimeMs
-				) {
-					this.#unlinkQuietly(claim);
-					return true;
-				}
-			} catch {
-				// Gone or unreadable: the careful path below decides.
+				if (this.#sameText(removal) || !(await this.#restore(removal))) removed++;
+			} finally {
+				closeSync(removal.fd);
 			}
 		}
 
-		const loaded = this.#load(claim, id);
-		if (isSession(loaded) && isExpired(loaded, this.#now())) {
-			this.#unlinkQuietly(claim);
-			return true;
+		return removed;
+	}
+
+	#sameText({fd, text}: Removal): boolean {
+		try {
+			const now = this.#readChecked(fd);
+			return now === text;
+		} catch {
+			return false;
+		}
+	}
+
+	/** Waits up to RESTORE_WAIT_MS for a rewritten removed file to hold a session; see #settle. */
+	async #restore({fd, id}: Removal): Promise<boolean> {
+		const deadline = Date.now() + RESTORE_WAIT_MS;
+		for (;;) {
+			let text: string | {reason: string};
+			try {
+				text = this.#readChecked(fd);
+			} catch {
+				return false;
+			}
+
+			const loaded = typeof text === 'string' ? decodeNamed(text, this.#file(id), id) : text;
+			if (typeof text === 'string' && isSession(loaded)) {
+				if (isExpired(loaded, this.#now())) return false;
+				await this.#writeIfAbsent(id, text);
+				return true;
+			}
+
+			if (Date.now() > deadline) return false;
+			await new Promise((resolve) => {
+				setTimeout(resolve, 2);
+			});
+		}
+	}
+
+	/** Writes `text` as `<id>.json` as set() does, but never over a file that is there (link, not rename). */
+	async #writeIfAbsent(id: string, text: string): Promise<void> {
+		const temp = `${this.#prefix}${TEMP_PREFIX}${id}-${secureRandomBytes(8).toString('hex')}`;
+		const handle = await fsPromises.open(temp, WRITE_FLAGS, 0o600);
+		try {
+			try {
+				await handle.chmod(0o600);
+				await handle.writeFile(text);
+				await handle.sync();
+			} finally {
+				await handle.close();
+			}
+
+			try {
+				linkSync(temp, this.#file(id));
+			} catch (error) {
+				if (errorCode(error) !== 'EEXIST') throw error;
+			}
+		} finally {
+			this.#unlinkQuietly(temp);
 		}
 
-		this.#putBack(claim, id);
-		return false;
+		await this.#syncDirectory();
 	}
 
 	/** Puts a claimed file back as `<id>.json` unless a newer one exists; see #removeIfExpired. */
@@ -599,8 +682,39 @@ export class FileStore implements ListableStore, LockingStore {
 		this.#unlinkQuietly(claim);
 	}
 
-	/** Deletes a temp file or resolves a claim left behind by a killed process, once stale. */
-	#sweep(name: string, now: number): void {
+	/**
+	 * The file system's clock, moved as far as the store's clock (`options.now`) is from Date.now.
+	 * Leftovers are aged by their kernel file times, and those come from the file system's clock,
+	 * not this process's: a process clock ahead of it (a network file system's server, a faked
+	 * clock) would otherwise take a writer's fresh temp file for a stale one and delete it under
+	 * the writer. Read from a probe file's mtime; Date.now when no probe can be made (then
+	 * nothing can be swept either).
+	 */
+	#fileSystemNow(): number {
+		const shift = this.#now() - Date.now();
+		const probe = `${this.#prefix}${TEMP_PREFIX}clock-${Math.floor(Math.random() * 0x1_00_00_00_00).toString(16)}`;
+		let fd: number;
+		try {
+			fd = openSync(probe, WRITE_FLAGS, 0o600);
+		} catch {
+			return this.#now();
+		}
+
+		try {
+			return fstatSync(fd).mtimeMs + shift;
+		} catch {
+			return this.#now();
+		} finally {
+			closeSync(fd);
+			this.#unlinkQuietly(probe);
+		}
+	}
+
+	/**
+	 * Deletes a temp file or resolves a claim left behind by a killed process, once stale by
+	 * `fileNow`, the file system's clock (see #fileSystemNow).
+	 */
+	#sweep(name: string, fileNow: number): void {
 		const path = this.#prefix + name;
 		let stats: Stats;
 		try {
@@ -611,7 +725,7 @@ export class FileStore implements ListableStore, LockingStore {
 
 		if (stats.isDirectory()) return; // not ours: leave it
 		// ctime as well as mtime: rename keeps a claimed file's old mtime but bumps its ctime.
-		if (now - Math.max(stats.mtimeMs, stats.ctimeMs) < STALE_TEMP_MS) return;
+		if (fileNow - Math.max(stats.mtimeMs, stats.ctimeMs) < STALE_TEMP_MS) return;
 		if (name.startsWith(TEMP_PREFIX)) {
 			this.#unlinkQuietly(path);
 			return;
@@ -697,11 +811,13 @@ export class FileStore implements ListableStore, LockingStore {
 	}
 
 	/**
-	 * With createDirectory false: checks the directory the first time it is there (until then
-	 * there is nothing to read, and set() creates it). A boolean test once it has been checked.
+	 * Checks the directory, if it is there (when it is not, there is nothing to read, and set()
+	 * creates it), at every call, not once per store: a long-lived store (the inspector) must
+	 * not read from or write into whatever replaced its directory since, such as a symlink to a
+	 * directory everyone can write to. An open, an fstat and a close: microseconds.
 	 */
 	#checkIfPresent(): void {
-		if (!this.#checked && this.#exists(this.#dir)) this.#ensureDirectory();
+		if (this.#exists(this.#dir)) this.#ensureDirectory();
 	}
 
 	/**
@@ -765,8 +881,6 @@ export class FileStore implements ListableStore, LockingStore {
 					`The session directory ${dir} is writable by other users (mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}), so they could replace sessions. Fix it with: chmod 700 '${dir}'.`,
 				);
 			}
-
-			this.#checked = true;
 		} finally {
 			closeSync(fd);
 		}

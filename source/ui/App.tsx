@@ -1,7 +1,8 @@
-import {Box, useApp} from 'ink';
-import {useEffect, useMemo, useReducer} from 'react';
-import {escapeControl} from '../format/escape.js';
+import {Box} from 'ink';
+import {useEffect, useMemo} from 'react';
+import stringWidth from 'string-width';
 import {countStatuses} from '../format/status.js';
+import {forScreen} from '../format/width.js';
 import type {ListableStore} from '../session/store.js';
 import Details from './Details.js';
 import Empty from './Empty.js';
@@ -14,16 +15,16 @@ import {maxHelpTop} from './help-layout.js';
 import {type Command, footerFor, footerItems, HELP_SCROLL_FOOTER} from './keymap.js';
 import Loading from './Loading.js';
 import LoginView from './LoginView.js';
-import {layoutColumns, MAX_ID_WIDTH, tableHeight} from './layout.js';
+import {bodyHeight, layoutColumns, MAX_ID_WIDTH, tableHeight} from './layout.js';
+import {selectedRow, visibleRows} from './list-view.js';
 import type {Row} from './rows.js';
 import StatusLine from './StatusLine.js';
-import {bodyHeight, initialState, keyContext, reducer, type State, selectedRow} from './state.js';
+import {initialState, keyContext, type State, update} from './state.js';
 import Table from './Table.js';
 import type {StartLogin} from './types.js';
 import useClock from './use-clock.js';
-import useKeys from './use-keys.js';
-import useSessions, {type Timing} from './use-sessions.js';
-import useTasks from './use-tasks.js';
+import useInspector from './use-inspector.js';
+import type {Timing} from './use-sessions.js';
 import useTerminalSize from './use-terminal-size.js';
 
 export type Props = {
@@ -36,10 +37,10 @@ export type Props = {
 	readonly login?: StartLogin;
 	/** Without `login`: why, shown when `l` is pressed: a line per problem, each with its fix. */
 	readonly loginUnavailable?: string;
-	/** How to log in, shown in the empty state. */
-	readonly emptyHint?: string;
 	/** How long a login may take (default five minutes), for the time left on screen. */
 	readonly loginTimeoutMs?: number;
+	/** Shown in the header instead of the location: what this screen is (the demo says it is one). */
+	readonly banner?: string;
 	/** Terminal width, overriding Ink's stdout (tests). */
 	readonly width?: number;
 	/** Terminal height, overriding Ink's stdout (ink-testing-library has none). */
@@ -55,7 +56,7 @@ function footerItemsFor(state: State): string[] {
 	const context = keyContext(mode);
 	if (context !== 'list') return footerItems(context);
 	if (mode.kind === 'help') {
-		const more = maxHelpTop(state.width, bodyHeight(state.height)) > 0;
+		const more = maxHelpTop(state.width, bodyHeight(state.list.height)) > 0;
 		return [...(more ? [HELP_SCROLL_FOOTER] : []), footerFor('back'), footerFor('quit')];
 	}
 	if (mode.kind === 'login') {
@@ -65,7 +66,7 @@ function footerItemsFor(state: State): string[] {
 	}
 
 	if (mode.kind === 'busy') return [footerFor('quit')];
-	const omit: Command[] = mode.kind === 'details' || state.filter !== '' ? [] : ['back'];
+	const omit: Command[] = mode.kind === 'details' || state.list.filter !== '' ? [] : ['back'];
 	return footerItems('list', omit);
 }
 
@@ -74,7 +75,7 @@ function widestIdOf(rows: readonly Row[]): number {
 	for (const row of rows) {
 		// As shown, escaped. A session's id passed isValidId (no control characters), so only an
 		// unreadable entry's file name can be wider on screen than it is long.
-		const length = row.unreadable ? escapeControl(row.id).length : row.id.length;
+		const length = row.unreadable ? stringWidth(row.shownId) : row.id.length;
 		if (length > widest) widest = length;
 		if (widest >= MAX_ID_WIDTH) break;
 	}
@@ -88,90 +89,70 @@ export default function App(props: Props) {
 	const size = useTerminalSize();
 	const width = props.width ?? size.width;
 	const height = props.height ?? size.height;
-	const [state, dispatch] = useReducer(reducer, undefined, () => {
-		const initial = initialState({
-			height: tableHeight(height),
-			width,
-			loginConfigured: login !== undefined,
-			loginUnavailable: props.loginUnavailable,
-			loginTimeoutMs: props.loginTimeoutMs,
-		});
-		// Listed before the first frame: the first frame is the table (or the empty state).
-		const entries = props.first?.entries;
-		if (!entries) return initial;
-		return reducer(reducer(initial, {type: 'loaded', entries}), {
-			type: 'directoryChecked',
-			missing: props.first?.directoryMissing === true,
-		});
-	});
-	const now = useClock();
-	useKeys(dispatch);
-	useSessions({
+	const [state, dispatch] = useInspector({
+		init: () => {
+			const initial = initialState({
+				height: tableHeight(height),
+				width,
+				loginConfigured: login !== undefined,
+				loginUnavailable: props.loginUnavailable,
+				loginTimeoutMs: props.loginTimeoutMs,
+			});
+			// Listed before the first frame: the first frame is the table (or the empty state).
+			const entries = props.first?.entries;
+			if (!entries) return initial;
+			const loaded = update(initial, {type: 'loaded', entries}).state;
+			const missing = props.first?.directoryMissing === true;
+			return update(loaded, {type: 'directoryChecked', missing}).state;
+		},
 		store,
 		watchDir,
-		dispatch,
-		reloadRequest: state.reloadRequest,
-		rescanMs: timing?.rescanMs,
-		pollMs: timing?.pollMs,
-		debounceMs: timing?.debounceMs,
+		login,
+		timing,
 		first: props.first,
 	});
-	useTasks({task: state.task, store, login, loginTimeoutMs: state.loginTimeoutMs, dispatch});
+	const now = useClock();
 
 	useEffect(() => {
 		dispatch({type: 'resize', height: tableHeight(height), width});
-	}, [height, width]);
+	}, [dispatch, height, width]);
 
-	const {exit} = useApp();
-	useEffect(() => {
-		if (state.quitting) exit();
-	}, [state.quitting, exit]);
-
-	const location = useMemo(() => escapeControl(props.location), [props.location]);
+	const location = useMemo(() => forScreen(props.location), [props.location]);
 	// One pass over every entry per tick: ~1 ms at 100,000 (sessions expire as the clock runs).
 	const counts = useMemo(
 		() => (state.entries ? countStatuses(state.entries, now) : undefined),
 		[state.entries, now],
 	);
-	const visible = useMemo(
-		() => state.view.slice(state.top, state.top + state.height),
-		[state.view, state.top, state.height],
-	);
+	const {list} = state;
+	const visible = useMemo(() => visibleRows(list), [list]);
 	// Over the whole view, not the visible slice, so the columns do not shift while scrolling.
-	const widestId = useMemo(() => widestIdOf(state.view), [state.view]);
+	const widestId = useMemo(() => widestIdOf(list.view), [list.view]);
 	const columns = useMemo(() => layoutColumns(width, widestId), [width, widestId]);
 
 	let body: React.ReactNode;
 	if (state.mode.kind === 'help') {
-		body = <Help width={width} top={state.mode.top} height={bodyHeight(state.height)} />;
+		body = <Help width={width} top={state.mode.top} height={bodyHeight(list.height)} />;
 	} else if (state.mode.kind === 'login' && state.login)
-		body = <LoginView login={state.login} now={now} />;
+		body = <LoginView login={state.login} now={now} width={state.width} />;
 	else if (state.error !== null)
-		body = <ErrorView location={location} message={escapeControl(state.error)} />;
+		body = <ErrorView location={location} message={forScreen(state.error)} />;
 	else if (state.entries === null) body = <Loading load={state.load} />;
 	else if (state.mode.kind === 'details')
-		body = <Details row={selectedRow(state)} now={now} width={width} />;
+		body = <Details row={selectedRow(list)} now={now} width={width} />;
 	else if (state.entries.length === 0) {
-		body = (
-			<Empty
-				location={location}
-				missing={state.directoryMissing}
-				hint={props.emptyHint}
-				canLogin={login !== undefined}
-			/>
-		);
+		body = <Empty location={location} missing={state.directoryMissing} />;
 	} else {
-		body = <Table rows={visible} selectedId={state.selectedId} columns={columns} now={now} />;
+		body = <Table rows={visible} selectedId={list.selectedId} columns={columns} now={now} />;
 	}
 
 	return (
 		<Box flexDirection="column" width={width}>
-			<Header location={location} counts={counts} width={width} />
+			<Header location={location} banner={props.banner} counts={counts} width={width} />
 			{/* A view taller than this (the details on a very small terminal; the help scrolls
 			    instead) is cut off at the bottom: its own box must not shrink, or Ink squeezes
 			    its rows over each other. Only vertically: every view is laid out to the width
 			    already, and clipping sideways would make Ink slice every line of every frame. */}
-			<Box flexDirection="column" height={bodyHeight(state.height)} overflowY="hidden">
+			<Box flexDirection="column" height={bodyHeight(list.height)} overflowY="hidden">
 				<Box flexDirection="column" flexShrink={0}>
 					{body}
 				</Box>

@@ -1,9 +1,9 @@
 import {Box, Text} from 'ink';
 import {formatAbsolute, formatCountdown, formatRelative} from '../format/duration.js';
-import {escapeControl} from '../format/escape.js';
 import {maskToken} from '../format/mask-token.js';
 import {entryStatus} from '../format/status.js';
 import {shortenMiddle} from '../format/text.js';
+import {forScreen} from '../format/width.js';
 import type {Row} from './rows.js';
 
 type Props = {
@@ -58,7 +58,7 @@ export default function Details({row, now, width}: Props) {
 					<Text color="magenta">unreadable</Text>
 				</Field>
 				<Field label="reason">{stored(row.reason)}</Field>
-				<Field label="file">{stored(escapeControl(entry.location))}</Field>
+				<Field label="file">{stored(forScreen(entry.location))}</Field>
 			</Box>
 		);
 	}
@@ -73,20 +73,39 @@ export default function Details({row, now, width}: Props) {
 			<Field label="status">
 				{status === 'expired' ? <Text dimColor>{left}</Text> : `active, expires in ${left}`}
 			</Field>
-			<Field label="file">{stored(escapeControl(entry.location))}</Field>
+			<Field label="file">{stored(forScreen(entry.location))}</Field>
 			{user ? (
 				<>
 					<Field label="user">
 						@{stored(row.login)} (GitHub id {String(user.id)}, github:{String(user.id)})
 					</Field>
 					<Field label="name">{stored(row.name) || '—'}</Field>
-					<Field label="email">{stored(escapeControl(user.email)) || '—'}</Field>
-					<Field label="avatar">{stored(escapeControl(user.avatarUrl)) || '—'}</Field>
+					<Field label="email">{stored(forScreen(user.email)) || '—'}</Field>
+					<Field label="avatar">{stored(forScreen(user.avatarUrl)) || '—'}</Field>
 				</>
 			) : (
 				<Field label="user">none</Field>
 			)}
-			<Field label="token">{token || 'none'}</Field>
+			<Field label="token">
+				{token || 'none'}
+				{session.tokenExpiresAt
+					? ` (expires ${formatAbsolute(session.tokenExpiresAt)}, ${formatCountdown(session.tokenExpiresAt, now)})`
+					: ''}
+			</Field>
+			{session.refreshToken === undefined ? null : (
+				<Field label="refresh">
+					{maskToken(session.refreshToken) || 'none'}
+					{session.refreshTokenExpiresAt
+						? ` (expires ${formatAbsolute(session.refreshTokenExpiresAt)})`
+						: ''}
+				</Field>
+			)}
+			{session.githubHost === undefined && session.clientId === undefined ? null : (
+				<Field label="issuer">
+					{stored(forScreen(session.githubHost ?? '?'))} · app{' '}
+					{stored(forScreen(session.clientId ?? '?'))}
+				</Field>
+			)}
 			<Field label="created">
 				{formatAbsolute(session.createdAt)} ({formatRelative(session.createdAt, now)})
 			</Field>

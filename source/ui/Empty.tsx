@@ -5,21 +5,18 @@ type Props = {
 	readonly location: string;
 	/** That directory does not exist (yet). */
 	readonly missing?: boolean;
-	/** How to log in, e.g. "log in with: stacktower login". */
-	readonly hint?: string;
-	/** Whether `l` can log in from here. */
-	readonly canLogin: boolean;
 };
 
-export default function Empty({location, missing, hint, canLogin}: Props) {
+// `l` always answers: it logs in, or says what to set first. So the empty screen offers the key,
+// not a command line to remember.
+export default function Empty({location, missing}: Props) {
 	return (
 		<Box flexDirection="column" paddingLeft={1} paddingTop={1}>
 			<Text>
 				No sessions yet in <Text bold>{location}</Text>
 			</Text>
 			{missing ? <Text>It does not exist yet: the first login creates it.</Text> : null}
-			{hint ? <Text>{hint}</Text> : null}
-			{canLogin ? <Text>Press l to log in now.</Text> : null}
+			<Text>Press l to log in.</Text>
 		</Box>
 	);
 }

@@ -5,6 +5,8 @@ import {groupDigits} from '../format/text.js';
 type Props = {
 	/** Where the sessions live, already fit for the terminal. */
 	readonly location: string;
+	/** Shown instead of the title and location, highlighted. */
+	readonly banner?: string;
 	/** The live counts; undefined while the first listing loads. */
 	readonly counts?: StatusCounts;
 	/** Terminal width: narrow terminals keep the location and drop the title. */
@@ -14,7 +16,7 @@ type Props = {
 // What the location keeps, at least, when the counts take the rest of a narrow terminal.
 const MIN_LOCATION_WIDTH = 12;
 
-export default function Header({location, counts, width}: Props) {
+export default function Header({location, banner, counts, width}: Props) {
 	const active = counts && groupDigits(counts.active);
 	const expired = counts && groupDigits(counts.expired);
 	const unreadable = counts && groupDigits(counts.unreadable);
@@ -29,9 +31,15 @@ export default function Header({location, counts, width}: Props) {
 	return (
 		<Box justifyContent="space-between">
 			<Box flexShrink={1}>
-				<Text wrap="truncate-middle">
-					{width >= 80 ? <Text bold> stacktower sessions </Text> : null} {location}
-				</Text>
+				{banner ? (
+					<Text wrap="truncate-end" color="yellow">
+						{` ${banner}`}
+					</Text>
+				) : (
+					<Text wrap="truncate-middle">
+						{width >= 80 ? <Text bold> stacktower sessions </Text> : null} {location}
+					</Text>
+				)}
 			</Box>
 			{counts ? (
 				<Box flexShrink={0} marginLeft={2} width={countsWidth}>

@@ -1,22 +1,67 @@
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
+import stringWidth from 'string-width';
 import {formatDuration} from '../format/duration.js';
-import {escapeControl} from '../format/escape.js';
+import {forScreen} from '../format/width.js';
 import type {LoginState} from './state.js';
 
 type Props = {
 	readonly login: LoginState;
 	readonly now: number;
+	/** The terminal's width: a URL or code that does not fit is not shown broken. */
+	readonly width?: number;
 };
 
-function who(login: string, name: string): string {
-	const shown = `@${escapeControl(login)}`;
-	return name ? `${shown} (${escapeControl(name)})` : shown;
+const INDENT = 3;
+
+/**
+ * One line that is never wrapped or cut: a URL broken over lines, or cut short, cannot be
+ * copied. When the terminal is too narrow for it, it says how wide it must be instead.
+ */
+function WholeLine({
+	text,
+	width,
+	what,
+	code = false,
+}: {
+	text: string;
+	width: number;
+	what: string;
+	/** The one-time code: bold and reversed, so that it stands out. */
+	code?: boolean;
+}) {
+	const needed = stringWidth(text) + INDENT;
+	if (needed > width) {
+		return (
+			<Text color="yellow">
+				{`  (the ${what} needs ${needed} columns: widen the terminal, or use stacktower-sessions login)`}
+			</Text>
+		);
+	}
+
+	return (
+		<Box paddingLeft={INDENT - 1} flexShrink={0}>
+			{code ? (
+				<Text bold inverse wrap="truncate">
+					{text}
+				</Text>
+			) : (
+				<Text color="cyan" wrap="truncate">
+					{text}
+				</Text>
+			)}
+		</Box>
+	);
 }
 
-/** The re-login flow (issue 4): the URL to open, a spinner and the time left, then the outcome. */
-export default function LoginView({login, now}: Props) {
-	const target = `session ${escapeControl(login.sessionId)}${login.previousLogin ? ` (@${login.previousLogin})` : ''}`;
+function who(login: string, name: string): string {
+	const shown = `@${forScreen(login)}`;
+	return name ? `${shown} (${forScreen(name)})` : shown;
+}
+
+/** The re-login flow: the URL to open, a spinner and the time left, then the outcome. */
+export default function LoginView({login, now, width = 80}: Props) {
+	const target = `session ${forScreen(login.sessionId)}${login.previousLogin ? ` (@${login.previousLogin})` : ''}`;
 	if (login.phase === 'succeeded' && login.outcome) {
 		const {session, userChanged, previousLogin} = login.outcome;
 		const user = session.user;
@@ -24,11 +69,11 @@ export default function LoginView({login, now}: Props) {
 			<Box flexDirection="column" paddingLeft={1} paddingTop={1}>
 				<Text color="green">
 					✔ logged in {user ? `as ${who(user.login, user.name)}` : 'without a user'} · session{' '}
-					{escapeControl(session.id)}
+					{forScreen(session.id)}
 				</Text>
 				{userChanged ? (
 					<Text color="yellow">
-						previously {previousLogin ? `@${escapeControl(previousLogin)}` : 'another user'}: this
+						previously {previousLogin ? `@${forScreen(previousLogin)}` : 'another user'}: this
 						session now belongs to a different GitHub user
 					</Text>
 				) : null}
@@ -46,7 +91,7 @@ export default function LoginView({login, now}: Props) {
 						<Box width={2} flexShrink={0}>
 							<Text>•</Text>
 						</Box>
-						<Text>{escapeControl(problem)}</Text>
+						<Text>{forScreen(problem)}</Text>
 					</Box>
 				))}
 				<Box marginTop={1}>
@@ -62,7 +107,7 @@ export default function LoginView({login, now}: Props) {
 		return (
 			<Box flexDirection="column" paddingLeft={1} paddingTop={1}>
 				<Text color="red">✘ login failed for {target}</Text>
-				<Text>{escapeControl(login.error ?? 'unknown error')}</Text>
+				<Text>{forScreen(login.error ?? 'unknown error')}</Text>
 			</Box>
 		);
 	}
@@ -74,12 +119,21 @@ export default function LoginView({login, now}: Props) {
 				<Text color="cyan">
 					<Spinner />
 				</Text>{' '}
-				waiting for GitHub · {formatDuration(login.deadline - now)} left
+				{login.userCode === null
+					? `waiting for GitHub · ${formatDuration(login.deadline - now)} left`
+					: `waiting for the code to be entered · it expires in ${formatDuration(login.deadline - now)}`}
 			</Text>
-			{login.url ? (
+			{login.url && login.userCode !== null ? (
+				<Box flexDirection="column" marginTop={1}>
+					<Text>Open this URL in a browser, on any device:</Text>
+					<WholeLine text={forScreen(login.url)} width={width} what="URL" />
+					<Text>and enter this one-time code:</Text>
+					<WholeLine text={` ${forScreen(login.userCode)} `} width={width} what="code" code />
+				</Box>
+			) : login.url ? (
 				<Box flexDirection="column" marginTop={1}>
 					<Text>Open this URL in a browser if none opened:</Text>
-					<Text color="cyan">{escapeControl(login.url)}</Text>
+					<Text color="cyan">{forScreen(login.url)}</Text>
 				</Box>
 			) : (
 				<Text dimColor>starting…</Text>

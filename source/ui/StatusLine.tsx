@@ -1,11 +1,12 @@
 import {Text} from 'ink';
 import Spinner from 'ink-spinner';
-import {escapeControl} from '../format/escape.js';
+import {formatDuration} from '../format/duration.js';
 import {groupDigits, plural} from '../format/text.js';
+import {forScreen} from '../format/width.js';
 import Confirm from './Confirm.js';
 import {progressText} from './Loading.js';
 import {SORT_LABELS} from './rows.js';
-import {busyFor, type State} from './state.js';
+import type {State} from './state.js';
 
 type Props = {
 	readonly state: State;
@@ -34,7 +35,7 @@ export default function StatusLine({state, now}: Props) {
 					<Spinner />
 				</Text>{' '}
 				{mode.label}… {mode.progress ? `${checkedText(mode.progress)}  ` : ''}
-				{busyFor(mode.since, now)}
+				{formatDuration(now - mode.since)}
 			</Text>
 		);
 	}
@@ -43,9 +44,9 @@ export default function StatusLine({state, now}: Props) {
 		return (
 			<Text wrap="truncate-start">
 				{' /'}
-				{escapeControl(state.filter)}
+				{forScreen(state.list.filter)}
 				<Text inverse> </Text>
-				<Text dimColor>{`  ${plural(state.view.length, 'match', 'matches')}`}</Text>
+				<Text dimColor>{`  ${plural(state.list.view.length, 'match', 'matches')}`}</Text>
 			</Text>
 		);
 	}
@@ -53,7 +54,7 @@ export default function StatusLine({state, now}: Props) {
 	if (state.message) {
 		return (
 			<Text wrap="truncate-end" color={state.message.tone === 'error' ? 'red' : 'green'}>
-				{` ${escapeControl(state.message.text)}`}
+				{` ${forScreen(state.message.text)}`}
 			</Text>
 		);
 	}
@@ -62,13 +63,14 @@ export default function StatusLine({state, now}: Props) {
 		return <Text dimColor>{` ${progressText(state.load)}`}</Text>;
 	}
 
+	const {list} = state;
 	const filter =
-		state.filter === ''
+		list.filter === ''
 			? ''
-			: ` · filter "${escapeControl(state.filter)}": ${groupDigits(state.view.length)} of ${groupDigits(state.rows.length)}`;
+			: ` · filter "${forScreen(list.filter)}": ${groupDigits(list.view.length)} of ${groupDigits(list.rows.length)}`;
 	return (
 		<Text dimColor wrap="truncate-end">
-			{` sorted by ${SORT_LABELS[state.sort]}${filter}`}
+			{` sorted by ${SORT_LABELS[list.sort]}${filter}`}
 		</Text>
 	);
 }

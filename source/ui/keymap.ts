@@ -1,5 +1,6 @@
-// Every key binding of the inspector (issue 3). The input hook matches keys against this table,
-// and the help screen and footer are drawn from it, so they can never disagree with the code.
+// Every key binding of the inspector: what a keystroke (keys.ts) means in each context. The
+// reducer (state.ts) resolves keys through this table, and the help screen and footer are drawn
+// from it, so they can never disagree with the code.
 import type {Key} from 'ink';
 
 export type Command =
@@ -242,35 +243,6 @@ function matches(spec: KeySpec, input: string, key: Key): boolean {
 	if (spec.key && !key[spec.key]) return false;
 	if (spec.input !== undefined && spec.input !== input) return false;
 	return spec.key !== undefined || spec.input !== undefined;
-}
-
-/**
- * Keys typed faster than the terminal is read (or pasted) reach Ink as one string, `j` and
- * Enter as "j\r": Ink parses only escape sequences apart. This is one character of such a
- * string as Ink reports that key pressed alone (parse-keypress): Enter, Tab, Backspace and
- * Delete by name, the other control characters as Ctrl and a letter. `base` is the Key Ink gave
- * the whole string (no key named).
- */
-export function keyAlone(char: string, base: Key): {input: string; key: Key} {
-	switch (char) {
-		case '\r':
-			return {input: '', key: {...base, return: true}};
-		case '\t':
-			return {input: '', key: {...base, tab: true}};
-		case '\b':
-			return {input: '', key: {...base, backspace: true}};
-		case '\u007f':
-			return {input: '', key: {...base, delete: true}};
-		case '\n': // Ink names it "enter" and reports no key
-			return {input: '', key: base};
-		default: {
-			// Ctrl-A … Ctrl-Z (Ctrl-C is 0x03); Ink reads 0x00 the same way.
-			const code = char.charCodeAt(0);
-			return char.length === 1 && code <= 0x1a
-				? {input: String.fromCharCode(code + 96), key: {...base, ctrl: true}}
-				: {input: char, key: base};
-		}
-	}
 }
 
 /** The command a key means in a context, if any. */

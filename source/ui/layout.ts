@@ -77,6 +77,11 @@ export function tableHeight(rows: number): number {
 	return Math.max(1, rows - 5);
 }
 
+/** The lines between the header and the status line: the table's title row and its rows. */
+export function bodyHeight(tableRows: number): number {
+	return tableRows + 1;
+}
+
 /** Between two footer items. */
 export const FOOTER_GAP = '  ';
 

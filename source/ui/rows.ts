@@ -1,10 +1,11 @@
 // The table's rows as pure data: one Row per ListEntry, its times read once and its display
 // strings and sort keys derived once on first use, so sorting, filtering and scrolling 100,000
-// rows never re-derive them (issue 6). Nothing here depends on `now`: what does (countdowns,
+// rows never re-derive them. Nothing here depends on `now`: what does (countdowns,
 // status) is computed per frame for the visible rows only. Sorting and filtering are pure
 // functions of (rows, key) and (rows, query).
-import {escapeControl} from '../format/escape.js';
+
 import {sortByNumber} from '../format/sort.js';
+import {forScreen} from '../format/width.js';
 import type {ListEntry} from '../session/store.js';
 
 export type SortKey = 'expiry' | 'created' | 'user' | 'id';
@@ -34,7 +35,7 @@ export type Display = {
 /**
  * One ListEntry as the table needs it. Only the times are computed up front: what a row shows,
  * its filter text and its sort keys are computed on first use and kept, so loading 100,000
- * entries allocates little and only the visible rows are ever escaped (issue 6). Nothing here
+ * entries allocates little and only the visible rows are ever escaped. Nothing here
  * depends on `now`.
  */
 export class Row {
@@ -63,10 +64,10 @@ export class Row {
 			const {entry} = this;
 			const user = entry.kind === 'session' ? entry.session.user : null;
 			this.#display = {
-				shownId: escapeControl(entry.id),
-				login: escapeControl(user?.login ?? ''),
-				name: escapeControl(user?.name ?? ''),
-				reason: entry.kind === 'unreadable' ? escapeControl(entry.reason) : '',
+				shownId: forScreen(entry.id),
+				login: forScreen(user?.login ?? ''),
+				name: forScreen(user?.name ?? ''),
+				reason: entry.kind === 'unreadable' ? forScreen(entry.reason) : '',
 			};
 		}
 
@@ -112,6 +113,12 @@ export class Row {
 
 		return this.#userKey;
 	}
+}
+
+/** How a row is named in questions and messages: `id (@login)`. */
+export function rowLabel(row: Row): string {
+	if (row.unreadable) return `${row.shownId} (unreadable)`;
+	return row.login ? `${row.shownId} (@${row.login})` : `${row.shownId} (no user)`;
 }
 
 export function toRow(entry: ListEntry): Row {

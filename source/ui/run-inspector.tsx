@@ -1,5 +1,5 @@
 // The inspector's entry point for cli.tsx. The only way into source/ui from outside, so the
-// plain commands never load React or Ink (issue 6).
+// plain commands never load React or Ink (they start faster without them).
 import {render} from 'ink';
 import type {ListableStore} from '../session/store.js';
 import App from './App.js';
@@ -14,8 +14,8 @@ export type InspectorOptions = {
 	readonly watchDir?: string; // a directory to fs.watch for changes; undefined → periodic rescan only
 	readonly login?: StartLogin; // undefined → `l` explains how to configure login
 	readonly loginUnavailable?: string; // without login: why, a line per problem (the missing client secret…)
-	readonly emptyHint?: string; // e.g. "log in with: stacktower login", shown in the empty state
 	readonly loginTimeoutMs?: number; // the login flow's timeout, for the time left (default 5 min)
+	readonly banner?: string; // shown in the header instead of the location (the demo says it is one)
 };
 
 // The alternate screen buffer: the inspector draws on its own screen and the terminal's
@@ -52,8 +52,8 @@ export async function runInspector(options: InspectorOptions): Promise<number> {
 			watchDir={options.watchDir}
 			login={options.login}
 			loginUnavailable={options.loginUnavailable}
-			emptyHint={options.emptyHint}
 			loginTimeoutMs={options.loginTimeoutMs}
+			banner={options.banner}
 			first={first}
 		/>,
 		// Ctrl-C is a key in the keymap: quitting goes through the app so it unmounts cleanly.

@@ -2,7 +2,7 @@ import {useEffect, useState} from 'react';
 
 /**
  * The one clock of the inspector: the current time in ms, updated every second on the second
- * boundary, so every countdown on screen changes together (issue 3). One timeout to align, then
+ * boundary, so every countdown on screen changes together. One timeout to align, then
  * one interval.
  */
 export default function useClock(periodMs = 1000): number {

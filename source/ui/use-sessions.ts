@@ -1,5 +1,5 @@
 import {existsSync, type FSWatcher, watch} from 'node:fs';
-import {useEffect, useRef} from 'react';
+import {useCallback, useEffect, useRef} from 'react';
 import {messageOf} from '../format/text.js';
 import type {ListableStore, ListEntry} from '../session/store.js';
 import type {FirstListing} from './first-listing.js';
@@ -18,8 +18,6 @@ export type Options = Timing & {
 	readonly store: ListableStore;
 	readonly watchDir?: string;
 	readonly dispatch: (action: Action) => void;
-	/** Bumped by the reducer to ask for a reload with progress on screen (`r`, after a task). */
-	readonly reloadRequest: number;
 	/** The listing started before the first frame: the first scan adopts it. */
 	readonly first?: FirstListing;
 };
@@ -151,9 +149,10 @@ function createScanner(options: Options): Scanner {
 /**
  * Loads the store's listing with progress, then keeps it current: fs.watch on `watchDir` with a
  * debounce, plus a periodic rescan (every 2 s with a watcher, 1 s without), so changes by other
- * processes show within about a second without a key (issue 3).
+ * processes show within about a second without a key. Returns `reload`: list again now, with
+ * progress on screen (the `reload` effect).
  */
-export default function useSessions(options: Options): void {
+export default function useSessions(options: Options): () => void {
 	const scanner = useRef<Scanner | undefined>(undefined);
 	const {store, watchDir, dispatch, rescanMs, pollMs, debounceMs, first} = options;
 	useEffect(() => {
@@ -164,7 +163,6 @@ export default function useSessions(options: Options): void {
 			rescanMs,
 			pollMs,
 			debounceMs,
-			reloadRequest: 0,
 			first,
 		});
 		scanner.current = created;
@@ -175,12 +173,5 @@ export default function useSessions(options: Options): void {
 		};
 	}, [store, watchDir, dispatch, rescanMs, pollMs, debounceMs, first]);
 
-	const {reloadRequest} = options;
-	const seen = useRef(reloadRequest);
-	useEffect(() => {
-		// The initial load is the effect above; later bumps are `r` or a finished task.
-		if (seen.current === reloadRequest) return;
-		seen.current = reloadRequest;
-		scanner.current?.request(true);
-	}, [reloadRequest]);
+	return useCallback(() => scanner.current?.request(true), []);
 }

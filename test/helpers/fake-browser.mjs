@@ -5,7 +5,8 @@ import {renameSync, writeFileSync} from 'node:fs';
 
 const [url] = process.argv.slice(2);
 const log = process.env.FAKE_BROWSER_LOG;
-const seen = {argv: process.argv.slice(2)};
+// The names of the variables it was started with (to check what it was not given).
+const seen = {argv: process.argv.slice(2), env: Object.keys(process.env).sort()};
 
 try {
 	const authorize = await fetch(url, {redirect: 'manual'});

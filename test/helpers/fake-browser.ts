@@ -4,6 +4,8 @@ import {fileURLToPath} from 'node:url';
 
 export type BrowserVisit = {
 	argv: string[];
+	/** The names of the variables in its environment. */
+	env: string[];
 	authorize?: {status: number; location: string | null};
 	callback?: {status: number; body: string};
 	error?: string;
@@ -12,11 +14,14 @@ export type BrowserVisit = {
 const script = fileURLToPath(new URL('fake-browser.mjs', import.meta.url));
 
 /**
- * Writes an executable `browser.mjs` script into `dir` (a shebang naming this node, then the
+ * Writes an executable script `name` (default `browser.mjs`) into `dir` (a shebang naming this node, then the
  * stand-in's code) and returns its path, for `$BROWSER`. Visits are logged to `logFile`.
  */
-export function installFakeBrowser(dir: string): {command: string; logFile: string} {
-	const command = path.join(dir, 'browser.mjs');
+export function installFakeBrowser(
+	dir: string,
+	name = 'browser.mjs',
+): {command: string; logFile: string} {
+	const command = path.join(dir, name);
 	const logFile = path.join(dir, 'browser-visit.json');
 	writeFileSync(command, `#!${process.execPath}\n${readFileSync(script, 'utf8')}`);
 	chmodSync(command, 0o755);

@@ -77,6 +77,8 @@ export class FakeGitHub {
 	denyWith: {error: string; description: string} | undefined;
 	/** When set, the token endpoint answers this GitHub-style error. */
 	tokenError: {error: string; description: string} | undefined;
+	/** When set, answers token requests in place of the fake (a stalled or hostile GitHub). */
+	tokenAnswer: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
 	/** Every token issued (to check it never leaks, and that the session holds it). */
 	readonly tokens = new Map<string, FakeUser>();
 	/** Every refresh token issued with a GitHub App token. */
@@ -221,7 +223,8 @@ export class FakeGitHub {
 				return;
 			}
 
-			this.#token(req, params, res);
+			if (this.tokenAnswer) this.tokenAnswer(req, res);
+			else this.#token(req, params, res);
 			return;
 		}
 

@@ -2,6 +2,7 @@
 // screen it draws, and tests read that screen as text, the way a person would. Every spawned
 // process is killed when the test that started it finishes (or at the latest by killAllPtys()).
 import {execFile} from 'node:child_process';
+import unicode11 from '@xterm/addon-unicode11';
 import xterm from '@xterm/headless';
 import * as pty from 'node-pty';
 import {onTestFinished} from 'vitest';
@@ -10,6 +11,7 @@ import {type KeyName, keys} from './keys.js';
 
 // @xterm/headless is CommonJS; its named exports are not visible to ES module import.
 const {Terminal} = xterm;
+const {Unicode11Addon} = unicode11;
 
 export type Condition = string | RegExp | ((screen: string) => boolean);
 
@@ -28,6 +30,12 @@ export type PtyExit = {readonly exitCode: number; readonly signal: number | unde
 export type PtySession = {
 	/** The visible screen: one line per row, trailing spaces cut, trailing empty rows dropped. */
 	screenText(): string;
+	/**
+	 * The terminal column (0-based cell) where `text` starts on the screen row that contains it,
+	 * as the emulator placed it: a wide character takes two cells, a combining mark none. -1 when
+	 * no row holds it.
+	 */
+	columnOf(row: number, text: string): number;
 	/** Everything the program wrote, raw, escape sequences included. */
 	output(): string;
 	/** Resolves with the screen once it satisfies the condition; rejects (showing the screen) on timeout. */
@@ -75,6 +83,10 @@ export async function spawnCli(options: PtyOptions = {}): Promise<PtySession> {
 		...options.env,
 	});
 	const terminal = new Terminal({cols, rows, allowProposedApi: true, scrollback: 0});
+	// Character widths as today's terminals (tmux, iTerm2, GNOME, Windows Terminal) draw them:
+	// an emoji takes two cells. xterm's default tables (Unicode 6) draw most emoji one cell wide.
+	terminal.loadAddon(new Unicode11Addon());
+	terminal.unicode.activeVersion = '11';
 	const child = pty.spawn(process.execPath, [cli, ...(options.args ?? [])], {
 		name: 'xterm-256color',
 		cols,
@@ -116,6 +128,25 @@ export async function spawnCli(options: PtyOptions = {}): Promise<PtySession> {
 
 		while (lines.length > 0 && lines.at(-1) === '') lines.pop();
 		return lines.join('\n');
+	};
+
+	const columnOf = (row: number, text: string) => {
+		const line = terminal.buffer.active.getLine(terminal.buffer.active.viewportY + row);
+		if (!line) return -1;
+		// The text each cell starts, and the cell it starts in (a wide character's second cell
+		// holds nothing).
+		let joined = '';
+		const starts: number[] = [];
+		for (let x = 0; x < cols; x++) {
+			const cell = line.getCell(x);
+			if (!cell || cell.getWidth() === 0) continue;
+			const chars = cell.getChars() || ' ';
+			for (let i = 0; i < chars.length; i++) starts.push(x);
+			joined += chars;
+		}
+
+		const index = joined.indexOf(text);
+		return index === -1 ? -1 : (starts[index] ?? -1);
 	};
 
 	const waitFor = (condition: Condition, timeoutMs = 20_000) =>
@@ -183,6 +214,7 @@ export async function spawnCli(options: PtyOptions = {}): Promise<PtySession> {
 
 	const session: PtySession = {
 		screenText,
+		columnOf,
 		output: () => raw,
 		waitFor,
 		ready,
