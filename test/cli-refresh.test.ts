@@ -171,9 +171,7 @@ describe('refresh', () => {
 		const after = read(dir);
 		expect(after.refreshToken).toBeUndefined();
 		expect(after.refreshTokenExpiresAt).toBeUndefined();
-		expect((await runCli(['status', '--dir', dir, '--json'])).stdout).toContain(
-			'"status": "valid"',
-		);
+		expect((await runCli(['status', '--dir', dir, '--json'])).stdout).toContain('"status":"valid"');
 	});
 
 	test('two refresh processes at once: exactly one exchange reaches GitHub', async () => {

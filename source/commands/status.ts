@@ -115,7 +115,9 @@ export async function statusCommand(options: StatusCommandOptions): Promise<numb
 	});
 	const at = now();
 	if (options.json) {
-		output.out(`${terminalSafe(JSON.stringify(statuses.map(toJson), null, 2))}\n`);
+		// One element per line, as list --json writes them; each line escaped for a terminal.
+		const lines = statuses.map((status) => terminalSafe(JSON.stringify(toJson(status))));
+		output.out(`[\n${lines.join(',\n')}\n]\n`);
 	} else {
 		output.out(renderTable(statuses, at));
 	}
