@@ -1,55 +1,168 @@
 #!/usr/bin/env node
-// The entry point: parse and check the command line, pick the store, then run a plain command
-// or the inspector. The plain commands never load Ink or React: the inspector is imported
-// only on its own path, and the bundler puts it in a chunk of its own (issue 6).
+// The entry point: the command line parsed and checked once (commands/options.ts), then the
+// command it names run on the store it names. The plain commands never load Ink or React: the
+// inspector is imported only on its own path, and the bundler puts it in a chunk of its own, so
+// that `list` starts as fast as a plain Node script.
 import {existsSync} from 'node:fs';
 import module from 'node:module';
 import process from 'node:process';
-import meow from 'meow';
+import {isatty} from 'node:tty';
 import packageJson from './package.json' with {type: 'json'};
 import {cleanupCommand} from './source/commands/cleanup.js';
+import {printIds, printScript} from './source/commands/completion.js';
 import {deleteCommand} from './source/commands/delete.js';
 import {createDemoDir, DEMO_BANNER, removeOnExit} from './source/commands/demo.js';
+import {helpText, usageHint} from './source/commands/help.js';
+import {hints} from './source/commands/hints.js';
 import {listCommand} from './source/commands/list.js';
 import {loginWaitMs} from './source/commands/login-options.js';
 import {type OpenedStore, openStore} from './source/commands/open-store.js';
-import {errorMessage, processOutput} from './source/commands/output.js';
 import {
-	flagDefinitions,
-	helpText,
-	type Options,
+	type Command,
+	type Invocation,
 	parseCommandLine,
-} from './source/commands/usage.js';
+	type StoreChoice,
+} from './source/commands/options.js';
+import {errorMessage, processOutput} from './source/commands/output.js';
+import {CLI_SESSION_ID} from './source/session/cli-store.js';
 import type {StartLogin} from './source/ui/types.js';
 
 const output = processOutput;
 
+/** An invocation of one command. */
+type Of<C extends Invocation['command']> = Extract<Invocation, {command: C}>;
+
 // Node 22.1+ keeps V8's compiled code of the modules loaded from here on (the inspector's chunks:
-// Ink, React, yoga) in a cache directory, so later starts skip compiling them: about -10 ms to
-// the inspector's first frame on Node 22 (issue 6). A no-op on Node 20, which lacks it; Node
-// itself decides where (NODE_COMPILE_CACHE, else a directory in the temp dir) and never fails
-// over it (NODE_DISABLE_COMPILE_CACHE=1 turns it off). cli.cjs is compiled before this runs:
-// caching it too would take a second entry module, which costs Node 20 more than it saves.
+// Ink, React, yoga) in a cache directory, so later starts skip compiling them. A no-op on
+// Node 20, which lacks it; Node itself decides where (NODE_COMPILE_CACHE, else a directory in
+// the temp dir) and never fails over it (NODE_DISABLE_COMPILE_CACHE=1 turns it off). cli.cjs
+// is compiled before this runs: caching it too would take a second entry module.
 (module as {enableCompileCache?: () => unknown}).enableCompileCache?.();
 
-const EMPTY_HINT = 'log in with: stacktower-sessions login (or with the stacktower CLI)';
+async function main(): Promise<number> {
+	const parsed = parseCommandLine(process.argv.slice(2), process.env);
+	if (!parsed.ok) return usageError(parsed.command, parsed.errors);
+	const invocation = parsed.invocation;
+	switch (invocation.command) {
+		case 'help': {
+			output.out(helpText(invocation.topic));
+			return 0;
+		}
 
-function usageError(errors: readonly string[]): number {
-	output.err(
-		`${errors.map((error) => `stacktower-sessions: ${error}`).join('\n')}\nrun stacktower-sessions --help for the usage\n`,
-	);
+		case 'version': {
+			output.out(`${packageJson.version}\n`);
+			return 0;
+		}
+
+		case 'inspect': {
+			// The inspector shows a store it cannot open as an error screen that retries.
+			const interactive = isInteractive();
+			return withStore(
+				invocation,
+				(opened) => (interactive ? inspect(invocation, opened) : list(invocation, opened)),
+				{lazy: interactive},
+			);
+		}
+
+		case 'demo': {
+			return demo(invocation, isInteractive());
+		}
+
+		case 'list': {
+			return withStore(invocation, (opened) => list(invocation, opened));
+		}
+
+		case 'cleanup': {
+			return withStore(invocation, (opened) =>
+				cleanupCommand({
+					store: opened.store,
+					location: opened.location,
+					dryRun: invocation.dryRun,
+					output,
+				}),
+			);
+		}
+
+		case 'delete':
+		case 'logout': {
+			const ids = invocation.command === 'delete' ? invocation.ids : [CLI_SESSION_ID];
+			const revoke = invocation.command === 'delete' ? invocation.revoke : undefined;
+			return withStore(invocation, (opened) =>
+				deleteCommand({
+					store: opened.store,
+					location: opened.location,
+					ids,
+					dryRun: invocation.dryRun,
+					output,
+					...(revoke
+						? {
+								revoke: {
+									clientId: revoke.oauthApp?.clientId,
+									clientSecret: revoke.oauthApp?.clientSecret,
+									githubHost: revoke.githubHost,
+								},
+							}
+						: {}),
+				}),
+			);
+		}
+
+		case 'status': {
+			const {statusCommand} = await import('./source/commands/status.js');
+			return withStore(invocation, (opened) =>
+				statusCommand({
+					store: opened.store,
+					location: opened.location,
+					ids: invocation.ids,
+					json: invocation.json,
+					githubHost: invocation.token.githubHost,
+					output,
+				}),
+			);
+		}
+
+		case 'refresh': {
+			const {refreshCommand} = await import('./source/commands/refresh.js');
+			return withStore(invocation, (opened) =>
+				refreshCommand({
+					store: opened.store,
+					location: opened.location,
+					ids: invocation.ids,
+					...invocation.token,
+					output,
+				}),
+			);
+		}
+
+		case 'login': {
+			return withStore(invocation, (opened) => login(invocation, opened));
+		}
+
+		case 'completion': {
+			const {target} = invocation;
+			return target === 'ids'
+				? withStore(invocation, (opened) => printIds(opened.store, output))
+				: printScript(target, output);
+		}
+	}
+}
+
+/** Every problem on the command line, then where to read the usage; exit 2. */
+function usageError(command: Command | undefined, errors: readonly string[]): number {
+	const lines = errors.map((error) => `stacktower-sessions: ${error}`);
+	output.err(`${lines.join('\n')}\n${usageHint(command)}\n`);
 	return 2;
 }
 
-/** Opens the store the options name, runs `run` on it, and closes it whatever happens. */
+/** Opens the store the command line names, runs `run` on it, and closes it whatever happens. */
 async function withStore(
-	options: Options,
+	choice: StoreChoice,
 	run: (opened: OpenedStore) => Promise<number>,
 	{lazy = false} = {},
 ): Promise<number> {
 	let opened: OpenedStore;
 	try {
-		opened = await openStore({dir: options.dir, redisUrl: options.redisUrl, lazy});
+		opened = await openStore({dir: choice.dir, redisUrl: choice.redisUrl, lazy});
 	} catch (error) {
 		output.err(`stacktower-sessions: ${errorMessage(error)}\n`);
 		return 1;
@@ -62,18 +175,23 @@ async function withStore(
 	}
 }
 
-function list(options: Options, opened: OpenedStore): Promise<number> {
+function list(invocation: Of<'list'> | Of<'inspect'>, opened: OpenedStore): Promise<number> {
+	const json = invocation.command === 'list' && invocation.json;
+	const terminal = !json && isatty(1);
+	const suggest = hints(invocation.storeArgs);
 	return listCommand({
 		store: opened.store,
 		location: opened.location,
-		json: options.json,
-		showToken: options.showToken,
+		json,
+		showToken: invocation.command === 'list' && invocation.showToken,
 		// A directory that does not exist is said so: a mistyped --dir shows as a typo, not as
 		// an empty store (listing creates nothing, so it stays missing until a first login).
-		emptyHint: () =>
-			opened.watchDir !== undefined && !existsSync(opened.watchDir)
-				? `the directory does not exist yet\n${EMPTY_HINT}`
-				: EMPTY_HINT,
+		emptyHint: () => suggest.empty(opened.watchDir !== undefined && !existsSync(opened.watchDir)),
+		table: {
+			width: terminal ? process.stdout.columns : undefined,
+			color: terminal && invocation.color,
+			cleanupCommand: suggest.command('cleanup'),
+		},
 		output,
 	});
 }
@@ -81,15 +199,15 @@ function list(options: Options, opened: OpenedStore): Promise<number> {
 // A StartLogin for the inspector's `l` key, bound to the checked login config. The flows
 // themselves (an HTTP server, the browser opener) load when `l` is pressed, not before the
 // first frame.
-function startLoginFor(options: Options, opened: OpenedStore): StartLogin {
+function startLoginFor(invocation: Of<'inspect'> | Of<'demo'>, opened: OpenedStore): StartLogin {
 	return async (args) => {
 		const {createStartLogin} = await import('./source/github/start-login.js');
-		return createStartLogin(options.login, opened.store, opened.stateStore)(args);
+		return createStartLogin(invocation.login, opened.store, opened.stateStore)(args);
 	};
 }
 
 // The `login` command (exit 0 on success, 1 on failure, 2 usage); Ctrl-C cancels it cleanly.
-async function login(options: Options, opened: OpenedStore): Promise<number> {
+async function login(invocation: Of<'login'>, opened: OpenedStore): Promise<number> {
 	const {loginCommand} = await import('./source/commands/login.js');
 	const controller = new AbortController();
 	const cancel = () => controller.abort();
@@ -98,7 +216,7 @@ async function login(options: Options, opened: OpenedStore): Promise<number> {
 		return await loginCommand({
 			store: opened.store,
 			stateStore: opened.stateStore,
-			config: options.login,
+			config: invocation.login,
 			env: process.env,
 			stderr: process.stderr,
 			signal: controller.signal,
@@ -108,9 +226,13 @@ async function login(options: Options, opened: OpenedStore): Promise<number> {
 	}
 }
 
-async function inspect(options: Options, opened: OpenedStore, banner?: string): Promise<number> {
+async function inspect(
+	invocation: Of<'inspect'> | Of<'demo'>,
+	opened: OpenedStore,
+	banner?: string,
+): Promise<number> {
 	// Colour support is decided when Ink's colour library loads, so this must come first.
-	if (!options.color) {
+	if (!invocation.color) {
 		process.env.NO_COLOR = '1';
 		process.env.FORCE_COLOR = '0';
 	}
@@ -126,18 +248,24 @@ async function inspect(options: Options, opened: OpenedStore, banner?: string): 
 		store: opened.store,
 		location: opened.location,
 		...(opened.watchDir === undefined ? {} : {watchDir: opened.watchDir}),
-		login: startLoginFor(options, opened),
-		loginTimeoutMs: loginWaitMs(options.login),
+		login: startLoginFor(invocation, opened),
+		loginTimeoutMs: loginWaitMs(invocation.login),
 		...(banner === undefined ? {} : {banner}),
 	});
 }
 
-async function demo(options: Options, interactive: boolean): Promise<number> {
+async function demo(invocation: Of<'demo'>, interactive: boolean): Promise<number> {
 	const dir = createDemoDir();
 	const remove = removeOnExit(dir, {signals: !interactive});
+	const choice: StoreChoice = {dir, redisUrl: undefined, storeArgs: []};
 	try {
-		return await withStore({...options, dir, redisUrl: undefined}, (opened) =>
-			interactive ? inspect(options, opened, DEMO_BANNER) : list(options, opened),
+		return await withStore(choice, (opened) =>
+			interactive
+				? inspect(invocation, opened, DEMO_BANNER)
+				: list(
+						{command: 'list', json: false, showToken: false, color: invocation.color, ...choice},
+						opened,
+					),
 		);
 	} finally {
 		remove();
@@ -145,111 +273,9 @@ async function demo(options: Options, interactive: boolean): Promise<number> {
 }
 
 // Asked only where it matters: the first read of process.stdin sets up a stream for it, about
-// 2.5 ms that the plain commands, which never read stdin, need not pay (issue 6).
+// 2.5 ms that the plain commands, which never read stdin, need not pay.
 function isInteractive(): boolean {
 	return process.stdin.isTTY === true && process.stdout.isTTY === true;
-}
-
-async function main(): Promise<number> {
-	let cli: ReturnType<typeof meow<typeof flagDefinitions>>;
-	try {
-		cli = meow(helpText, {
-			importMeta: import.meta,
-			pkg: packageJson,
-			flags: flagDefinitions,
-			// Unset booleans stay undefined, so a flag given where it does not apply is seen.
-			booleanDefault: undefined,
-			// parseCommandLine reports unknown flags together with every other problem.
-			allowUnknownFlags: true,
-		});
-	} catch (error) {
-		// meow throws for a flag given twice.
-		return usageError([errorMessage(error)]);
-	}
-
-	if (cli.flags.help) cli.showHelp(0);
-	if (cli.flags.version) cli.showVersion();
-
-	const parsed = parseCommandLine(cli.input, cli.flags, process.argv.slice(2), process.env);
-	if (!parsed.ok) return usageError(parsed.errors);
-	const {options} = parsed;
-
-	switch (options.command) {
-		case 'inspect': {
-			// The inspector shows a store it cannot open as an error screen that retries.
-			const interactive = isInteractive();
-			return withStore(
-				options,
-				(opened) => (interactive ? inspect(options, opened) : list(options, opened)),
-				{lazy: interactive},
-			);
-		}
-
-		case 'demo': {
-			return demo(options, isInteractive());
-		}
-
-		case 'list': {
-			return withStore(options, (opened) => list(options, opened));
-		}
-
-		case 'cleanup': {
-			return withStore(options, (opened) =>
-				cleanupCommand({store: opened.store, location: opened.location, output}),
-			);
-		}
-
-		case 'delete': {
-			return withStore(options, (opened) =>
-				deleteCommand({
-					store: opened.store,
-					location: opened.location,
-					ids: options.ids,
-					output,
-					...(options.revoke
-						? {
-								revoke: {
-									clientId: options.token.oauthApp?.clientId,
-									clientSecret: options.token.oauthApp?.clientSecret,
-									githubHost: options.token.githubHost,
-								},
-							}
-						: {}),
-				}),
-			);
-		}
-
-		case 'status': {
-			const {statusCommand} = await import('./source/commands/status.js');
-			return withStore(options, (opened) =>
-				statusCommand({
-					store: opened.store,
-					location: opened.location,
-					ids: options.ids,
-					json: options.json,
-					githubHost: options.token.githubHost,
-					output,
-				}),
-			);
-		}
-
-		case 'refresh': {
-			const {refreshCommand} = await import('./source/commands/refresh.js');
-			return withStore(options, (opened) =>
-				refreshCommand({
-					store: opened.store,
-					location: opened.location,
-					ids: options.ids,
-					...options.token,
-					output,
-				}),
-			);
-		}
-
-		case 'login': {
-			return withStore(options, (opened) => login(options, opened));
-		}
-	}
 }
 
 // Not a top-level await: the lazily loaded chunks import the modules they share with this one

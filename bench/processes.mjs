@@ -26,14 +26,15 @@ export function removeScratch() {
 /**
  * Runs `node ...args` to completion with stdout piped and discarded (what `| jq` costs, for
  * subject and baseline alike). Resolves with {ms, rssKiB, cpuMs (user + system, for reading
- * results on a loaded machine), code, stdout (first 4 KiB), stderr}.
+ * results on a loaded machine), code, stdout (first 4 KiB), stderr}. `method: 'preload'` takes
+ * the CPU time in microseconds rather than GNU time's hundredths of a second.
  */
-export function runNode(args, {cwd = process.cwd(), env = process.env} = {}) {
+export function runNode(args, {cwd = process.cwd(), env = process.env, method = rssMethod} = {}) {
 	scratch ??= mkdtempSync(join(tmpdir(), 'stacktower-bench-rss-'));
 	const rssFile = join(scratch, `rss-${sequence++}`);
 	let file;
 	let argv;
-	if (rssMethod === 'time') {
+	if (method === 'time') {
 		file = gnuTime;
 		argv = ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...args];
 	} else {

@@ -1,6 +1,6 @@
-// The benchmarks of issue 6: each measurement runs whole processes several times, subject and
-// baseline alternating in the same run (so machine load falls on both), and prints medians and
-// their ratio against the target.
+// The speed targets (BENCHMARKS.md says what each measures and why): each measurement runs
+// whole processes several times, subject and baseline alternating in the same run (so machine
+// load falls on both), and prints medians and their ratio against the target.
 //
 //   node bench/run.mjs [--quick] [--only list,cleanup,spawn,inspector] [--runs N] [--verbose]
 //
@@ -200,7 +200,7 @@ async function measureCleanup() {
 				subject: median(s.ms),
 				baseline: median(b.ms),
 				unit: 'ms',
-				// Issue 6 names no sizes for cleanup (for list it says 10,000 and 100,000): every size.
+				// The cleanup target names no size (list's names 10,000 and 100,000): every size.
 				target: {ratio: 1.15},
 			});
 		} catch (error) {
@@ -214,7 +214,7 @@ async function measureCleanup() {
 
 /**
  * Bundles baseline-ink.mjs with scripts/build.mjs's options into one production file: stock Ink
- * (the issue's baseline), or with `patched` also the CLI's start-up patches
+ * (the target's baseline), or with `patched` also the CLI's start-up patches
  * (scripts/startup-patches.mjs), to show what they are worth to any Ink app.
  */
 async function bundleBaselineInk({patched}) {
@@ -382,7 +382,7 @@ async function measureInspector() {
 				subject: median(result.full),
 				baseline: baselineListMs.get(size),
 				unit: 'ms',
-				// Issue 6's 1.3× is for 100,000; --quick's 10,000 is mostly start-up, so informative only.
+				// The 1.3× target is for 100,000; --quick's 10,000 is mostly start-up, so informative only.
 				target: size >= 100_000 ? {ratio: 1.3} : undefined,
 			},
 			{

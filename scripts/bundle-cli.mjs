@@ -1,19 +1,22 @@
-// Bundles the CLI in two builds, so that the plain commands load one file (issue 6):
+// Bundles the CLI in two builds, so that a plain command loads one file:
 //
 //   dist/cli.cjs        cli.tsx and everything the plain commands need, as one CommonJS
-//                       module: Node 20 starts it ~5 ms sooner than the same code as an ES
-//                       module, whose loader is asynchronous and resolves through URLs;
+//                       module: Node 20 starts it sooner than the same code as an ES module,
+//                       whose loader is asynchronous and resolves through URLs;
 //   dist/chunks/*.mjs   what is loaded with import() only when needed: the inspector (Ink,
 //                       React), the login flow, the Redis store and its client. ES modules,
 //                       since Ink's layout engine uses a top-level await.
 //
-// One esbuild build with code splitting puts the modules both sides use (the session library,
-// the formatting) in shared chunks, and cli.js then loads seven modules instead of one: ~5 ms
-// of every start. Two independent bundles would each have a copy of them, and of their classes
-// (`delete` tells a RedisStore's CorruptError apart with instanceof). So cli.cjs re-exports the
-// modules both sides use, and the chunks take them from cli.cjs with require(): one copy,
-// loaded once. A name cli.cjs does not export would be undefined there, not a load error, so
-// the build checks that it exports every name the chunks may use.
+// One esbuild build with code splitting would put the modules both sides use (the session
+// library, the formatting) in shared chunks, which every start would then load too. Two
+// independent bundles would each have a copy of them, and of their classes (`delete` tells a
+// RedisStore's CorruptError apart with instanceof). So cli.cjs re-exports the modules both
+// sides use, and the chunks take them from cli.cjs with require(): one copy, loaded once.
+//
+// The rule this imposes on source/: a module that cli.cjs and a chunk both use may have no
+// default export, and no two such modules may export the same name (`export *` passes on
+// neither). A name cli.cjs does not pass on would be undefined in the chunk, not a load error,
+// so the build checks the rule and fails with the names and the files to rename.
 import {chmodSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {build} from 'esbuild';
@@ -71,9 +74,14 @@ export async function bundleCli({outdir, absWorkingDir = process.cwd(), ...overr
 	);
 	const sharedStems = new Set(shared.map((file) => stem(root(file))));
 	const exported = await build({...probe, entryPoints: shared});
-	const names = Object.values(exported.metafile.outputs)
-		.filter((output) => output.entryPoint !== undefined)
-		.flatMap((output) => output.exports);
+	/** Each name a shared module exports, with the modules that export it. */
+	const exporters = new Map();
+	for (const output of Object.values(exported.metafile.outputs)) {
+		if (output.entryPoint === undefined) continue;
+		for (const name of output.exports) {
+			exporters.set(name, [...(exporters.get(name) ?? []), output.entryPoint]);
+		}
+	}
 
 	const entry = {
 		contents: [
@@ -92,16 +100,21 @@ export async function bundleCli({outdir, absWorkingDir = process.cwd(), ...overr
 		stdin: entry,
 		plugins: [...options.plugins, lazyStaysOut],
 	});
-	// `export *` passes on no `default`, and of a name two modules export esbuild passes on one:
-	// the chunks would get the other module's binding. Either is a build error.
+	// `export *` passes on no `default`, and of a name two modules export it passes on one (the
+	// chunks would get the other module's binding): the rule below, checked on every build.
 	const passedOn = new Set(
 		Object.values(entryProbe.metafile.outputs).flatMap((output) => output.exports),
 	);
-	const twice = names.filter((name, i) => names.indexOf(name) !== i);
-	const lost = [...new Set([...names.filter((name) => !passedOn.has(name)), ...twice])];
-	if (lost.length > 0) {
+	const broken = [...exporters].filter(([name, files]) => files.length > 1 || !passedOn.has(name));
+	if (broken.length > 0) {
 		throw new Error(
-			`bundle-cli: cli.cjs cannot pass on ${lost.join(', ')} to the chunks (a default export, or a name more than one of ${shared.join(', ')} exports): rename it`,
+			[
+				'bundle-cli: a module that both dist/cli.cjs and a lazily loaded chunk use is shared',
+				'through cli.cjs, which re-exports it with `export *`; so such a module may have no',
+				'default export, and no two of them may export the same name. Broken here:',
+				...broken.map(([name, files]) => `  ${name}: exported by ${files.join(', ')}`),
+				'Fix: rename one of the two (or make the default export a named one).',
+			].join('\n'),
 		);
 	}
 
@@ -138,8 +151,8 @@ export async function bundleCli({outdir, absWorkingDir = process.cwd(), ...overr
 					// A shared module is cli.cjs's exports, taken with require() (the banner's, made
 					// for this chunk's URL): cli.cjs has run by then, so require() returns its
 					// exports from the module cache. An ES import of cli.cjs would do the same
-					// after loading cjs-module-lexer's WebAssembly and lexing cli.cjs for the
-					// names: ~20 ms before the inspector's first frame.
+					// only after loading cjs-module-lexer's WebAssembly and lexing cli.cjs for
+					// its names, before the inspector's first frame.
 					b.onResolve({filter: /^\./}, ({path, resolveDir, kind}) => {
 						if (kind === 'entry-point') return undefined;
 						const shared = sharedStems.has(stem(resolve(resolveDir, path)));

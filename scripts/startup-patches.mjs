@@ -1,7 +1,9 @@
 // Build-time rewrites of published dependency files that cost every start of the CLI time
-// their own sources do not ask for (measured with bench/profile.mjs, issue 6). Each rewrite
-// must find its text exactly, or the build fails: a new release is then looked at again rather
-// than silently losing (or mangling) the patch. Nothing else of these packages changes.
+// their own sources do not ask for. Each is kept only while it saves more than ~5 ms where it
+// acts (bench/patches.mjs measures each; BENCHMARKS.md has the numbers), and each is held to
+// the published code by test/build-patches.test.ts. Each rewrite must find its text exactly,
+// or the build fails: a new release is then looked at again rather than silently losing (or
+// mangling) the patch. Nothing else of these packages changes.
 import {readFile} from 'node:fs/promises';
 import {createRequire} from 'node:module';
 
@@ -15,11 +17,12 @@ function exactly(path) {
 
 const patches = [
 	{
+		name: 'meow-import',
 		// meow normalises package.json only when `cli.pkg` is read, but its rollup bundle runs
 		// normalize-package-data's initialisation (with the SPDX license tables) and Babel's
 		// code-frame set-up (for parse-json's errors) at import, and keeps a dead
-		// `promisify(execFile)` that loads node:child_process with net and dgram. Deferred or
-		// dropped: about 11 ms of every start.
+		// `promisify(execFile)` that loads node:child_process with net and dgram: deferred or
+		// dropped, on the path of every start.
 		file: /[\\/]meow[\\/]build[\\/]dependencies\.js$/,
 		rewrites: [
 			{
@@ -33,33 +36,12 @@ const patches = [
 		],
 	},
 	{
-		// cli.tsx always passes meow its own package.json (`pkg`) and never reads `cli.pkg`, so
-		// the package.json search and the normaliser are never called; without these calls
-		// esbuild leaves them (semver, SPDX, hosted-git-info, parse-json: 90 KB, over half of
-		// the plain commands' code) out of the bundle. -3 ms every start.
-		file: /[\\/]meow[\\/]build[\\/]options\.js$/,
-		rewrites: [
-			{
-				from: "import { a as readPackageUpSync, n as normalizePackageData } from './dependencies.js';",
-				to: '',
-			},
-			{
-				from: `options.pkg ?? readPackageUpSync({
-		cwd: path.dirname(fileURLToPath(options.importMeta.url)),
-		normalize: false,
-	})?.packageJson`,
-				to: 'options.pkg',
-			},
-			{from: 'normalizePackageData(pkg);', to: ''},
-		],
-	},
-	{
+		name: 'ansi-tokenize',
 		// Ink turns every frame into text cell by cell, a terminal's width times its height, and
 		// between two cells works out the escape codes from one style to the next: three Sets
 		// and several arrays per cell, even between two blank cells. Two cells with the same
 		// styles (the blank screen, a run of one colour) need no codes, which is what the diff
-		// gives them; this says so without working it out. -10 ms of the inspector's first frame
-		// at 120 x 40, and of every frame after it.
+		// gives them; this says so without working it out, in every frame the inspector draws.
 		file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/,
 		rewrites: [
 			{
@@ -82,10 +64,11 @@ export function styledCharsToString(chars) {`,
 		],
 	},
 	{
+		name: 'string-width',
 		// Ink measures every text it lays out with string-width, whose fast path takes printable
 		// ASCII only: one '❯' or '·' sends a string through grapheme segmentation and Unicode
-		// property regular expressions, compiled on their first use (~6 ms of the inspector's
-		// first frame). The few symbols the inspector draws are one column each, as the
+		// property regular expressions, compiled on their first use, before the inspector's
+		// first frame. The few symbols the inspector draws are one column each, as the
 		// published code computes them (with ambiguous characters narrow, its default); they
 		// join the fast path. test/build-patches.test.ts holds the two to the same results.
 		// The copy Ink and widest-line load (wrap-ansi has an older one of its own, not patched).
@@ -98,10 +81,11 @@ export function styledCharsToString(chars) {`,
 		],
 	},
 	{
+		name: 'yoga-layout',
 		// Ink's layout engine, yoga-layout, embeds its WebAssembly as a base64 data: URL and
 		// Emscripten loads it with fetch() when fetch exists, which in Node loads all of undici
 		// to decode a data: URL; its fallback decodes with atob one character at a time. Both
-		// are replaced by Buffer's native base64 decoding: about 30 ms before the first frame.
+		// are replaced by Buffer's native base64 decoding, before the inspector's first frame.
 		file: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/,
 		rewrites: [
 			{from: '"function"!=typeof fetch', to: 'true'},
@@ -113,42 +97,41 @@ export function styledCharsToString(chars) {`,
 	},
 ];
 
-/** The esbuild plugin that applies the patches above. */
-export const startupPatches = {
-	name: 'startup-patches',
-	setup(build) {
-		// `import process from 'node:process'` (meow, env-paths, Ink, chalk, ... and us) goes
-		// through Node's ES-module facade of the built-in, which reads every property of
-		// `process` once, getters included: that creates the stdin, stdout and stderr streams at
-		// start-up, ~2 ms that a command which never reads stdin need not pay. The facade's
-		// `default` is the global `process` itself, so this module is the same object; the
-		// named imports in use (`cwd`, `env`: the same object) are exported too, and any other
-		// name fails the build.
-		build.onResolve({filter: /^(node:)?process$/}, () => ({
-			path: 'process',
-			namespace: 'global-process',
-		}));
-		build.onLoad({filter: /.*/, namespace: 'global-process'}, () => ({
-			contents:
-				'const p = globalThis.process;\nexport default p;\nexport const cwd = () => p.cwd();\nexport const env = p.env;\n',
-			loader: 'js',
-		}));
+/** Every patch's name. */
+export const patchNames = patches.map(({name}) => name);
 
-		for (const {file, rewrites} of patches) {
-			build.onLoad({filter: file}, async ({path}) => {
-				let contents = await readFile(path, 'utf8');
-				for (const {from, to} of rewrites) {
-					if (!contents.includes(from)) {
-						throw new Error(
-							`startup-patches: ${JSON.stringify(from.slice(0, 60))} is not in ${path} any more; update scripts/startup-patches.mjs for this release`,
-						);
+/**
+ * The esbuild plugin that applies the patches, less those named in `without` (bench/patches.mjs
+ * builds the CLI without each in turn, to measure what each is worth).
+ */
+export function startupPatchesWithout(without = []) {
+	for (const name of without) {
+		if (!patchNames.includes(name)) throw new Error(`startup-patches: no patch named ${name}`);
+	}
+
+	return {
+		name: 'startup-patches',
+		setup(build) {
+			for (const {name, file, rewrites} of patches) {
+				if (without.includes(name)) continue;
+				build.onLoad({filter: file}, async ({path}) => {
+					let contents = await readFile(path, 'utf8');
+					for (const {from, to} of rewrites) {
+						if (!contents.includes(from)) {
+							throw new Error(
+								`startup-patches: ${JSON.stringify(from.slice(0, 60))} is not in ${path} any more; update scripts/startup-patches.mjs for this release`,
+							);
+						}
+
+						contents = contents.replace(from, () => to);
 					}
 
-					contents = contents.replace(from, () => to);
-				}
+					return {contents, loader: 'js'};
+				});
+			}
+		},
+	};
+}
 
-				return {contents, loader: 'js'};
-			});
-		}
-	},
-};
+/** The esbuild plugin the build uses: every patch. */
+export const startupPatches = startupPatchesWithout();

@@ -1,7 +1,7 @@
-// scripts/startup-patches.mjs rewrites some dependencies' code in the bundle for speed (issue 6).
-// A rewrite that changes what the code does must not pass unnoticed: here the patched code,
+// scripts/startup-patches.mjs rewrites some dependencies' code in the bundle for speed. A
+// rewrite that changes what the code does must not pass unnoticed: here the patched code,
 // bundled by esbuild with the very plugin the build uses, is held to the published code.
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,25 @@ type Functions = {
 	styledCharsFromTokens: (tokens: Token[]) => StyledChar[];
 	styledCharsToString: (chars: StyledChar[]) => string;
 	stringWidth: (text: string, options?: {ambiguousIsNarrow?: boolean}) => number;
+	meow: (help: string, options: Record<string, unknown>) => Cli;
+	Yoga: Yoga;
+};
+type Cli = {input: string[]; flags: Record<string, unknown>; pkg: Record<string, unknown>};
+type YogaNode = {
+	setWidth(width: number): void;
+	setHeight(height: number): void;
+	setFlexDirection(direction: number): void;
+	setFlexGrow(grow: number): void;
+	setPadding(edge: number, padding: number): void;
+	insertChild(child: YogaNode, index: number): void;
+	calculateLayout(width: number, height: number): void;
+	getComputedLayout(): {left: number; top: number; width: number; height: number};
+};
+type Yoga = {
+	Node: {create(): YogaNode};
+	FLEX_DIRECTION_ROW: number;
+	FLEX_DIRECTION_COLUMN: number;
+	EDGE_ALL: number;
 };
 
 // The copies Ink loads (they are Ink's dependencies, not ours): esbuild resolves the imports
@@ -27,6 +46,8 @@ const inkDir = path.dirname(createRequire(import.meta.url).resolve('ink'));
 const source = [
 	"export {tokenize, styledCharsFromTokens, styledCharsToString} from '@alcalzone/ansi-tokenize';",
 	"export {default as stringWidth} from 'string-width';",
+	"export {default as meow} from 'meow';",
+	"export {default as Yoga} from 'yoga-layout';",
 ].join('\n');
 
 let work: string;
@@ -55,10 +76,13 @@ beforeAll(async () => {
 
 test('the patched bundle holds the patches and the published one does not', () => {
 	const code = (name: string) => readFileSync(path.join(work, `${name}.mjs`), 'utf8');
-	for (const marker of ['function sameStyles(', '\\u276F]*$/.test(string)']) {
+	for (const marker of ['function sameStyles(', '\\u276F]*$/.test(string)', '"base64"))']) {
 		expect(code('patched')).toContain(marker);
 		expect(code('published')).not.toContain(marker);
 	}
+	// meow's dead child_process call is gone.
+	expect(code('published')).toContain('promisify(execFile)');
+	expect(code('patched')).not.toContain('promisify(execFile)');
 });
 
 afterAll(() => {
@@ -174,5 +198,108 @@ describe('the string-width patch', () => {
 	test('ambiguous symbols are still two columns wide when asked for', () => {
 		expect(patched.stringWidth('·•…↑', {ambiguousIsNarrow: false})).toBe(8);
 		expect(patched.stringWidth('·•…↑❯⏎')).toBe(6);
+	});
+});
+
+describe('the meow patch', () => {
+	const flags = {
+		dir: {type: 'string'},
+		json: {type: 'boolean'},
+		timeout: {type: 'number'},
+		id: {type: 'string', isMultiple: true},
+	};
+	const tokens = [
+		'list',
+		'x',
+		'--dir',
+		'/tmp',
+		'--json',
+		'--no-json',
+		'--timeout',
+		'30',
+		'--id=a',
+		'-',
+		'--',
+		'--unknown',
+	];
+
+	test('parses any command line as the published meow does', () => {
+		fc.assert(
+			fc.property(fc.array(fc.constantFrom(...tokens), {maxLength: 8}), (argv) => {
+				const options = {importMeta: import.meta, argv, flags, pkg: {name: 'x', version: '1.0.0'}};
+				const outcome = (meow: Functions['meow']) => {
+					try {
+						const cli = meow('usage', options);
+						return {input: cli.input, flags: cli.flags};
+					} catch (error) {
+						return {error: String((error as Error).message)};
+					}
+				};
+				expect(outcome(patched.meow)).toEqual(outcome(published.meow));
+			}),
+			{numRuns: 300},
+		);
+	});
+
+	test('still normalises package.json when it is read, and still shows where it is broken', () => {
+		const pkg = () => ({name: 'x', version: '1.0.0', repository: 'owner/repo'});
+		const mine = patched.meow('usage', {importMeta: import.meta, argv: [], pkg: pkg()});
+		const theirs = published.meow('usage', {importMeta: import.meta, argv: [], pkg: pkg()});
+		expect(mine.pkg).toEqual(theirs.pkg);
+		expect(mine.pkg).toHaveProperty('repository.url');
+
+		// Without `pkg`, meow reads the package.json above importMeta: a broken one is an error
+		// with a code frame (the patch defers that code, it does not drop it).
+		writeFileSync(path.join(work, 'package.json'), '{"name": "x",\n  "version": 1.0.0\n}\n');
+		const importMeta = {url: pathToFileURL(path.join(work, 'cli.js')).href};
+		const error = (meow: Functions['meow']) => {
+			try {
+				meow('usage', {importMeta, argv: []});
+			} catch (caught) {
+				return String((caught as Error).message);
+			}
+			return 'no error';
+		};
+		expect(error(patched.meow)).toBe(error(published.meow));
+		expect(error(patched.meow)).toMatch(/1\.0\.0/);
+	});
+});
+
+describe('the yoga-layout patch', () => {
+	/** A column of rows as Ink lays out the inspector: fixed, grown and padded boxes. */
+	function layout(yoga: Yoga, sizes: {width: number; height: number; grow: number}[]) {
+		const root = yoga.Node.create();
+		root.setFlexDirection(yoga.FLEX_DIRECTION_COLUMN);
+		root.setPadding(yoga.EDGE_ALL, 1);
+		const children = sizes.map((size, index) => {
+			const child = yoga.Node.create();
+			child.setFlexDirection(yoga.FLEX_DIRECTION_ROW);
+			child.setWidth(size.width);
+			child.setHeight(size.height);
+			child.setFlexGrow(size.grow);
+			root.insertChild(child, index);
+			return child;
+		});
+		root.calculateLayout(120, 40);
+		return [root, ...children].map((node) => node.getComputedLayout());
+	}
+
+	test('loads the same layout engine: any layout comes out the same', () => {
+		fc.assert(
+			fc.property(
+				fc.array(
+					fc.record({
+						width: fc.integer({min: 0, max: 130}),
+						height: fc.integer({min: 0, max: 10}),
+						grow: fc.integer({min: 0, max: 3}),
+					}),
+					{maxLength: 12},
+				),
+				(sizes) => {
+					expect(layout(patched.Yoga, sizes)).toEqual(layout(published.Yoga, sizes));
+				},
+			),
+			{numRuns: 200},
+		);
 	});
 });

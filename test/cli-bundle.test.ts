@@ -1,11 +1,22 @@
-// The plain commands must not load Ink, React or the Redis client (issue 6): they would cost
-// start-up time for nothing. Hooks record every file the built CLI loads: cli.cjs alone, and
-// it holds none of their code.
+// The plain commands must not load Ink, React or the Redis client: they would cost start-up
+// time for nothing. Hooks record every file the built CLI loads: cli.cjs alone, and it holds
+// none of their code. And the build holds source/ to the rule that this one file imposes.
 import {spawnSync} from 'node:child_process';
-import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {
+	appendFileSync,
+	cpSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
+import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {pathToFileURL} from 'node:url';
+import {fileURLToPath, pathToFileURL} from 'node:url';
 import {describe, expect, test} from 'vitest';
+import {bundleCli} from '../scripts/bundle-cli.mjs';
 import {builtCli, cliEnv} from './helpers/cli.js';
 import {makeSessionDir} from './helpers/session-dir.js';
 
@@ -117,3 +128,40 @@ test('the chunks hold no second copy of the session library, and take it from cl
 	}
 	expect(chunks.some((code) => code.includes('"../cli.cjs"'))).toBe(true);
 });
+
+// cli.cjs passes the modules it shares with the chunks on with `export *`, which passes on no
+// default export and only one of two same-named exports: the build must refuse both, saying
+// which rule and what to rename, rather than leave a chunk with an undefined import.
+test('the build refuses a shared module with a default export, or a name two of them export', async () => {
+	const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+	const copy = mkdtempSync(path.join(tmpdir(), 'stacktower-bundle-rule-'));
+	try {
+		for (const name of ['cli.tsx', 'package.json', 'tsconfig.json', 'source']) {
+			cpSync(path.join(repo, name), path.join(copy, name), {recursive: true});
+		}
+		symlinkSync(path.join(repo, 'node_modules'), path.join(copy, 'node_modules'));
+		// The session library is what both sides use; every module of it breaks the rule here.
+		const library = path.join(copy, 'source', 'session');
+		const modules = readdirSync(library, {recursive: true, encoding: 'utf8'}).filter((file) =>
+			/(?<!\.d)\.ts$/.test(file),
+		);
+		for (const file of modules) {
+			appendFileSync(
+				path.join(library, file),
+				'\nexport const sameName = 1;\nexport default sameName;\n',
+			);
+		}
+
+		const built = bundleCli({outdir: path.join(copy, 'dist'), absWorkingDir: copy});
+		await expect(built).rejects.toThrow(/no two of them may export the same name/);
+		const message = await built.then(
+			() => '',
+			(error: Error) => error.message,
+		);
+		expect(message).toMatch(/^ {2}sameName: exported by source\/session\/\S+, source\/session\//m);
+		expect(message).toMatch(/^ {2}default: exported by source\/session\//m);
+		expect(message).toContain('Fix: rename one of the two');
+	} finally {
+		rmSync(copy, {recursive: true, force: true});
+	}
+}, 60_000);

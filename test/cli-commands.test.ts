@@ -1,9 +1,12 @@
 // `cleanup` and `delete` as a user runs them: the built CLI as a child process, then a look
 // at what is left in the directory.
-import {existsSync} from 'node:fs';
+
+import {spawn} from 'node:child_process';
+import {once} from 'node:events';
+import {closeSync, existsSync, openSync, readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, test} from 'vitest';
-import {runCli} from './helpers/cli.js';
+import {builtCli, cliEnv, runCli} from './helpers/cli.js';
 import {
 	fixtureTokens,
 	idsIn,
@@ -60,13 +63,154 @@ describe('cleanup', () => {
 	});
 });
 
+/** Every file in the directory with its content: what a dry run must leave as it was. */
+function snapshot(dir: string): Record<string, string> {
+	return Object.fromEntries(
+		readdirSync(dir).map((name) => [name, readFileSync(path.join(dir, name), 'utf8')]),
+	);
+}
+
+describe('dry runs name what would go and remove nothing', () => {
+	test('cleanup --dry-run lists the expired sessions, longest gone first', async () => {
+		const dir = makeSessionDir({
+			sessions: [makeSession('gone', -3 * HOUR), makeSession('staying', HOUR)],
+			files: brokenFile,
+		});
+		const before = snapshot(dir);
+		const result = await runCli(['cleanup', '--dry-run', '--dir', dir]);
+		expect(result.stderr).toBe('');
+		expect(result.code).toBe(0);
+		expect(result.stdout.split('\n')).toEqual([
+			expect.stringMatching(/^would remove expired-2020 \(@monalisa\) · expired \d+y ago$/),
+			expect.stringMatching(/^would remove expired-india \(@mojombo\) · expired \d+y ago$/),
+			'would remove gone (@gone) · expired 3h ago',
+			`would remove 3 expired sessions from ${dir}; nothing was removed (--dry-run)`,
+			'',
+		]);
+		expect(snapshot(dir)).toEqual(before);
+	});
+
+	test('delete --dry-run (and rm) names each session, active or expired, and keeps them', async () => {
+		const dir = makeSessionDir({files: brokenFile});
+		const before = snapshot(dir);
+		const result = await runCli([
+			'rm',
+			'--dry-run',
+			'expired-2020',
+			'github',
+			'broken',
+			'--dir',
+			dir,
+		]);
+		expect(result.stderr).toBe('');
+		expect(result.code).toBe(0);
+		expect(result.stdout.split('\n')).toEqual([
+			expect.stringMatching(/^would delete expired-2020 \(@monalisa\) · expired \d+y ago$/),
+			expect.stringMatching(/^would delete github \(@octocat\) · expires in \d+d \d+h$/),
+			'would delete broken · unreadable: not valid JSON',
+			'nothing was deleted (--dry-run)',
+			'',
+		]);
+		// An expired session read through Store.get would have been removed as it was read.
+		expect(snapshot(dir)).toEqual(before);
+	});
+
+	test('delete --dry-run of an id with no session says so and exits 1', async () => {
+		const dir = makeSessionDir();
+		const result = await runCli(['delete', '--dry-run', 'nope', '--dir', dir]);
+		expect(result.code).toBe(1);
+		expect(result.stderr).toBe(`stacktower-sessions: no session nope in ${dir}\n`);
+		expect(result.stdout).toBe('');
+	});
+});
+
+describe('aliases', () => {
+	test('ls lists as list does', async () => {
+		const dir = makeSessionDir();
+		const [ls, list] = await Promise.all([
+			runCli(['ls', '--json', '--dir', dir]),
+			runCli(['list', '--json', '--dir', dir]),
+		]);
+		expect(ls.code).toBe(0);
+		const ids = (text: string) => (JSON.parse(text) as Array<{id: string}>).map((e) => e.id).sort();
+		expect(ids(ls.stdout)).toEqual(ids(list.stdout));
+	});
+
+	test('logout removes the session github only, as stacktower github logout does', async () => {
+		const dir = makeSessionDir();
+		const dry = await runCli(['logout', '--dry-run', '--dir', dir]);
+		expect(dry.stdout).toMatch(/^would delete github \(@octocat\) · expires in /);
+		expect(idsIn(dir)).toContain('github');
+
+		const result = await runCli(['logout', '--dir', dir]);
+		expect(result.stderr).toBe('');
+		expect(result.code).toBe(0);
+		expect(result.stdout).toBe('deleted github (@octocat)\n');
+		expect(idsIn(dir)).toEqual([
+			'active-berlin',
+			'expired-2020',
+			'expired-india',
+			'local-session',
+			'no-user-session',
+		]);
+
+		const again = await runCli(['logout', '--dir', dir]);
+		expect(again.code).toBe(1);
+		expect(again.stderr).toBe(`stacktower-sessions: no session github in ${dir}\n`);
+	});
+});
+
+/** Runs the built CLI with its stdout on /dev/full, where every write fails with ENOSPC. */
+async function runIntoFullDisk(args: readonly string[]): Promise<{code: number; stderr: string}> {
+	const full = openSync('/dev/full', 'w');
+	try {
+		const child = spawn(process.execPath, [await builtCli(), ...args], {
+			env: cliEnv(),
+			stdio: ['ignore', full, 'pipe'],
+		});
+		let stderr = '';
+		child.stderr?.on('data', (chunk: Buffer) => {
+			stderr += chunk.toString();
+		});
+		const [code] = (await once(child, 'close')) as [number];
+		return {code, stderr};
+	} finally {
+		closeSync(full);
+	}
+}
+
+describe('an output that cannot be written', () => {
+	test('delete says the session was deleted and the output could not be written', async () => {
+		const dir = makeSessionDir();
+		const result = await runIntoFullDisk(['delete', 'github', 'local-session', '--dir', dir]);
+		expect(result.code).toBe(1);
+		expect(result.stderr).toBe(
+			'stacktower-sessions: deleted github (@octocat), but the output could not be written: ENOSPC: no space left on device, write\nstacktower-sessions: deleted local-session (@local)\n',
+		);
+		expect(idsIn(dir)).not.toContain('github');
+		expect(idsIn(dir)).not.toContain('local-session');
+	});
+
+	test('cleanup says how many it removed', async () => {
+		const dir = makeSessionDir();
+		const result = await runIntoFullDisk(['cleanup', '--dir', dir]);
+		expect(result.code).toBe(1);
+		expect(result.stderr).toBe(
+			`stacktower-sessions: removed 2 expired sessions from ${dir}, but the output could not be written: ENOSPC: no space left on device, write\n`,
+		);
+	});
+});
+
 describe('delete', () => {
 	test('removes the sessions named, and says whose they were', async () => {
 		const dir = makeSessionDir({files: brokenFile});
 		const result = await runCli(['delete', 'github', 'expired-2020', 'broken', '--dir', dir]);
 		expect(result.stderr).toBe('');
 		expect(result.code).toBe(0);
-		expect(result.stdout).toBe('deleted github (@octocat)\ndeleted expired-2020\ndeleted broken\n');
+		// The same words for an active, an expired and an unreadable one.
+		expect(result.stdout).toBe(
+			'deleted github (@octocat)\ndeleted expired-2020 (@monalisa)\ndeleted broken\n',
+		);
 		expect(idsIn(dir)).toEqual([
 			'active-berlin',
 			'expired-india',
@@ -79,7 +223,7 @@ describe('delete', () => {
 		const dir = makeSessionDir();
 		const result = await runCli(['delete', 'nope', 'github', '--dir', dir]);
 		expect(result.code).toBe(1);
-		expect(result.stderr).toBe(`no session nope in ${dir}\n`);
+		expect(result.stderr).toBe(`stacktower-sessions: no session nope in ${dir}\n`);
 		expect(result.stdout).toBe('deleted github (@octocat)\n');
 		expect(idsIn(dir)).not.toContain('github');
 	});

@@ -1,11 +1,11 @@
-// `list --json` writes its JSON by hand for speed (issue 6); these properties hold it to what
+// `list --json` writes its JSON by hand for speed; these properties hold it to what
 // JSON.stringify and toISOString would give, for any stored text and any time.
 import {serialize} from 'node:v8';
 import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {isoString} from '../source/commands/iso-time.js';
 import {type JsonEntry, jsonEntry, listCommand, writeJson} from '../source/commands/list.js';
-import {FileStore} from '../source/session/file-store.js';
+import {FileStore} from '../source/session/file-store/file-store.js';
 import {MemoryStore} from '../source/session/memory-store.js';
 import type {Session} from '../source/session/session.js';
 import type {ListableStore, ListEntry} from '../source/session/store.js';
@@ -190,7 +190,7 @@ describe('writeJson', () => {
 	});
 
 	test('writes ASCII sessions as one-byte strings, masked tokens and all', () => {
-		// A two-byte string takes twice the memory and longer to write (issue 6). V8's
+		// A two-byte string takes twice the memory and longer to write. V8's
 		// serialiser tags a string by how it is stored: '"' one byte per character, 'c' two.
 		const storage = (text: string) => String.fromCharCode(serialize(text)[2] ?? 0);
 		expect([storage('gho_'), storage('gho_•')]).toEqual(['"', 'c']);

@@ -18,7 +18,8 @@ import {Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, onTestFinished, test} from 'vitest';
-import {type JsonEntry, renderTable} from '../source/commands/list.js';
+import type {JsonEntry} from '../source/commands/list.js';
+import {renderTable} from '../source/commands/list-table.js';
 import type {ListEntry} from '../source/session/store.js';
 import {builtCli, cliEnv, runCli} from './helpers/cli.js';
 import {fixtureTokens, makeSession, makeSessionDir, makeUser} from './helpers/session-dir.js';
@@ -56,7 +57,9 @@ describe('list', () => {
 		expect(stdout).toMatch(/^expired-2020\s+@monalisa.*expired \d+y ago\s+expired$/m);
 		expect(stdout).toMatch(/^no-user-session\s+\(no user\)/m);
 		expect(stdout).toMatch(/^broken\s+-\s+-\s+-\s+unreadable: not valid JSON$/m);
-		expect(stdout).toContain('remove the expired ones with: stacktower-sessions cleanup');
+		expect(stdout).toContain(
+			`remove the expired ones with: stacktower-sessions cleanup --dir ${dir}`,
+		);
 		// Soonest expiry first: the expired ones, then the ones running out, unreadable last.
 		const order = [...stdout.matchAll(/^(\S+)\s/gm)].map((m) => m[1]);
 		expect(order.indexOf('expired-2020')).toBeLessThan(order.indexOf('soon'));
@@ -165,8 +168,10 @@ describe('list', () => {
 		expect(table.code).toBe(0);
 		// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for raw control characters
 		expect(table.stdout).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202E]/);
-		expect(table.stdout).toContain('@mallory\\x1b[2J');
-		expect(table.stdout).toContain('\\x1b]0;pwned\\x07\\x1b[31mred\\u009b31m\\u202eevil');
+		// Cut to the user column: one session, one line.
+		expect(table.stdout).toMatch(
+			/^hostile {2}@mallory\\x1b\[2J {2}\\x1b\]0;pwned\\x07\S*… {2}1h ago\s.*active$/m,
+		);
 
 		const json = await runCli(['list', '--json', '--dir', dir]);
 		expect(json.code).toBe(0);
@@ -183,12 +188,14 @@ describe('list', () => {
 		const result = await runCli(['list', '--dir', dir]);
 		expect(result.code).toBe(0);
 		expect(result.stderr).toBe('');
+		// The hint repeats --dir: the login it suggests saves into this directory.
 		expect(result.stdout).toBe(
-			`no sessions in ${dir}\nthe directory does not exist yet\nlog in with: stacktower-sessions login (or with the stacktower CLI)\n`,
+			`no sessions in ${dir}\nthe directory does not exist yet\nlog in with: stacktower-sessions login --dir ${dir} (or with the stacktower CLI)\n`,
 		);
-		// An empty directory that exists says only how to log in.
+		// An empty directory that exists says only how to log in; one from the environment
+		// needs no --dir repeated.
 		const empty = makeSessionDir({fixtures: false});
-		const existing = await runCli(['list', '--dir', empty]);
+		const existing = await runCli(['list'], {env: {STACKTOWER_SESSIONS_DIR: empty}});
 		expect(existing.stdout).toBe(
 			`no sessions in ${empty}\nlog in with: stacktower-sessions login (or with the stacktower CLI)\n`,
 		);

@@ -3,7 +3,7 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, test} from 'vitest';
-import {parseCommandLine} from '../source/commands/usage.js';
+import {parseCommandLine} from '../source/commands/options.js';
 import {repoRoot, runCli} from './helpers/cli.js';
 import {idsIn, makeSessionDir} from './helpers/session-dir.js';
 
@@ -12,23 +12,28 @@ const packageJson = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'),
 };
 
 describe('help and version', () => {
-	test('--help shows the commands and every option, exit 0', async () => {
+	test('--help shows every command, alias and option, exit 0', async () => {
 		const result = await runCli(['--help']);
 		expect(result.code).toBe(0);
+		expect(result.stderr).toBe('');
 		for (const text of [
 			'Usage',
 			'$ stacktower-sessions [command] [options]',
-			'list',
+			'list, ls',
 			'cleanup',
-			'delete ID...',
+			'delete, rm ID...',
+			'logout',
 			'demo',
 			'login',
+			'completion SHELL',
+			'help [COMMAND]',
 			'--dir PATH',
 			'STACKTOWER_SESSIONS_DIR',
 			'--redis URL',
 			'STACKTOWER_REDIS_URL',
 			'--json',
 			'--show-token',
+			'--dry-run',
 			'--no-color',
 			'--client-id',
 			'--github-host',
@@ -36,17 +41,57 @@ describe('help and version', () => {
 			'--callback-port',
 			'--timeout',
 			'--no-browser',
-			'--id ID',
+			'--id',
+			'Exit codes',
 			'Examples',
 		]) {
 			expect(result.stdout).toContain(text);
 		}
 	});
 
-	test('--help after a command shows the help too', async () => {
-		const result = await runCli(['list', '--help']);
+	test.each([
+		['list', '$ stacktower-sessions list [options]', ['--json', '--show-token', '--dir PATH']],
+		['cleanup', '$ stacktower-sessions cleanup [options]', ['--dry-run', '--redis URL']],
+		['delete', '$ stacktower-sessions delete ID... [options]', ['--dry-run', 'rm']],
+		['logout', '$ stacktower-sessions logout [options]', ['--dry-run', '"github"']],
+		['login', '$ stacktower-sessions login [options]', ['--client-id ID', '--timeout DURATION']],
+		['demo', '$ stacktower-sessions demo [options]', ['--no-color', '--client-id']],
+		['completion', '$ stacktower-sessions completion SHELL [options]', ['bash', 'zsh', 'fish']],
+	])("%s --help and help %s show that command's page", async (command, usage, texts) => {
+		const [flag, word] = await Promise.all([
+			runCli([command, '--help']),
+			runCli(['help', command]),
+		]);
+		expect(flag.code).toBe(0);
+		expect(word.code).toBe(0);
+		expect(word.stdout).toBe(flag.stdout);
+		expect(flag.stdout).toContain(usage);
+		for (const text of [...texts, 'Options', 'Exit codes', 'Examples']) {
+			expect(flag.stdout).toContain(text);
+		}
+		// Its own page, not the main one.
+		expect(flag.stdout).not.toContain('[command] [options]');
+	});
+
+	test('an alias shows the page of its command', async () => {
+		const [alias, command] = await Promise.all([
+			runCli(['rm', '--help']),
+			runCli(['help', 'delete']),
+		]);
+		expect(alias.code).toBe(0);
+		expect(alias.stdout).toBe(command.stdout);
+	});
+
+	test('--help wins over the other problems of the line', async () => {
+		const result = await runCli(['delete', '--frobnicate', '-h']);
 		expect(result.code).toBe(0);
-		expect(result.stdout).toContain('Usage');
+		expect(result.stdout).toContain('$ stacktower-sessions delete ID... [options]');
+	});
+
+	test('help for an unknown command suggests the nearest', async () => {
+		const result = await runCli(['help', 'delet']);
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain('unknown command "delet" (did you mean delete?)');
 	});
 
 	test('--version prints the package version', async () => {
@@ -60,12 +105,13 @@ describe('usage errors exit 2 and say how to fix them', () => {
 	test.each([
 		[
 			['frobnicate'],
-			'unknown command "frobnicate"; the commands are list, cleanup, delete, demo, login',
+			'unknown command "frobnicate"; the commands are list, cleanup, delete, logout, login, demo, completion, help',
 		],
 		[['lsit'], 'unknown command "lsit" (did you mean list?)'],
 		[['list', '--frobnicate'], 'unknown flag --frobnicate'],
 		[['list', '--jsno'], 'unknown flag --jsno (did you mean --json?)'],
 		[['list', '-x'], 'unknown flag -x'],
+		[['ls', '--jsno'], 'unknown flag --jsno (did you mean --json?)'],
 		[['cleanup', '--json'], '--json does not apply to cleanup'],
 		[['list', '--id', 'github'], '--id does not apply to list'],
 		[['list', 'extra'], 'list takes no arguments'],
@@ -74,8 +120,15 @@ describe('usage errors exit 2 and say how to fix them', () => {
 			'--dir and --redis both name a store',
 		],
 		[['list', '--redis', 'http://example.com'], 'is not a Redis URL'],
-		[['list', '--dir'], '--dir needs a path'],
-		[['list', '--dir', '/a', '--dir', '/b'], '--dir can only be set once'],
+		[['list', '--dir'], '--dir needs a value: --dir PATH'],
+		[['list', '--dir='], '--dir needs a value: --dir PATH'],
+		[['list', '--json=yes'], '--json takes no value, got "yes"'],
+		[['list', '--dir', '/a', '--dir', '/b'], '--dir can only be given once'],
+		[['cleanup', 'extra'], 'cleanup takes no arguments, got "extra"'],
+		[['completion'], 'completion takes one of bash, zsh, fish'],
+		[['completion', 'tcsh'], 'completion takes one of bash, zsh, fish, got "tcsh"'],
+		[['logout', '--id', 'x'], '--id does not apply to logout'],
+		[['list', '--dry-run'], '--dry-run does not apply to list'],
 		[['demo', '--dir', '/tmp/a'], '--dir does not apply to demo'],
 		[['login', '--client-id', 'x', '--id', '../x'], '--id "../x" is not a valid session id'],
 		[
@@ -98,7 +151,16 @@ describe('usage errors exit 2 and say how to fix them', () => {
 		expect(result.code).toBe(2);
 		expect(result.stdout).toBe('');
 		expect(result.stderr).toContain(message);
-		expect(result.stderr).toContain('run stacktower-sessions --help for the usage');
+		expect(result.stderr).toMatch(/run stacktower-sessions (\w+ )?--help for (the|its) usage\n$/);
+	});
+
+	test('an unknown command is one error, with a suggestion, and nothing else', async () => {
+		const result = await runCli(['delet', 'github', '--jsno', '--dir', '/tmp']);
+		expect(result.code).toBe(2);
+		expect(result.stdout).toBe('');
+		expect(result.stderr).toBe(
+			'stacktower-sessions: unknown command "delet" (did you mean delete?); the commands are list, cleanup, delete, logout, login, demo, completion, help\nrun stacktower-sessions --help for the usage\n',
+		);
 	});
 
 	test('every problem is reported at once', async () => {
@@ -118,7 +180,7 @@ describe('usage errors exit 2 and say how to fix them', () => {
 			expect.stringContaining('unknown flag --frobnicate'),
 			expect.stringContaining('--json does not apply to delete'),
 			expect.stringContaining('invalid session id ".hidden"'),
-			'run stacktower-sessions --help for the usage',
+			'run stacktower-sessions delete --help for its usage',
 		]);
 		expect(idsIn(dir)).toContain('github');
 	});
@@ -140,12 +202,7 @@ describe('usage errors exit 2 and say how to fix them', () => {
 
 describe('--github-host', () => {
 	const parse = (host: string) =>
-		parseCommandLine(
-			['login'],
-			{clientId: 'Iv1.x', githubHost: host},
-			['login', '--client-id', 'Iv1.x', '--github-host', host],
-			{},
-		);
+		parseCommandLine(['login', '--client-id', 'Iv1.x', '--github-host', host], {});
 
 	test.each([
 		['ghe.example.com', 'https://ghe.example.com'],
@@ -154,7 +211,7 @@ describe('--github-host', () => {
 		['octo.ghe.com', 'https://octo.ghe.com'],
 		['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
 	])('%j is the origin %j', (host, origin) => {
-		expect(parse(host)).toMatchObject({ok: true, options: {login: {githubHost: origin}}});
+		expect(parse(host)).toMatchObject({ok: true, invocation: {login: {githubHost: origin}}});
 	});
 
 	test.each([

@@ -2,6 +2,8 @@
 // real servers on 127.0.0.1 that stall, trickle, or send far too much.
 import {createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import {afterEach, describe, expect, test} from 'vitest';
 import {GitHubHttpError, MAX_RESPONSE_BYTES, requestGitHub} from '../source/github/http.js';
 import {
@@ -36,7 +38,7 @@ async function failure(promise: Promise<unknown>): Promise<GitHubHttpError> {
 
 /** The peer saw its socket closed by us (polled: the close reaches it a moment later). */
 async function expectClosed(server: StallingPeer): Promise<void> {
-	expect(server.answers).toHaveLength(1);
+	await expect.poll(() => server.answers.length, {timeout: 20_000}).toBe(1);
 	await expect.poll(() => server.answers[0]?.closed, {timeout: 20_000}).toBe(true);
 }
 
@@ -65,10 +67,10 @@ describe('requestGitHub', () => {
 
 	test('a peer that never answers: TIMEOUT names the endpoint, and the socket is closed', async () => {
 		const server = await startPeer(silent);
-		const error = await failure(requestGitHub(token(server.url), {timeoutMs: 300}));
+		const error = await failure(requestGitHub(token(server.url), {timeoutMs: 1000}));
 		expect(error.code).toBe('TIMEOUT');
 		expect(error.message).toBe(
-			`GitHub's token endpoint (${server.url}/login/oauth/access_token) did not answer within 300ms`,
+			`GitHub's token endpoint (${server.url}/login/oauth/access_token) did not answer within 1s`,
 		);
 		await expectClosed(server);
 	});
@@ -80,6 +82,30 @@ describe('requestGitHub', () => {
 		expect(error.message).toContain("GitHub's token endpoint (http://127.0.0.1:");
 		expect(error.message).toContain('did not finish its answer within 300ms (1 bytes received)');
 		await expectClosed(server);
+	});
+
+	test('the time bound fires while garbage is collected (no signal left unreferenced)', async () => {
+		// A composite AbortSignal.any() that nothing references is collected on Node 20 and never
+		// fires; collecting all the while must not lose this bound.
+		v8.setFlagsFromString('--expose-gc');
+		const gc = vm.runInNewContext('gc') as () => void;
+		const server = await startPeer(headersThenStall);
+		const collector = setInterval(gc, 10);
+		try {
+			const caller = new AbortController();
+			const error = await failure(
+				requestGitHub(token(server.url), {timeoutMs: 300, signal: caller.signal}),
+			);
+			expect(error.code).toBe('TIMEOUT');
+		} finally {
+			clearInterval(collector);
+		}
+
+		// Under load the bound may fall before the request even reaches the peer; whatever
+		// reached it was closed.
+		await expect
+			.poll(() => server.answers.every((answer) => answer.closed), {timeout: 20_000})
+			.toBe(true);
 	});
 
 	test('a body that trickles forever is cut at the time bound', async () => {

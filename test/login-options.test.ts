@@ -193,18 +193,21 @@ describe('the built CLI', () => {
 		expect(result.stderr).toContain(`stacktower-sessions: ${message}`);
 	});
 
-	test('--help tells which flow is used when, and the lifetime', async () => {
-		const result = await runCli(['--help']);
-		expect(result.code).toBe(0);
-		for (const text of [
-			'nothing, or --device',
-			'STACKTOWER_GITHUB_APP_CLIENT_ID',
-			'--web',
-			'--ttl DURATION',
-			'default 30d',
-			'130 login cancelled with Ctrl-C',
-		]) {
-			expect(result.stdout).toContain(text);
-		}
-	});
+	test.each([[['login', '--help']], [['help', 'login']]])(
+		'%j tells which flow is used when, and the lifetime',
+		async (args) => {
+			const result = await runCli(args);
+			expect(result.code).toBe(0);
+			for (const text of [
+				'nothing, or --device',
+				'STACKTOWER_GITHUB_APP_CLIENT_ID',
+				'--web',
+				'--ttl DURATION',
+				'default 30d',
+				'130 login cancelled with Ctrl-C',
+			]) {
+				expect(result.stdout).toContain(text);
+			}
+		},
+	);
 });

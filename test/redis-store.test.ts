@@ -231,10 +231,8 @@ describe.skipIf(!available)('Redis stores', () => {
 				const session = sessionWith({id: 'refreshed'});
 				await raw.set(`${p}refreshed`, encodeSession(session));
 				const refreshed = {...session, expiresAt: new Date(Date.now() + 7_200_000)};
-				hookMGet(client, async (keys, mGet) => {
-					const values = await mGet(keys);
+				hookReply(client, 'getRange', async () => {
 					await raw.set(`${p}refreshed`, encodeSession(refreshed), {PX: 7_200_000});
-					return values;
 				});
 				expect(await hooked.cleanup()).toBe(0);
 				expect(await raw.get(`${p}refreshed`)).toBe(encodeSession(refreshed));
@@ -349,6 +347,59 @@ describe.skipIf(!available)('Redis stores', () => {
 			}
 		});
 
+		test('a value over 1 MiB is unreadable and never fetched whole', async () => {
+			const p = prefix();
+			const store = await RedisStore.open(server.url, {prefix: p});
+			try {
+				const good = sessionWith();
+				await store.set(good);
+				const huge = encodeSession(sessionWith({id: 'huge'})).replace(
+					'"id"',
+					`"padding": "${'x'.repeat(8 * 1024 * 1024)}", "id"`,
+				);
+				await raw.set(`${p}huge`, huge);
+				const sent = async () =>
+					Number(/total_net_output_bytes:(\d+)/.exec(await raw.info('stats'))?.[1]);
+				const before = await sent();
+				const entries = await store.list();
+				expect(entries.find((e) => e.id === 'huge')).toMatchObject({
+					kind: 'unreadable',
+					reason: 'it is larger than 1 MiB',
+				});
+				expect(entries.find((e) => e.id === good.id)).toMatchObject({kind: 'session'});
+				const error = await store.get('huge').catch((e: unknown) => e);
+				expect(error).toBeInstanceOf(CorruptError);
+				expect((error as Error).message).toContain('larger than 1 MiB');
+				expect(await store.cleanup()).toBe(0);
+				// Three reads of at most 1 MiB + 1 byte each (list, get, cleanup), not 3 × 8 MiB.
+				expect((await sent()) - before).toBeLessThan(4 * 1024 * 1024);
+			} finally {
+				await store.close();
+			}
+		});
+
+		test('a key whose session has another id is unreadable, as the FileStore reports a file', async () => {
+			const p = prefix();
+			const store = await RedisStore.open(server.url, {prefix: p});
+			try {
+				await raw.set(`${p}alice`, encodeSession(sessionWith({id: 'bob'})), {PX: 600_000});
+				expect(await store.list()).toEqual([
+					{
+						kind: 'unreadable',
+						id: 'alice',
+						reason: 'the id field does not match the key',
+						location: `${p}alice`,
+					},
+				]);
+				const error = await store.get('alice').catch((e: unknown) => e);
+				expect(error).toBeInstanceOf(CorruptError);
+				expect((error as Error).message).toContain('the id field does not match the key');
+				expect(await store.get('bob')).toBeNull();
+			} finally {
+				await store.close();
+			}
+		});
+
 		test('list uses batches, reports progress and skips keys that vanish between scan and fetch', async () => {
 			const p = prefix();
 			const client = createClient({url: server.url});
@@ -366,15 +417,16 @@ describe.skipIf(!available)('Redis stores', () => {
 				}
 
 				await multi.exec();
-				// Between each SCAN and its MGET, another instance deletes two of the batch's keys.
+				// Between each SCAN and its reads, another instance deletes two of the batch's keys.
 				const deleted = new Set<string>();
 				let batches = 0;
-				hookMGet(client, async (keys, mGet) => {
+				hookReply(client, 'scan', async (reply) => {
+					const keys = (reply as {keys: string[]}).keys.map(String);
+					if (keys.length === 0) return;
 					batches++;
 					const gone = keys.slice(0, 2);
 					for (const key of gone) deleted.add(key.slice(p.length));
 					await raw.del(gone);
-					return mGet(keys);
 				});
 				const progress: number[] = [];
 				const entries = await store.list({onProgress: (done) => progress.push(done)});
@@ -608,6 +660,22 @@ describe.skipIf(!available)('Redis stores', () => {
 				'redis://me@example.com:6379/1',
 			);
 			expect(redactRedisUrl('redis://:hunter2@example.com')).toBe('redis://example.com');
+			// Passwords that make the URL invalid, or move part of it into the host, are hidden too.
+			for (const [url, shown] of [
+				['redis://me:hun/ter2@example.com:6379', 'redis://me@example.com:6379'],
+				['redis://:hun/ter2@example.com', 'redis://example.com'],
+				['redis://me:hun@ter2@example.com/1', 'redis://me@example.com/1'],
+				['redis://me:hun#ter2@example.com', 'redis://me@example.com'],
+				['redis://me:hun?ter2@example.com', 'redis://me@example.com'],
+				['me:hunter2@example.com', 'me:example.com'],
+			]) {
+				expect(redactRedisUrl(url as string), url).toBe(shown);
+				// `me:hun@ter2@` parses (the first @ is taken into the password): nothing to open.
+				if (url?.includes('hun@')) continue;
+				const error = await RedisStore.open(url as string).catch((e: unknown) => e);
+				expect(error, url).toBeInstanceOf(TypeError);
+				expect((error as Error).message, url).not.toContain('ter2');
+			}
 		});
 
 		test('an unreachable server rejects promptly, naming host:port', async () => {
@@ -647,16 +715,20 @@ describe.skipIf(!available)('Redis stores', () => {
 	});
 });
 
-/** Runs `before` ahead of each MGET the client sends: a real client, with a hook between commands. */
-function hookMGet(
+/** Runs `after` on each reply of the client's `method` before the store sees it: a real client, with a hook between commands. */
+function hookReply(
 	client: ReturnType<typeof createClient>,
-	before: (
-		keys: string[],
-		mGet: (keys: string[]) => Promise<Array<string | null>>,
-	) => Promise<Array<string | null>>,
+	method: 'scan' | 'getRange',
+	after: (reply: unknown) => Promise<void>,
 ): void {
-	const mGet = client.mGet.bind(client) as (keys: string[]) => Promise<Array<string | null>>;
-	Object.defineProperty(client, 'mGet', {value: (keys: string[]) => before(keys, mGet)});
+	const original = (client[method] as (...args: unknown[]) => Promise<unknown>).bind(client);
+	Object.defineProperty(client, method, {
+		value: async (...args: unknown[]) => {
+			const reply = await original(...args);
+			await after(reply);
+			return reply;
+		},
+	});
 }
 
 function at<T>(items: readonly T[], index: number): T {

@@ -43,7 +43,8 @@ describe('CLIStore', () => {
 		expect(readdirSync(sessions)).toEqual(['github.json']);
 		expect(statSync(join(sessions, 'github.json')).mode & 0o777).toBe(0o600);
 		expect(decodeSession(readFileSync(join(sessions, 'github.json'), 'utf8'))).toEqual(saved);
-		expect(store.path()).toBe(sessions);
+		// Go's CLIStore.Path: the session file, not the directory.
+		expect(store.path()).toBe(join(sessions, 'github.json'));
 	});
 
 	it('the returned copy is not the stored one', async () => {

@@ -28,6 +28,7 @@ import {
 	CorruptError,
 	decodeSession,
 	defaultSessionsDir,
+	ExpiredError,
 	encodeSession,
 	FileStore,
 	InvalidIdError,
@@ -671,6 +672,30 @@ describe('FileStore: cleanup of leftovers from killed processes', () => {
 		expect(readdirSync(dir).sort()).toEqual(['claimed.json', 'rewritten.json']);
 		expect(await store.get('claimed')).toEqual(claimed);
 		expect(await store.get('rewritten')).toEqual(newer);
+	});
+});
+
+describe('FileStore.lookup', () => {
+	it('reads what list shows under one id, removing nothing, where get removes an expired session', async () => {
+		const dir = sessionsDir();
+		const store = new FileStore(dir);
+		const old = expired('old');
+		await store.set(old);
+		writeFileSync(join(dir, 'broken.json'), `{"access_token": "${TOKEN}"`);
+		expect(await store.lookup('old')).toEqual({
+			kind: 'session',
+			id: 'old',
+			session: old,
+			location: join(dir, 'old.json'),
+		});
+		const broken = await store.lookup('broken');
+		expect(broken).toMatchObject({kind: 'unreadable', id: 'broken', reason: 'not valid JSON'});
+		expect(JSON.stringify(broken)).not.toContain(TOKEN);
+		expect(await store.lookup('absent')).toBeNull();
+		await expect(store.lookup('../x')).rejects.toThrow(InvalidIdError);
+		expect(readdirSync(dir).sort()).toEqual(['broken.json', 'old.json']);
+		await expect(store.get('old')).rejects.toThrow(ExpiredError);
+		expect(readdirSync(dir)).toEqual(['broken.json']);
 	});
 });
 

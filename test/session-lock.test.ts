@@ -16,8 +16,8 @@ import {
 	test,
 } from 'vitest';
 import {LockBusyError} from '../source/session/errors.js';
-import {FileStore} from '../source/session/file-store.js';
-import {LOCK_STALE_MS} from '../source/session/lock-file.js';
+import {FileStore} from '../source/session/file-store/file-store.js';
+import {LOCK_STALE_MS} from '../source/session/lock-timing.js';
 import {MemoryStore} from '../source/session/memory-store.js';
 import {LOCK_KEY_PREFIX, RedisStore} from '../source/session/redis-store.js';
 import type {LockingStore} from '../source/session/store.js';

@@ -159,11 +159,27 @@ describe('the inspector', () => {
 		await store.set(createTestSession({id: 'older', expiresIn: -10 * DAY, now: Date.now()}));
 		const ui = open(store);
 		await ui.see('older');
-		await ui.press('c', (f) => f.includes('remove 2 expired sessions? y/n'));
+		await ui.press('c', (f) => f.includes('remove 2 expired sessions (older, old-one)? y/n'));
 		await ui.press('y', (f) => f.includes('removed 2 expired sessions'));
 		expect(store.cleanups).toBe(1);
 		await ui.until((f) => !hasRow(f, 'old-one') && !hasRow(f, 'older'));
 		expect(ui.frame()).toContain('2 active · 0 expired · 1 unreadable');
+	});
+
+	it('c names the first few sessions it would remove, and how many more', async () => {
+		const now = Date.now();
+		const store = new TestStore(
+			['e1', 'e2', 'e3', 'e4', 'e5'].map((id, i) =>
+				createTestSession({id, now, expiresIn: -(10 - i) * DAY}),
+			),
+		);
+		const ui = open(store);
+		await ui.see('e5');
+		await ui.press('c', (f) =>
+			f.includes('remove 5 expired sessions (e1, e2, e3 …and 2 more)? y/n'),
+		);
+		await ui.press('n', (f) => !f.includes('y/n'));
+		expect(store.cleanups).toBe(0);
 	});
 
 	it('shows a spinner while the cleanup runs', async () => {
@@ -199,7 +215,7 @@ describe('the inspector', () => {
 		const store = sketch();
 		const ui = open(store);
 		await ui.see('old-one');
-		await ui.press('c', (f) => f.includes('remove 1 expired session? y/n'));
+		await ui.press('c', (f) => f.includes('remove 1 expired session (old-one)? y/n'));
 		await ui.press('n', (f) => !f.includes('y/n'));
 		expect(store.cleanups).toBe(0);
 

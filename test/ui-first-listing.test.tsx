@@ -6,7 +6,7 @@ import {statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
-import {FileStore} from '../source/session/file-store.js';
+import {FileStore} from '../source/session/file-store/file-store.js';
 import type {ListEntry, ListOptions} from '../source/session/store.js';
 import App, {type Props} from '../source/ui/App.js';
 import {startFirstListing} from '../source/ui/first-listing.js';

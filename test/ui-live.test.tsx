@@ -15,7 +15,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
-import {FileStore} from '../source/session/file-store.js';
+import {FileStore} from '../source/session/file-store/file-store.js';
 import App, {type Props} from '../source/ui/App.js';
 import {createTestSession, driver, HOUR, keys, NOW, SECOND, TestStore} from './ui-helpers.js';
 
@@ -129,7 +129,7 @@ describe('on a real session directory', () => {
 		await ui.press('y', (f) => line(f, 'expired-2020') === '');
 		expect(existsSync(path.join(dir, 'expired-2020.json'))).toBe(false);
 
-		await ui.press('c', (f) => f.includes('remove 1 expired session? y/n'));
+		await ui.press('c', (f) => f.includes('remove 1 expired session (expired-india)? y/n'));
 		await ui.press('y', (f) => f.includes('removed 1 expired session'));
 		expect(existsSync(path.join(dir, 'expired-india.json'))).toBe(false);
 		expect(existsSync(path.join(dir, 'github.json'))).toBe(true);

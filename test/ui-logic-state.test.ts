@@ -164,7 +164,12 @@ describe('selection by id', () => {
 		expect(cycled.list.sort).toBe('expiry');
 		expect(cycled.list.sorted).toBe(state.list.sorted);
 		const deleted = run(cycled, cmd('delete'), cmd('yes'));
-		const after = run(deleted, {type: 'deleted', seq: deleted.running?.seq ?? -1, id: 's000'});
+		const after = run(deleted, {
+			type: 'deleted',
+			seq: deleted.running?.seq ?? -1,
+			id: 's000',
+			now: NOW,
+		});
 		expect(run(after, cmd('sort')).list.sorted.map((row) => row.id)).not.toContain('s000');
 	});
 
@@ -223,8 +228,10 @@ describe('confirm flows', () => {
 		expect(state.mode.kind).toBe('busy');
 		const seq = state.running?.seq ?? -1;
 		// The result asks for a visible reload: the listing confirms what the task did.
-		expect(effects(state, {type: 'deleted', seq, id: 's000'})).toEqual([{kind: 'reload'}]);
-		state = run(state, {type: 'deleted', seq, id: 's000'});
+		expect(effects(state, {type: 'deleted', seq, id: 's000', now: NOW})).toEqual([
+			{kind: 'reload'},
+		]);
+		state = run(state, {type: 'deleted', seq, id: 's000', now: NOW});
 		expect(state.running).toBeNull();
 		expect(state.list.view.map((row) => row.id)).toEqual(['s001', 's002']);
 		expect(state.message?.text).toBe('deleted s000 (@user0)');
@@ -239,12 +246,17 @@ describe('confirm flows', () => {
 
 	it('c counts the expired sessions at the time of the key', () => {
 		let state = run(loaded(6), cmd('cleanup'));
-		expect(state.mode).toEqual({kind: 'confirmCleanup', count: 2});
+		expect(state.mode).toEqual({kind: 'confirmCleanup', count: 2, named: ['s000', 's001']});
 		state = run(state, cmd('no'), cmd('cleanup', NOW + 2 * HOUR + 1));
-		expect(state.mode).toEqual({kind: 'confirmCleanup', count: 5});
+		// The first three by the table's order, filtered out or not.
+		expect(state.mode).toEqual({
+			kind: 'confirmCleanup',
+			count: 5,
+			named: ['s000', 's001', 's002'],
+		});
 		expect(effects(state, cmd('yes'))).toMatchObject([{kind: 'cleanup'}]);
 		state = run(state, cmd('yes'));
-		state = run(state, {type: 'cleaned', seq: state.running?.seq ?? -1, count: 5});
+		state = run(state, {type: 'cleaned', seq: state.running?.seq ?? -1, count: 5, now: NOW});
 		expect(state.message?.text).toBe('removed 5 expired sessions');
 	});
 
@@ -256,7 +268,7 @@ describe('confirm flows', () => {
 
 	it('ignores a stale task result', () => {
 		const state = run(loaded(3), cmd('delete'), cmd('yes'));
-		expect(run(state, {type: 'deleted', seq: 999, id: 's000'})).toBe(state);
+		expect(run(state, {type: 'deleted', seq: 999, id: 's000', now: NOW})).toBe(state);
 	});
 
 	it('labels unreadable rows', () => {
@@ -328,7 +340,7 @@ describe('other modes', () => {
 		const state = run(loaded(3), cmd('login'));
 		expect(state.mode.kind).toBe('login');
 		expect(state.login).toMatchObject({phase: 'unavailable', sessionId: 's000'});
-		expect(state.login?.error).toMatch(/pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID/);
+		expect(state.login?.error).toBe('no login flow was given to the inspector');
 		expect(state.message).toBeNull();
 		expect(effects(loaded(3), cmd('login'))).toEqual([]);
 	});

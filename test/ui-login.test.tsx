@@ -96,7 +96,19 @@ describe('login from the inspector', () => {
 			);
 		await ui.see('✘ login failed for session work');
 		expect(ui.frame()).toContain('GitHub refused: access_denied');
+		expect(ui.frame()).toContain('Press l to try again, Esc to go back.');
+		expect(ui.frame()).toContain('l try again');
 		await ui.press(keys.enter, (f) => f.includes('EXPIRES IN'));
+	});
+
+	it('l after a failed login tries again, on the same session', async () => {
+		const {fake, ui} = await pressL('olduser');
+		fake.settle()?.reject(new Error('GitHub refused: access_denied'));
+		await ui.see('✘ login failed for session work');
+		await ui.press('l', (f) => f.includes('Logging in session work (@olduser)'));
+		expect(fake.calls.map((call) => call.sessionId)).toEqual(['work', 'work']);
+		fake.settle()?.resolve('olduser');
+		await ui.see('✔ logged in as @olduser');
 	});
 
 	it('Esc aborts the login through its signal', async () => {
@@ -126,7 +138,10 @@ describe('login from the inspector', () => {
 
 	it('explains how to configure login when there is none', async () => {
 		const store = new TestStore([createTestSession({id: 'work', now: Date.now()})]);
-		const ui = open(store);
+		const ui = open(store, {
+			loginUnavailable:
+				'Missing the GitHub OAuth app client id: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID',
+		});
 		await ui.see('work');
 		await ui.press('l', (f) => f.includes('login is not configured'));
 		expect(ui.frame()).toMatch(

@@ -6,7 +6,7 @@ import type {requestGitHub} from '../github/http.js';
 import {manualRevokeUrl, RevokeError, revokeToken} from '../github/revoke.js';
 import {hostOf} from '../github/session-status.js';
 import type {Session} from '../session/session.js';
-import {isListableStore, type Store} from '../session/store.js';
+import type {ListEntry} from '../session/store.js';
 
 export type RevokeConfig = {
 	/** The configured OAuth app (--client-id or STACKTOWER_GITHUB_CLIENT_ID). */
@@ -35,23 +35,20 @@ function byHand(session: Session | undefined, config: RevokeConfig): string {
 }
 
 /**
- * Reads the sessions and checks each token can be revoked with the configured app: its
- * client_id recorded and equal to the app's, whose secret is set. Resolves to the plan, or to
- * every problem found (each naming where to revoke by hand).
+ * Checks each session's token can be revoked with the configured app: its client_id recorded
+ * and equal to the app's, whose secret is set. `found` is what delete read for the ids (expired
+ * sessions included: their tokens may still work). The plan, or every problem found (each
+ * naming where to revoke by hand).
  */
-export async function planRevocations(
-	store: Store,
+export function planRevocations(
+	found: ReadonlyMap<string, ListEntry>,
 	ids: readonly string[],
 	config: RevokeConfig,
-): Promise<{ok: true; plan: RevokePlan} | {ok: false; problems: string[]}> {
-	// list() rather than get(): it hands over expired sessions too, whose tokens may still work.
-	if (!isListableStore(store))
-		return {ok: false, problems: ['--revoke needs a store that can list its sessions']};
-	const byId = new Map((await store.list()).map((entry) => [entry.id, entry]));
+): {ok: true; plan: RevokePlan} | {ok: false; problems: string[]} {
 	const plan = new Map<string, Session | undefined>();
 	const problems: string[] = [];
 	for (const id of ids) {
-		const entry = byId.get(id);
+		const entry = found.get(id);
 		// Missing ids are delete's own report; unreadable ones have no token to revoke.
 		const session = entry?.kind === 'session' ? entry.session : undefined;
 		if (session === undefined || session.accessToken === '') {

@@ -1,15 +1,15 @@
-// `list`: every session in the store, as a table like the inspector's screen or, with --json,
-// as one JSON array. Tokens are masked unless --show-token; every stored field is escaped.
-import {formatCountdown, formatRelative} from '../format/duration.js';
-import {escapeControl, UNSAFE_CHARACTER} from '../format/escape.js';
+// `list`: every session in the store, as a table like the inspector's screen (list-table.ts)
+// or, with --json, as one JSON array. Tokens are masked unless --show-token; every stored field
+// is escaped.
+import {UNSAFE_CHARACTER} from '../format/escape.js';
 import {keptPrefix, maskToken} from '../format/mask-token.js';
 import {sortByNumber} from '../format/sort.js';
 import type {EntryStatus} from '../format/status.js';
-import {groupDigits} from '../format/text.js';
 import type {Session} from '../session/session.js';
 import type {ListableStore, ListEntry} from '../session/store.js';
 import {isoString} from './iso-time.js';
-import {errorMessage, type Output, plural} from './output.js';
+import {renderTable, type TableOptions} from './list-table.js';
+import {errorMessage, type Output} from './output.js';
 
 export type ListCommandOptions = {
 	readonly store: ListableStore;
@@ -19,6 +19,8 @@ export type ListCommandOptions = {
 	readonly showToken: boolean;
 	/** What to say when there are no sessions (how to log in); asked only then. */
 	readonly emptyHint: () => string;
+	/** How the table is drawn: the terminal's width, colour, the cleanup command to suggest. */
+	readonly table?: TableOptions;
 	readonly output: Output;
 	/** The clock; read once, so every row is judged at the same instant. */
 	readonly now?: () => number;
@@ -103,8 +105,8 @@ function maskedJson(token: string): string {
 	if (json === undefined) {
 		const escaped = JSON.stringify(maskToken(token)).replace(/[^\x20-\x7e]/g, unicodeEscape);
 		// replace() on a string that held a bullet returns a two-byte string, ASCII or not, and
-		// one two-byte piece makes the whole chunk two-byte when it is flattened to be written
-		// (issue 6: -10 ms of `list --json` at 10,000 sessions). latin1 copies it one-byte.
+		// one two-byte piece makes the whole chunk two-byte when it is flattened to be written,
+		// which is slower to write (BENCHMARKS.md). latin1 copies it one-byte.
 		json = Buffer.from(escaped, 'latin1').toString('latin1');
 		maskedCache.set(kept, json);
 	}
@@ -115,8 +117,8 @@ function maskedJson(token: string): string {
 /**
  * One entry as the JSON text of a JsonEntry. JSON.stringify of a small object per entry: V8
  * writes it straight into one flat string, faster at 100,000 sessions than building the text
- * by hand (issue 6; a template literal makes a V8 cons string per part, which writing must
- * flatten again).
+ * by hand (a template literal makes a V8 cons string per part, which writing must flatten
+ * again).
  */
 export function jsonEntry(entry: ListEntry, now: number, showToken: boolean): string {
 	if (entry.kind === 'unreadable') {
@@ -175,9 +177,8 @@ const MASKED_TAIL = '0,"token":0}';
 
 // Written in pieces of about this many characters, a Linux pipe's capacity: a write into
 // `| jq` that fits returns at once, and the reader works on it on another core while the next
-// files are read, where a 1 MiB write waits for the reader to drain it. Issue 6, 64 KiB
-// against 1 MiB at 10,000 sessions: `list --json | jq length` 373 -> 322 ms; read by a Node
-// parent, as bench/run.mjs does, -4 to -8%, and -11% at 100,000.
+// files are read, where a 1 MiB write waits for the reader to drain it (measured in
+// BENCHMARKS.md).
 const CHUNK_CHARS = 1 << 16;
 
 /**
@@ -200,8 +201,8 @@ export function jsonArrayWriter(
 			chunk += jsonEntry(entry, now, showToken);
 			if (chunk.length < CHUNK_CHARS) return undefined;
 			// A pipe that is full queues what it cannot take yet (write returns false): without
-			// waiting for it to drain, every chunk piles up in memory (issue 6: at 100,000
-			// sessions into `| cat`, 470 MB and 2.2 s instead of 210 MB and 1.7 s).
+			// waiting for it to drain, every chunk piles up in memory: the whole listing, at
+			// 100,000 sessions over twice the memory.
 			const flowing = write(chunk);
 			chunk = '';
 			return flowing === false && drain ? drain() : undefined;
@@ -230,87 +231,13 @@ export async function writeJson(
 	writer.end();
 }
 
-// Wide enough for generated ids (43 characters) and most names; a longer value pushes its own
-// row out rather than widening every row.
-const MAX_ID_WIDTH = 44;
-const MAX_USER_WIDTH = 40;
-
-function userText(entry: ListEntry): string {
-	if (entry.kind === 'unreadable') return '-';
-	const u = entry.session.user;
-	if (!u) return '(no user)';
-	const login = u.login ? `@${escapeControl(u.login)}` : `(user ${u.id})`;
-	return u.name ? `${login}  ${escapeControl(u.name)}` : login;
-}
-
-/** The table: a summary line, a header, one row per entry, and a hint when there is something to clean up. */
-export function renderTable(entries: readonly ListEntry[], now: number, location: string): string {
-	let active = 0;
-	let expired = 0;
-	let unreadable = 0;
-	const rows: string[][] = [];
-	for (const entry of entries) {
-		const id = escapeControl(entry.id);
-		if (entry.kind === 'unreadable') {
-			unreadable++;
-			rows.push([id, '-', '-', '-', `unreadable: ${escapeControl(entry.reason)}`]);
-			continue;
-		}
-
-		const {session} = entry;
-		const isExpired = now > session.expiresAt.getTime();
-		if (isExpired) expired++;
-		else active++;
-		rows.push([
-			id,
-			userText(entry),
-			formatRelative(session.createdAt, now),
-			formatCountdown(session.expiresAt, now),
-			isExpired ? 'expired' : 'active',
-		]);
-	}
-
-	const header = ['ID', 'USER', 'CREATED', 'EXPIRES IN', 'STATUS'];
-	const caps = [MAX_ID_WIDTH, MAX_USER_WIDTH, 12, 18, Number.POSITIVE_INFINITY];
-	const widths = header.map((title) => title.length);
-	for (const row of rows) {
-		for (let i = 0; i < row.length; i++) {
-			const length = (row[i] ?? '').length;
-			if (length > (widths[i] ?? 0)) widths[i] = Math.min(length, caps[i] ?? 0);
-		}
-	}
-
-	const line = (cells: readonly string[]) =>
-		cells
-			.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-			.join('  ')
-			.trimEnd();
-
-	const summary = [`${groupDigits(active)} active`, `${groupDigits(expired)} expired`];
-	if (unreadable > 0) summary.push(`${groupDigits(unreadable)} unreadable`);
-	const parts = [
-		`${plural(entries.length, 'session')} in ${location}: ${summary.join(' · ')}`,
-		'',
-		line(header),
-	];
-	for (const row of rows) parts.push(line(row));
-	if (expired > 0) {
-		parts.push(
-			'',
-			`remove the expired ${expired === 1 ? 'one' : 'ones'} with: stacktower-sessions cleanup`,
-		);
-	}
-
-	return `${parts.join('\n')}\n`;
-}
-
 export async function listCommand(options: ListCommandOptions): Promise<number> {
 	const {output, location, store} = options;
 	const clock = options.now ?? Date.now;
 	try {
 		if (options.json && store.each) {
 			// Streamed in the store's order: nothing is kept, so the work and the memory stay
-			// per batch however large the store (issue 6). Programs reading JSON sort as they
+			// per batch however large the store. Programs reading JSON sort as they
 			// need (jq 'sort_by(.expires_at)').
 			const writer = jsonArrayWriter(clock(), options.showToken, output.out, output.drain);
 			await store.each({onEntry: (entry) => writer.add(entry)});
@@ -325,7 +252,7 @@ export async function listCommand(options: ListCommandOptions): Promise<number> 
 		} else if (entries.length === 0) {
 			output.out(`no sessions in ${location}\n${options.emptyHint()}\n`);
 		} else {
-			output.out(renderTable(sortEntries(entries), now, location));
+			output.out(renderTable(sortEntries(entries), now, location, options.table));
 		}
 	} catch (error) {
 		output.err(

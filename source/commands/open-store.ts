@@ -1,7 +1,7 @@
 // Picks the store the command line names: a session directory (FileStore), or Redis. The
 // Redis client is imported only when --redis is given, so the file commands never load it.
 import {resolve} from 'node:path';
-import {FileStore} from '../session/file-store.js';
+import {FileStore} from '../session/file-store/file-store.js';
 import {MemoryStateStore} from '../session/memory-store.js';
 import {defaultSessionsDir} from '../session/paths.js';
 import type {Session} from '../session/session.js';
@@ -31,31 +31,38 @@ export type OpenedStore = {
 	close(): Promise<void>;
 };
 
-/** Opens on first call, shares that while it lasts, and opens anew after a failed open. */
-function lazily<T>(open: () => Promise<T>): {get(): Promise<T>; opened(): Promise<T> | undefined} {
+type Opener<T> = (signal: AbortSignal) => Promise<T>;
+
+/**
+ * Opens on first call, shares that while it lasts, and opens anew after a failed open. close()
+ * aborts an open still under way, so quitting never waits for a connect to time out.
+ */
+function lazily<T extends {close(): Promise<void>}>(
+	open: Opener<T>,
+): {get(): Promise<T>; close(): Promise<void>} {
+	const closing = new AbortController();
 	let opened: Promise<T> | undefined;
 	return {
 		get() {
-			opened ??= open().catch((error: unknown) => {
+			opened ??= open(closing.signal).catch((error: unknown) => {
 				opened = undefined;
 				throw error;
 			});
 			return opened;
 		},
-		opened: () => opened,
+		async close() {
+			closing.abort();
+			const store = await opened?.catch(() => undefined);
+			await store?.close();
+		},
 	};
-}
-
-async function closeIfOpened(opened: Promise<{close(): Promise<void>}> | undefined): Promise<void> {
-	const store = await opened?.catch(() => undefined);
-	await store?.close();
 }
 
 /** Connects to Redis only on first use: listing or cleaning up never needs a state store. */
 class LazyStateStore implements StateStore {
 	readonly #lazy: ReturnType<typeof lazily<StateStore>>;
 
-	constructor(open: () => Promise<StateStore>) {
+	constructor(open: Opener<StateStore>) {
 		this.#lazy = lazily(open);
 	}
 
@@ -76,7 +83,7 @@ class LazyStateStore implements StateStore {
 	}
 
 	async close(): Promise<void> {
-		await closeIfOpened(this.#lazy.opened());
+		await this.#lazy.close();
 	}
 }
 
@@ -85,7 +92,7 @@ class LazyStore implements ListableStore {
 	readonly #lazy: ReturnType<typeof lazily<ListableStore>>;
 	readonly #location: string;
 
-	constructor(open: () => Promise<ListableStore>, location: string) {
+	constructor(open: Opener<ListableStore>, location: string) {
 		this.#lazy = lazily(open);
 		this.#location = location;
 	}
@@ -115,7 +122,7 @@ class LazyStore implements ListableStore {
 	}
 
 	async close(): Promise<void> {
-		await closeIfOpened(this.#lazy.opened());
+		await this.#lazy.close();
 	}
 }
 
@@ -125,9 +132,9 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
 		const {RedisStore, RedisStateStore, redactRedisUrl} = await import('../session/redis-store.js');
 		const location = redactRedisUrl(url);
 		const store = options.lazy
-			? new LazyStore(() => RedisStore.open(url), location)
+			? new LazyStore((signal) => RedisStore.open(url, {signal}), location)
 			: await RedisStore.open(url);
-		const stateStore = new LazyStateStore(() => RedisStateStore.open(url));
+		const stateStore = new LazyStateStore((signal) => RedisStateStore.open(url, {signal}));
 		return {
 			store,
 			stateStore,

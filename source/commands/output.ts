@@ -1,5 +1,9 @@
 // Where the plain commands write: stdout and stderr of the process, or, passed in instead,
 // any sink (the tests).
+//
+// One style for every message: a lowercase first word and no final period (`deleted github
+// (@octocat)`, `removed 3 expired sessions from ~/…`), what happened before a colon and the
+// detail or the fix after it, lowercase too; on stderr, prefixed `stacktower-sessions: `.
 import {writeSync} from 'node:fs';
 import {escapeControl} from '../format/escape.js';
 import {messageOf} from '../format/text.js';
@@ -42,7 +46,7 @@ export function stdout(): NodeJS.WriteStream {
 /**
  * Writes to descriptor 1 with writeSync rather than through process.stdout, whose first use
  * builds a stream for the pipe or terminal (node:net and the stream modules): about 4 ms of
- * every `list`, `cleanup` and `delete` (issue 6), for what a write system call does. A reader
+ * every `list`, `cleanup` and `delete`, for what a write system call does. A reader
  * that went away (EPIPE) ends the process quietly, as through stdout(). A descriptor that someone
  * made non-blocking (EAGAIN: the reader is behind) hands this and every later write to
  * process.stdout, which waits for the reader; so does Windows, whose console wants UTF-16.
@@ -79,3 +83,37 @@ export function errorMessage(error: unknown): string {
 }
 
 export {plural} from '../format/text.js';
+
+export type Report = {
+	/** Says one thing that was done, on stdout; on stderr once stdout cannot take it. */
+	readonly line: (text: string) => void;
+	/** Whether stdout failed (the exit code then says so). */
+	readonly failed: () => boolean;
+};
+
+/**
+ * Lines that report what was done (deleted, removed). What was done stays said when the output
+ * cannot take it (a full disk): the line goes to stderr with why, and so do the lines after it.
+ */
+export function reportTo(output: Output): Report {
+	let failure: string | undefined;
+	return {
+		line(text) {
+			if (failure === undefined) {
+				try {
+					output.out(`${text}\n`);
+					return;
+				} catch (error) {
+					failure = errorMessage(error);
+					output.err(
+						`stacktower-sessions: ${text}, but the output could not be written: ${failure}\n`,
+					);
+					return;
+				}
+			}
+
+			output.err(`stacktower-sessions: ${text}\n`);
+		},
+		failed: () => failure !== undefined,
+	};
+}

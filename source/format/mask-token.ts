@@ -1,5 +1,6 @@
-// The whole access token never reaches a screen or the plain output (issue 3). GitHub's token
-// prefixes say what kind of token it is without revealing any of it, so they are kept.
+// The whole access token never reaches a screen or the plain output: anyone who reads it can act
+// as its user until it expires. GitHub's token prefixes say what kind of token it is without
+// revealing any of it, so they are kept.
 // https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/
 
 const prefixes = ['github_pat_', 'gho_', 'ghp_', 'ghu_', 'ghs_', 'ghr_'] as const;

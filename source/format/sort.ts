@@ -1,4 +1,4 @@
-// Sorting large listings (100,000 sessions, issue 6) by a number, ties by id.
+// Sorting large listings (100,000 sessions must stay quick to show) by a number, ties by id.
 
 /**
  * A sorted copy of `items`, ascending by `key` (NaN counts as +Infinity), equal keys by id in

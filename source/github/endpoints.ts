@@ -100,3 +100,13 @@ export function githubEndpoints(host: string = DEFAULT_GITHUB_HOST): GitHubEndpo
 	if (tenant && url.port === '') return withApi(`https://api.${tenant[1]}.ghe.com`);
 	return withApi(`${origin}/api/v3`);
 }
+
+/**
+ * The origin a `--github-host` names, typed as people type it: a bare host is https://HOST.
+ * Throws GitHubHostError for a host parseGitHubHost rejects.
+ */
+export function githubHostFlag(text: string): string {
+	const trimmed = text.trim();
+	return githubEndpoints(/^[a-z][a-z\d+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`)
+		.origin;
+}

@@ -31,7 +31,7 @@ export type LoginErrorCode =
 	| 'CANCELLED'
 	/** The browser could not be started; reported through onBrowserError, the flow goes on. */
 	| 'BROWSER_FAILED'
-	/** login() was called with options it cannot use. */
+	/** A callback given to login() (onUrl) threw, or deviceLogin() was given options it cannot use. */
 	| 'INVALID_OPTIONS';
 
 export class LoginError extends Error {

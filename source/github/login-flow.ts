@@ -1,11 +1,11 @@
-// The OAuth web flow with a loopback callback (RFC 8252 §7.3), PKCE S256 (RFC 7636), and a
-// single-use state from a StateStore checked before anything else the callback carries.
-import {timingSafeEqual} from 'node:crypto';
-import {createServer, type IncomingMessage, type ServerResponse} from 'node:http';
-import type {AddressInfo} from 'node:net';
+// The OAuth web flow with a loopback callback (RFC 8252 §7.3) and PKCE S256 (RFC 7636), in
+// named steps: the state is made, the server started (loopback/server.ts), the authorize URL
+// shown and opened; each request is checked (loopback/callback.ts, the state before anything
+// else), and an accepted callback completes the login (loopback/flow.ts).
+import type {IncomingMessage, ServerResponse} from 'node:http';
 import {
+	assertValidId,
 	DEFAULT_STATE_TTL_MS,
-	isValidId,
 	type Session,
 	type StateStore,
 	type Store,
@@ -15,17 +15,16 @@ import {
 	DEFAULT_LOGIN_TTL_MS,
 	DEFAULT_SCOPES,
 	formatTimeout,
-	MAX_LOGIN_TIMEOUT_MS,
 } from './defaults.js';
-import {DEFAULT_GITHUB_HOST, GitHubHostError, githubEndpoints} from './endpoints.js';
+import {DEFAULT_GITHUB_HOST, type GitHubEndpoints, githubEndpoints} from './endpoints.js';
 import {LoginError, safeText} from './errors.js';
 import {type HttpContext, REQUEST_TIMEOUT_MS} from './http.js';
+import {authorizationCode, CALLBACK_PATH, checkCallback, loginEnded} from './loopback/callback.js';
+import {completeLogin} from './loopback/flow.js';
+import {answer, type CallbackServer, startCallbackServer} from './loopback/server.js';
 import {openInBrowser} from './open-browser.js';
-import {page} from './pages.js';
-import {createPkce} from './pkce.js';
-import {type LoginOutcome, saveLogin} from './save-login.js';
-import {exchangeCode} from './token.js';
-import {fetchUser} from './user.js';
+import {createPkce, type Pkce} from './pkce.js';
+import type {LoginOutcome} from './save-login.js';
 
 export {
 	DEFAULT_LOGIN_TIMEOUT_MS,
@@ -34,9 +33,8 @@ export {
 	MAX_LOGIN_TIMEOUT_MS,
 } from './defaults.js';
 export {LoginError, type LoginErrorCode} from './errors.js';
+export {CALLBACK_PATH} from './loopback/callback.js';
 export type {LoginOutcome} from './save-login.js';
-
-export const CALLBACK_PATH = '/callback';
 
 export type LoginOptions = {
 	store: Store;
@@ -55,9 +53,9 @@ export type LoginOptions = {
 	callbackPort?: number;
 	/** How long the saved session lasts; default 30 days, as the stacktower CLI. */
 	ttlMs?: number;
-	/** The whole flow, from listening to the saved session. Default 5 minutes, at most 1 hour. */
+	/** The whole flow, from listening to the saved session. Default 5 minutes. */
 	timeoutMs?: number;
-	/** Default true: the command in $BROWSER with the URL as its argument, else the `open` package. */
+	/** Default true: the command in $BROWSER with the URL as its argument, else the platform's opener. */
 	openBrowser?: boolean | ((url: string) => Promise<void>);
 	/** Cancels the login (Esc in the inspector). */
 	signal?: AbortSignal;
@@ -70,104 +68,87 @@ export type LoginOptions = {
 	fetch?: typeof fetch;
 };
 
-function checkOptions(options: LoginOptions) {
-	const problem = (message: string) => new LoginError('INVALID_OPTIONS', message);
-	if (!options || typeof options !== 'object') throw problem('Expected login options');
-	if (!isValidId(options.sessionId)) {
-		throw problem(`Expected a valid session id, got ${JSON.stringify(options.sessionId)}`);
-	}
+/** The longest delay a Node timer holds; a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
-	if (typeof options.clientId !== 'string' || options.clientId.trim() === '') {
-		throw problem('Missing the GitHub OAuth client id');
-	}
+function describe(value: unknown): string {
+	return value === null ? 'null' : typeof value;
+}
 
-	if (typeof options.clientSecret !== 'string' || options.clientSecret === '') {
-		throw problem('Missing the GitHub OAuth client secret');
-	}
-
-	const port = options.callbackPort ?? 0;
-	if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-		throw problem(`Expected the callback port to be an integer from 0 to 65535, got ${port}`);
-	}
-
-	const timeoutMs = options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS;
-	if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_LOGIN_TIMEOUT_MS) {
-		throw problem(
-			`Expected the timeout to be more than 0 and at most ${formatTimeout(MAX_LOGIN_TIMEOUT_MS)}, got ${timeoutMs} ms`,
+function milliseconds(name: string, value: unknown, fallback: number): number {
+	if (value === undefined) return fallback;
+	if (typeof value !== 'number' || !(value > 0 && value <= MAX_TIMER_MS)) {
+		throw new TypeError(
+			`Expected ${name} to be a number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${typeof value === 'number' ? value : describe(value)}`,
 		);
 	}
 
-	const ttlMs = options.ttlMs ?? DEFAULT_LOGIN_TTL_MS;
-	if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
-		throw problem(`Expected the session lifetime to be a positive number, got ${ttlMs}`);
+	return value;
+}
+
+/**
+ * The checks a library caller needs: values of the right type. Ranges and formats a person
+ * types (a port from 1 to 65535, at most an hour) are the command line's to check.
+ */
+function checkOptions(options: LoginOptions) {
+	if (typeof options !== 'object' || options === null) {
+		throw new TypeError(`Expected login options to be an object, got ${describe(options)}`);
 	}
 
-	const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
-	if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0) {
-		throw problem(`Expected the request timeout to be a positive number, got ${requestTimeoutMs}`);
+	assertValidId(options.sessionId);
+	for (const name of ['clientId', 'clientSecret'] as const) {
+		const value: unknown = options[name];
+		if (typeof value !== 'string' || value.trim() === '') {
+			throw new TypeError(`Expected ${name} to be a non-empty string, got ${describe(value)}`);
+		}
 	}
 
-	let endpoints: ReturnType<typeof githubEndpoints>;
-	try {
-		endpoints = githubEndpoints(options.githubHost ?? DEFAULT_GITHUB_HOST);
-	} catch (error) {
-		if (error instanceof GitHubHostError) throw problem(error.message);
-		throw error;
+	const port: unknown = options.callbackPort ?? 0;
+	if (typeof port !== 'number' || !Number.isInteger(port)) {
+		throw new TypeError(`Expected callbackPort to be an integer, got ${describe(port)}`);
+	}
+
+	// Not a timer: a session may last a year, past the longest delay a timer holds.
+	const ttlMs: unknown = options.ttlMs ?? DEFAULT_LOGIN_TTL_MS;
+	if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
+		throw new TypeError(
+			`Expected ttlMs to be a positive number of milliseconds, got ${typeof ttlMs === 'number' ? ttlMs : describe(ttlMs)}`,
+		);
 	}
 
 	return {
 		port,
-		timeoutMs,
 		ttlMs,
-		requestTimeoutMs,
-		endpoints,
+		timeoutMs: milliseconds('timeoutMs', options.timeoutMs, DEFAULT_LOGIN_TIMEOUT_MS),
+		requestTimeoutMs: milliseconds(
+			'requestTimeoutMs',
+			options.requestTimeoutMs,
+			REQUEST_TIMEOUT_MS,
+		),
+		// Throws GitHubHostError, a TypeError, for a host that is not a usable base URL.
+		endpoints: githubEndpoints(options.githubHost ?? DEFAULT_GITHUB_HOST),
 		scopes: options.scopes ?? DEFAULT_SCOPES,
 	};
 }
 
-/**
- * The query of a request whose raw target is exactly `/callback` or `/callback?…`, else
- * undefined. Matched as text, not resolved as a URL: `//evil.com/callback`, `/./callback`
- * and `/x/../callback` all resolve to the callback path, and none of them is what GitHub sends.
- */
-function callbackQuery(target: string): URLSearchParams | undefined {
-	if (target === CALLBACK_PATH) return new URLSearchParams();
-	if (!target.startsWith(`${CALLBACK_PATH}?`)) return undefined;
-	return new URLSearchParams(target.slice(CALLBACK_PATH.length + 1));
-}
-
-/** Compares without leaking through timing how much of a guess was right. */
-function sameText(a: string, b: string): boolean {
-	const left = Buffer.from(a);
-	const right = Buffer.from(b);
-	return left.length === right.length && timingSafeEqual(left, right);
-}
-
-type Answer = {status: number; title: string; message: string; headers?: Record<string, string>};
-
-/** Answers a request and resolves once the page is handed to the OS (or the socket is gone). */
-function send(res: ServerResponse, answer: Answer): Promise<void> {
-	return new Promise((resolve) => {
-		if (res.headersSent || res.destroyed) {
-			resolve();
-			return;
-		}
-
-		const body = page(answer.title, answer.message);
-		res.once('close', () => resolve());
-		res.writeHead(answer.status, {
-			'Content-Type': 'text/html; charset=utf-8',
-			'Content-Length': Buffer.byteLength(body),
-			'Cache-Control': 'no-store',
-			'Referrer-Policy': 'no-referrer',
-			'X-Content-Type-Options': 'nosniff',
-			'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
-			// No keep-alive: when the flow ends, no idle socket holds the port.
-			Connection: 'close',
-			...answer.headers,
-		});
-		res.end(body, () => resolve());
-	});
+function authorizeUrl(args: {
+	endpoints: GitHubEndpoints;
+	clientId: string;
+	redirectUri: string;
+	scopes: string;
+	state: string;
+	pkce: Pkce;
+	previous: Session | null | undefined;
+}): string {
+	const url = new URL(args.endpoints.authorize);
+	url.searchParams.set('client_id', args.clientId);
+	url.searchParams.set('redirect_uri', args.redirectUri);
+	url.searchParams.set('scope', args.scopes);
+	url.searchParams.set('state', args.state);
+	url.searchParams.set('code_challenge', args.pkce.challenge);
+	url.searchParams.set('code_challenge_method', 'S256');
+	if (args.previous?.user?.login) url.searchParams.set('login', args.previous.user.login);
+	return url.href;
 }
 
 const failureStatus: Partial<Record<LoginError['code'], number>> = {
@@ -179,308 +160,119 @@ const failureStatus: Partial<Record<LoginError['code'], number>> = {
 	CANCELLED: 503,
 };
 
-/**
- * Logs in through the browser and saves a fresh session under `sessionId`. Resolves or
- * rejects (always with a LoginError) only after the callback server is closed and its port
- * is free again.
- */
-export async function login(options: LoginOptions): Promise<LoginOutcome> {
-	const {port, timeoutMs, ttlMs, requestTimeoutMs, endpoints, scopes} = checkOptions(options);
-	const {store, stateStore, sessionId, previous} = options;
-	if (options.signal?.aborted) throw new LoginError('CANCELLED', 'The login was cancelled');
+/** How long a login cut short (deadline, cancel) waits for a callback in progress to answer. */
+const BUSY_GRACE_MS = 5000;
 
-	let state: string;
-	try {
-		// DEFAULT_STATE_TTL_MS (10 min) covers the default 5-minute wait; a longer --timeout
-		// gets a state that lives as long, or its callback would be refused as expired.
-		state = await stateStore.generate(Math.max(DEFAULT_STATE_TTL_MS, timeoutMs));
-	} catch (error) {
-		throw new LoginError(
-			'STORE_FAILED',
-			`Could not create an OAuth state: ${safeText((error as Error).message)}`,
-			{cause: error},
-		);
-	}
+type Ending = {ok: true; outcome: LoginOutcome} | {ok: false; error: LoginError};
 
-	const pkce = createPkce();
-	// Aborted by the deadline or by options.signal, with the LoginError to report as reason.
-	const flow = new AbortController();
-	const aborted = () =>
-		flow.signal.reason instanceof LoginError
-			? flow.signal.reason
-			: new LoginError('CANCELLED', 'The login was cancelled');
-
-	let ended = false;
-	let stateUsed = false;
-	/** A callback with the valid state is being processed. */
-	let busy = false;
-	let expectedHost = '';
-	let redirectUri = '';
-	let finishWith: (
-		result: {ok: true; outcome: LoginOutcome} | {ok: false; error: LoginError},
-	) => void = () => {};
-	const result = new Promise<LoginOutcome>((resolve, reject) => {
-		finishWith = (outcome) => (outcome.ok ? resolve(outcome.outcome) : reject(outcome.error));
+/** One login in progress: what it has seen so far, and the steps that move it on. */
+class LoopbackLogin {
+	/** Aborted by the deadline, by options.signal, or when the login ends, with a LoginError. */
+	readonly #flow = new AbortController();
+	readonly #options: LoginOptions;
+	readonly #checked: ReturnType<typeof checkOptions>;
+	readonly #state: string;
+	readonly #pkce = createPkce();
+	#server: CallbackServer | undefined;
+	#redirectUri = '';
+	/** The result has been decided; later callbacks are refused. */
+	#ended = false;
+	/** A callback used up the state (else finish uses it up). */
+	#stateUsed = false;
+	/** A callback with the valid state is being completed. */
+	#busy = false;
+	#deadline: NodeJS.Timeout | undefined;
+	#grace: NodeJS.Timeout | undefined;
+	#settle: (ending: Ending) => void = () => {};
+	readonly result = new Promise<LoginOutcome>((resolve, reject) => {
+		this.#settle = (ending) => (ending.ok ? resolve(ending.outcome) : reject(ending.error));
 	});
 
-	const http: HttpContext = {
-		fetch: options.fetch,
-		signal: flow.signal,
-		timeoutMs: requestTimeoutMs,
-	};
-
-	async function complete(code: string): Promise<LoginOutcome> {
-		const accessToken = await exchangeCode(http, {
-			tokenUrl: endpoints.token,
-			clientId: options.clientId,
-			clientSecret: options.clientSecret,
-			code,
-			redirectUri,
-			codeVerifier: pkce.verifier,
-		});
-		const user = await fetchUser(http, endpoints.user, accessToken);
-		if (flow.signal.aborted) throw aborted();
-		return saveLogin({
-			store,
-			sessionId,
-			previous,
-			grant: {accessToken},
-			user,
-			ttlMs,
-			clientId: options.clientId,
-			githubHost: endpoints.origin,
-		});
+	constructor(options: LoginOptions, checked: ReturnType<typeof checkOptions>, state: string) {
+		this.#options = options;
+		this.#checked = checked;
+		this.#state = state;
 	}
 
-	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-		if (req.method !== 'GET') {
-			await send(res, {
-				status: 405,
-				title: 'Method not allowed',
-				message: 'This server only answers the GitHub login callback (GET).',
-				headers: {Allow: 'GET'},
-			});
-			return;
-		}
-
-		const query = callbackQuery(req.url ?? '');
-		if (!query) {
-			await send(res, {
-				status: 404,
-				title: 'Not found',
-				message: 'This server only answers the GitHub login callback.',
-			});
-			return;
-		}
-
-		// A page on another origin that resolves its own name to 127.0.0.1 (DNS rebinding)
-		// reaches us with its own Host header.
-		if (req.headers.host !== expectedHost) {
-			await send(res, {
-				status: 400,
-				title: 'Wrong host',
-				message: `The login callback only answers on ${expectedHost}.`,
-			});
-			return;
-		}
-
-		const ended400: Answer = {
-			status: 400,
-			title: 'Login has ended',
-			message: 'This login has already ended. Start a new login from stacktower-sessions.',
-		};
-		if (ended) {
-			await send(res, ended400);
-			return;
-		}
-
-		// The state first: nothing else in a callback is looked at before it has been checked
-		// (and consumed, so a replayed callback can never be exchanged again). It must be this
-		// login's own state, too: a StateStore in Redis may hold other logins' states, and a
-		// stranger's callback must neither pass with one nor use one up.
-		const states = query.getAll('state');
-		let valid = false;
-		if (states.length === 1 && states[0] && sameText(states[0], state)) {
-			try {
-				valid = await stateStore.validate(states[0]);
-			} catch (error) {
-				const failure = new LoginError(
-					'STORE_FAILED',
-					`Could not check the OAuth state: ${safeText((error as Error).message)}`,
-					{cause: error},
-				);
-				await send(res, {status: 500, title: 'Login failed', message: failure.message});
-				void finish({ok: false, error: failure});
-				return;
-			}
-		}
-
-		if (!valid) {
-			await send(res, {
-				status: 400,
-				title: 'Invalid login link',
-				message:
-					'This login callback has a missing, unknown, used or expired state, so it was ignored. Start the login again from stacktower-sessions if it does not finish.',
-			});
-			return;
-		}
-
-		stateUsed = true;
-		if (ended) {
-			await send(res, ended400);
-			return;
-		}
-
-		busy = true;
-		let outcome: LoginOutcome;
+	/** Listens, shows and opens the authorize URL, and arms the deadline. */
+	async start(): Promise<void> {
 		try {
-			const error = query.get('error');
-			if (error !== null) {
-				const description = safeText(query.get('error_description') ?? '');
-				const said = `${safeText(error, 80)}${description ? `: ${description}` : ''}`;
-				throw error === 'access_denied'
-					? new LoginError('ACCESS_DENIED', `The login was denied on GitHub (${said})`)
-					: new LoginError('AUTHORIZATION_FAILED', `GitHub did not authorize the login (${said})`);
-			}
-
-			const code = query.get('code');
-			if (!code) {
-				throw new LoginError('INVALID_CALLBACK', 'The callback from GitHub carried no code');
-			}
-
-			outcome = await complete(code);
-		} catch (caught) {
-			// Only our own messages are shown: another library's can quote a header (the token).
-			const error =
-				caught instanceof LoginError
-					? caught
-					: new LoginError('TOKEN_EXCHANGE_FAILED', 'The login failed with an unexpected error', {
-							cause: caught,
-						});
-			await send(res, {
-				status: failureStatus[error.code] ?? 502,
-				title: 'Login failed',
-				message: `${error.message} You can close this tab.`,
-			});
-			await finish({ok: false, error});
-			return;
+			this.#server = await startCallbackServer(this.#checked.port, (req, res) =>
+				this.#handle(req, res),
+			);
+		} catch (error) {
+			this.#spendState();
+			throw error;
 		}
 
-		// Saved; only now does the browser hear that it worked.
-		await send(res, {
-			status: 200,
-			title: 'Logged in',
-			message: `Logged in to GitHub as @${outcome.user.login}. You can close this tab and return to the terminal.`,
+		this.#redirectUri = `http://${this.#server.host}${CALLBACK_PATH}`;
+		const url = authorizeUrl({
+			...this.#checked,
+			clientId: this.#options.clientId,
+			redirectUri: this.#redirectUri,
+			state: this.#state,
+			pkce: this.#pkce,
+			previous: this.#options.previous,
 		});
-		await finish({ok: true, outcome});
+		this.#flow.signal.addEventListener('abort', () => this.#onAbort());
+		this.#deadline = setTimeout(() => this.#timeOut(), this.#checked.timeoutMs);
+		const {signal} = this.#options;
+		if (signal) {
+			signal.addEventListener('abort', this.#cancel, {once: true});
+			// It may have fired while the state was made or the port bound.
+			if (signal.aborted) this.#cancel();
+		}
+
+		this.#showUrl(url);
+		this.#openBrowser(url);
 	}
 
-	const server = createServer((req, res) => {
-		// Only our own messages are shown: another library's can quote a header (the token).
-		handle(req, res).catch(async () => {
-			await send(res, {status: 500, title: 'Login failed', message: 'Internal error.'});
-		});
-	});
-	server.keepAliveTimeout = 1000;
-
-	let timer: NodeJS.Timeout | undefined;
-	let fallback: NodeJS.Timeout | undefined;
-	const onCancel = () => {
-		flow.abort(new LoginError('CANCELLED', 'The login was cancelled'));
+	readonly #cancel = () => {
+		this.#flow.abort(new LoginError('CANCELLED', 'The login was cancelled'));
 	};
 
-	flow.signal.addEventListener('abort', () => {
-		// finish() aborts too, to stop anything still running: nothing left to end then.
-		if (ended) return;
-		if (!busy) {
-			void finish({ok: false, error: aborted()});
-			return;
-		}
-
-		// The callback in progress notices through its fetches' signal and answers the
-		// browser; should it hang (a store that never answers), end anyway.
-		fallback = setTimeout(() => void finish({ok: false, error: aborted()}), 5000);
-	});
-
-	async function finish(
-		outcome: {ok: true; outcome: LoginOutcome} | {ok: false; error: LoginError},
-	): Promise<void> {
-		if (ended) return;
-		ended = true;
-		clearTimeout(timer);
-		clearTimeout(fallback);
-		options.signal?.removeEventListener('abort', onCancel);
-		await new Promise<void>((resolve) => {
-			server.close(() => resolve());
-			// Pages are flushed before finish is called; whatever is left is idle or a
-			// straggler, and must not hold the port.
-			server.closeAllConnections();
-		});
-		// An unused state would stay valid until it expires: use it up. Not awaited: a state
-		// store that hangs (Redis gone) must not keep the login from ending.
-		if (!stateUsed) void stateStore.validate(state).catch(() => false);
-		if (!flow.signal.aborted) flow.abort(new LoginError('CANCELLED', 'The login has ended'));
-		finishWith(outcome);
-	}
-
-	try {
-		await new Promise<void>((resolve, reject) => {
-			server.once('error', reject);
-			server.listen({host: '127.0.0.1', port, exclusive: true}, () => {
-				server.off('error', reject);
-				resolve();
-			});
-		});
-	} catch (error) {
-		void stateStore.validate(state).catch(() => false);
-		const code = (error as NodeJS.ErrnoException).code;
-		throw new LoginError(
-			'SERVER_FAILED',
-			code === 'EADDRINUSE'
-				? `Port ${port} on 127.0.0.1 is in use; choose another --callback-port, or 0 for any free port`
-				: `Could not listen on 127.0.0.1:${port} (${safeText(code ?? (error as Error).message)})`,
-			{cause: error},
-		);
-	}
-
-	server.on('error', () => {});
-	const actualPort = (server.address() as AddressInfo).port;
-	expectedHost = `127.0.0.1:${actualPort}`;
-	redirectUri = `http://${expectedHost}${CALLBACK_PATH}`;
-
-	const authorize = new URL(endpoints.authorize);
-	authorize.searchParams.set('client_id', options.clientId);
-	authorize.searchParams.set('redirect_uri', redirectUri);
-	authorize.searchParams.set('scope', scopes);
-	authorize.searchParams.set('state', state);
-	authorize.searchParams.set('code_challenge', pkce.challenge);
-	authorize.searchParams.set('code_challenge_method', 'S256');
-	if (previous?.user?.login) authorize.searchParams.set('login', previous.user.login);
-	const authorizeUrl = authorize.href;
-
-	timer = setTimeout(() => {
+	#timeOut(): void {
 		// Once a valid callback is in, the browser has done its part: do not blame it.
-		const waitingFor = busy
+		const waitingFor = this.#busy
 			? 'the browser came back, but talking to GitHub and saving the session did not finish'
 			: 'no answer from the browser';
-		flow.abort(
+		this.#flow.abort(
 			new LoginError(
 				'TIMEOUT',
-				`The login timed out: ${waitingFor} within ${formatTimeout(timeoutMs)}`,
+				`The login timed out: ${waitingFor} within ${formatTimeout(this.#checked.timeoutMs)}`,
 			),
 		);
-	}, timeoutMs);
-	if (options.signal) {
-		options.signal.addEventListener('abort', onCancel, {once: true});
-		// It may have fired while we were generating the state or binding the port.
-		if (options.signal.aborted) onCancel();
 	}
 
-	if (!ended) {
+	#aborted(): LoginError {
+		const reason: unknown = this.#flow.signal.reason;
+		return reason instanceof LoginError
+			? reason
+			: new LoginError('CANCELLED', 'The login was cancelled');
+	}
+
+	#onAbort(): void {
+		// finish() aborts too, to stop anything still running: nothing left to end then.
+		if (this.#ended) return;
+		if (!this.#busy) {
+			void this.#finish({ok: false, error: this.#aborted()});
+			return;
+		}
+
+		// The callback in progress notices through its requests' signal and answers the
+		// browser; should it hang (a store that never answers), end anyway.
+		this.#grace = setTimeout(
+			() => void this.#finish({ok: false, error: this.#aborted()}),
+			BUSY_GRACE_MS,
+		);
+	}
+
+	#showUrl(url: string): void {
+		if (this.#ended) return;
 		try {
-			options.onUrl?.(authorizeUrl);
+			this.#options.onUrl?.(url);
 		} catch (error) {
-			void finish({
+			void this.#finish({
 				ok: false,
 				error: new LoginError(
 					'INVALID_OPTIONS',
@@ -490,15 +282,17 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 		}
 	}
 
-	const opener =
-		options.openBrowser === false
-			? undefined
-			: typeof options.openBrowser === 'function'
-				? options.openBrowser
-				: (url: string) => openInBrowser(url);
-	if (opener && !ended) {
+	#openBrowser(url: string): void {
+		const choice = this.#options.openBrowser;
+		const opener =
+			choice === false
+				? undefined
+				: typeof choice === 'function'
+					? choice
+					: (target: string) => openInBrowser(target);
+		if (!opener || this.#ended) return;
 		Promise.resolve()
-			.then(() => opener(authorizeUrl))
+			.then(() => opener(url))
 			.catch((error: unknown) => {
 				const failure =
 					error instanceof LoginError && error.code === 'BROWSER_FAILED'
@@ -508,9 +302,130 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 								`Could not open a browser: ${safeText((error as Error)?.message)}`,
 								{cause: error},
 							);
-				if (!ended) options.onBrowserError?.(failure);
+				if (!this.#ended) this.#options.onBrowserError?.(failure);
 			});
 	}
 
-	return result;
+	/** One request to the callback server. */
+	async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const check = await checkCallback(req, {
+			host: this.#server?.host ?? '',
+			state: this.#state,
+			stateStore: this.#options.stateStore,
+			ended: () => this.#ended,
+		});
+		if (check.kind === 'refused') {
+			await answer(res, check.page);
+			return;
+		}
+
+		if (check.kind === 'failed') {
+			await answer(res, check.page);
+			void this.#finish({ok: false, error: check.error});
+			return;
+		}
+
+		this.#stateUsed = true;
+		if (this.#ended) {
+			await answer(res, loginEnded);
+			return;
+		}
+
+		this.#busy = true;
+		let outcome: LoginOutcome;
+		try {
+			outcome = await completeLogin(authorizationCode(check.query), {
+				http: this.#http(),
+				endpoints: this.#checked.endpoints,
+				clientId: this.#options.clientId,
+				clientSecret: this.#options.clientSecret,
+				redirectUri: this.#redirectUri,
+				codeVerifier: this.#pkce.verifier,
+				store: this.#options.store,
+				sessionId: this.#options.sessionId,
+				previous: this.#options.previous,
+				ttlMs: this.#checked.ttlMs,
+			});
+		} catch (caught) {
+			// Only our own messages are shown: another library's can quote a header (the token).
+			const error =
+				caught instanceof LoginError
+					? caught
+					: new LoginError('TOKEN_EXCHANGE_FAILED', 'The login failed with an unexpected error', {
+							cause: caught,
+						});
+			await answer(res, {
+				status: failureStatus[error.code] ?? 502,
+				title: 'Login failed',
+				message: `${error.message} You can close this tab.`,
+			});
+			await this.#finish({ok: false, error});
+			return;
+		}
+
+		// Saved; only now does the browser hear that it worked.
+		await answer(res, {
+			status: 200,
+			title: 'Logged in',
+			message: `Logged in to GitHub as @${outcome.user.login}. You can close this tab and return to the terminal.`,
+		});
+		await this.#finish({ok: true, outcome});
+	}
+
+	#http(): HttpContext {
+		return {
+			fetch: this.#options.fetch,
+			signal: this.#flow.signal,
+			timeoutMs: this.#checked.requestTimeoutMs,
+		};
+	}
+
+	/** An unused state would stay valid until it expires: use it up. */
+	#spendState(): void {
+		// Not awaited: a state store that hangs (Redis gone) must not keep the login from ending.
+		void this.#options.stateStore.validate(this.#state).catch(() => false);
+	}
+
+	/** Decides the result once: stops the timers, frees the port, then settles. */
+	async #finish(ending: Ending): Promise<void> {
+		if (this.#ended) return;
+		this.#ended = true;
+		clearTimeout(this.#deadline);
+		clearTimeout(this.#grace);
+		this.#options.signal?.removeEventListener('abort', this.#cancel);
+		await this.#server?.close();
+		if (!this.#stateUsed) this.#spendState();
+		if (!this.#flow.signal.aborted) {
+			this.#flow.abort(new LoginError('CANCELLED', 'The login has ended'));
+		}
+
+		this.#settle(ending);
+	}
+}
+
+/**
+ * Logs in through the browser and saves a fresh session under `sessionId`. Throws a
+ * TypeError for options of the wrong type; otherwise resolves, or rejects with a LoginError,
+ * only after the callback server is closed and its port is free again.
+ */
+export async function login(options: LoginOptions): Promise<LoginOutcome> {
+	const checked = checkOptions(options);
+	if (options.signal?.aborted) throw new LoginError('CANCELLED', 'The login was cancelled');
+
+	let state: string;
+	try {
+		// DEFAULT_STATE_TTL_MS (10 min) covers the default 5-minute wait; a longer timeout
+		// gets a state that lives as long, or its callback would be refused as expired.
+		state = await options.stateStore.generate(Math.max(DEFAULT_STATE_TTL_MS, checked.timeoutMs));
+	} catch (error) {
+		throw new LoginError(
+			'STORE_FAILED',
+			`Could not create an OAuth state: ${safeText((error as Error).message)}`,
+			{cause: error},
+		);
+	}
+
+	const run = new LoopbackLogin(options, checked, state);
+	await run.start();
+	return run.result;
 }

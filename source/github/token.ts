@@ -3,6 +3,7 @@
 import {LoginError, type LoginErrorCode, safeText} from './errors.js';
 import {type GitHubResponse, type HttpContext, parseJson} from './http.js';
 import {loginRequest} from './login-request.js';
+import {readTokenAnswer, type TokenGrant} from './token-answer.js';
 
 export type ExchangeRequest = {
 	readonly tokenUrl: string;
@@ -30,18 +31,17 @@ const tokenErrors: Record<string, {code: LoginErrorCode; hint: string}> = {
 	},
 };
 
-/** RFC 6750's b64token, the syntax of a bearer token; GitHub's tokens (gho_…, ghu_…, 40 hex) fit it. */
-const accessTokenSyntax = /^[A-Za-z\d\-._~+/]+=*$/;
-
 function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
- * The access token in a token endpoint's answer. GitHub reports OAuth errors as HTTP 200 with
+ * The grant (the access token, and its refresh token and expiry times when GitHub gives them)
+ * in a token endpoint's answer. GitHub reports OAuth errors as HTTP 200 with
  * an `error` field, so that is looked at before the status.
  */
-export function accessTokenFrom(response: GitHubResponse, step: string): string {
+export function grantFrom(response: GitHubResponse, step: string): TokenGrant {
+	const receivedAt = Date.now();
 	const json = parseJson(response);
 	if (json === undefined) {
 		throw new LoginError(
@@ -72,24 +72,20 @@ export function accessTokenFrom(response: GitHubResponse, step: string): string 
 		);
 	}
 
-	if (!isObject(json) || typeof json.access_token !== 'string' || json.access_token === '') {
+	if (!isObject(json)) {
 		throw new LoginError('TOKEN_EXCHANGE_FAILED', `${step}: GitHub's answer holds no access token`);
 	}
 
-	// The token goes into an Authorization header next: one with characters a header cannot
-	// carry (NUL, CR, LF, non-ASCII) is refused here, and never quoted.
-	if (!accessTokenSyntax.test(json.access_token)) {
-		throw new LoginError(
-			'TOKEN_EXCHANGE_FAILED',
-			`${step}: GitHub's answer holds an access token with characters no token has; it was not used`,
-		);
-	}
-
-	return json.access_token;
+	// The one check of a token answer, shared with the device flow: the token goes into an
+	// Authorization header next, so one a header cannot carry is refused, and never quoted.
+	return readTokenAnswer(json, receivedAt);
 }
 
-/** Trades the callback's code (with the PKCE verifier) for an access token. */
-export async function exchangeCode(http: HttpContext, exchange: ExchangeRequest): Promise<string> {
+/** Trades the callback's code (with the PKCE verifier) for a token grant. */
+export async function exchangeCode(
+	http: HttpContext,
+	exchange: ExchangeRequest,
+): Promise<TokenGrant> {
 	const body = new URLSearchParams({
 		client_id: exchange.clientId,
 		client_secret: exchange.clientSecret,
@@ -112,5 +108,5 @@ export async function exchangeCode(http: HttpContext, exchange: ExchangeRequest)
 		'TOKEN_EXCHANGE_FAILED',
 		STEP,
 	);
-	return accessTokenFrom(response, STEP);
+	return grantFrom(response, STEP);
 }

@@ -1,4 +1,5 @@
-import {FileStore, type FileStoreOptions} from './file-store.js';
+import {join} from 'node:path';
+import {FileStore, type FileStoreOptions} from './file-store/file-store.js';
 import {assertSession, cloneSession, type Session} from './session.js';
 
 /** The session id the Go CLIStore stores its one session under. */
@@ -39,9 +40,9 @@ export class CLIStore {
 		await this.#store.delete(CLI_SESSION_ID);
 	}
 
-	/** The session directory. */
+	/** Go: CLIStore.Path. The session file, `<dir>/github.json` (whether it exists or not). */
 	path(): string {
-		return this.#store.path();
+		return join(this.#store.path(), `${CLI_SESSION_ID}.json`);
 	}
 
 	async close(): Promise<void> {

@@ -19,12 +19,9 @@ export {
 	StoreUnavailableError,
 	UnsafeDirectoryError,
 } from './errors.js';
-export {
-	FileStore,
-	type FileStoreOptions,
-	MAX_SESSION_FILE_BYTES,
-	STALE_TEMP_MS,
-} from './file-store.js';
+export {STALE_TEMP_MS} from './file-store/cleanup.js';
+export {FileStore, type FileStoreOptions} from './file-store/file-store.js';
+export {MAX_SESSION_FILE_BYTES} from './file-store/read.js';
 export {assertValidId, generateId, generateState, isValidId} from './ids.js';
 export {MemoryStateStore, MemoryStore, type MemoryStoreOptions} from './memory-store.js';
 export {defaultSessionsDir} from './paths.js';

@@ -1,6 +1,6 @@
 import {ExpiredError, LockBusyError} from './errors.js';
 import {assertValidId, generateState} from './ids.js';
-import {DEFAULT_LOCK_WAIT_MS, delay, LOCK_POLL_MS} from './lock-file.js';
+import {DEFAULT_LOCK_WAIT_MS, delay, LOCK_POLL_MS} from './lock-timing.js';
 import {
 	assertSession,
 	assertTtl,
@@ -23,6 +23,15 @@ export type MemoryStoreOptions = {
 	/** The clock, for tests; defaults to Date.now. */
 	readonly now?: () => number;
 };
+
+function sessionEntry(session: Session): ListEntry {
+	return {
+		kind: 'session',
+		id: session.id,
+		session: cloneSession(session),
+		location: `memory:${session.id}`,
+	};
+}
 
 /** A Store in process memory, for tests and single-process servers. Copies in and out. */
 export class MemoryStore implements ListableStore, LockingStore {
@@ -92,14 +101,16 @@ export class MemoryStore implements ListableStore, LockingStore {
 		return removed;
 	}
 
+	/** The session stored under `id`, expired or not, or null; removes nothing (see ListableStore). */
+	async lookup(id: string): Promise<ListEntry | null> {
+		assertValidId(id);
+		const session = this.#sessions.get(id);
+		return session ? sessionEntry(session) : null;
+	}
+
 	async list(options: ListOptions = {}): Promise<ListEntry[]> {
 		options.signal?.throwIfAborted();
-		const entries: ListEntry[] = [...this.#sessions.values()].map((session) => ({
-			kind: 'session',
-			id: session.id,
-			session: cloneSession(session),
-			location: `memory:${session.id}`,
-		}));
+		const entries = [...this.#sessions.values()].map(sessionEntry);
 		options.onProgress?.(entries.length, entries.length);
 		return entries;
 	}

@@ -12,10 +12,11 @@
 //
 // Needs Redis ≥ 6.2 (GETDEL).
 import type {RedisClientType} from 'redis';
-import {decodeSession, encodeSession} from './codec.js';
+import {decodeStored, encodeSession} from './codec.js';
 import {CorruptError, ExpiredError, LockBusyError, StoreUnavailableError} from './errors.js';
+import {MAX_SESSION_FILE_BYTES} from './file-store/read.js';
 import {assertValidId, generateState, isValidId} from './ids.js';
-import {DEFAULT_LOCK_WAIT_MS, delay, LOCK_POLL_MS, LOCK_STALE_MS} from './lock-file.js';
+import {DEFAULT_LOCK_WAIT_MS, delay, LOCK_POLL_MS, LOCK_STALE_MS} from './lock-timing.js';
 import {
 	assertSession,
 	assertTtl,
@@ -50,6 +51,8 @@ export type RedisStoreOptions = {
 	readonly connectTimeoutMs?: number;
 	/** The clock, for tests; defaults to Date.now. Redis itself expires keys on its own clock. */
 	readonly now?: () => number;
+	/** Aborts a pending `open(url)`: it rejects at once and leaves no socket behind. */
+	readonly signal?: AbortSignal;
 };
 
 export const DEFAULT_SESSION_PREFIX = 'stacktower:session:';
@@ -58,32 +61,40 @@ export const LOCK_KEY_PREFIX = 'stacktower:lock:';
 export const DEFAULT_STATE_PREFIX = 'stacktower:state:';
 const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
-// SCAN's COUNT is a hint of how many keys to examine per call; one MGET fetches each batch.
+// SCAN's COUNT is a hint of how many keys to examine per call; one pipeline of reads fetches
+// each batch.
 const SCAN_COUNT = 1000;
+// The FileStore's limit for a session file, and the same words for a value over it.
+const TOO_LARGE = 'it is larger than 1 MiB';
+const ID_MISMATCH = 'the id field does not match the key';
+const NOT_A_STRING = 'the key holds a Redis value that is not a string';
 // Longer than any state we generate (43 characters) with room for other generators, short
 // enough that a hostile callback cannot make us send megabytes to Redis.
 const MAX_STATE_LENGTH = 256;
 // Deletes a key only while it still holds the value we judged expired: another instance may
-// have refreshed the session between our read and the delete, and that session must survive.
+// have refreshed the session between our read and the delete, and that session must survive;
+// and a lock is released only by its holder, never after PX handed it to another.
 const DELETE_IF_UNCHANGED =
 	"if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
-/** `redis://user:secret@host:6379/0` → `redis://user@host:6379/0`: safe to print or log. */
+/**
+ * `redis://user:secret@host:6379/0` → `redis://user@host:6379/0`: safe to print or log, whether
+ * the URL parses or not.
+ */
 export function redactRedisUrl(url: string): string {
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch {
-		// Unparsable: cut whatever sits between `//` and the last `@`, where credentials would be.
-		return url.replace(/\/\/[^/]*@/, '//***@');
-	}
-
-	if (parsed.password === '') return url;
-	// Keep the URL as the user wrote it, minus the password; fall back to the normalised form.
-	const cut = url.replace(`:${parsed.password}@`, '@');
-	if (cut !== url) return cut.replace('//@', '//');
-	parsed.password = '';
-	return parsed.toString();
+	// Read from the text, not from a parse: a password with an unencoded `/`, `?`, `#` or `@`
+	// makes the URL invalid (or moves the password into the host) and must be hidden all the
+	// same. Everything before the last `@` is taken for credentials, at worst hiding too much.
+	const scheme = /^[a-z][a-z\d+.-]*:(\/\/)?/i.exec(url);
+	const lead = scheme?.[0] ?? '';
+	const rest = url.slice(lead.length);
+	const at = rest.lastIndexOf('@');
+	if (at === -1) return url;
+	const credentials = rest.slice(0, at);
+	const colon = credentials.indexOf(':');
+	// A user name alone is no secret, but only where `//` shows it is one.
+	const user = colon === -1 ? (scheme?.[1] ? credentials : '') : credentials.slice(0, colon);
+	return `${lead}${user === '' ? '' : `${user}@`}${rest.slice(at + 1)}`;
 }
 
 /** Throws a TypeError naming the (redacted) URL unless it is a usable redis:// or rediss:// URL. */
@@ -98,7 +109,7 @@ export function assertRedisUrl(url: unknown): asserts url is string {
 		parsed = new URL(url);
 	} catch {
 		throw new TypeError(
-			`Invalid Redis URL ${JSON.stringify(redactRedisUrl(url))}: expected a URL such as ${example}`,
+			`Invalid Redis URL ${JSON.stringify(redactRedisUrl(url))}: expected a URL such as ${example}; in a password, percent-encode / ? # @ (as %2F %3F %23 %40)`,
 		);
 	}
 
@@ -156,14 +167,43 @@ function serverOf(client: AnyRedisClient): string {
 	return socket.path ?? hostPort(socket.host, socket.port);
 }
 
+/**
+ * The value of the key for session `id` (checked with isValidId) as that session, or why it is
+ * not one: not a session, over the size limit, or a session with another id (as the FileStore
+ * reports a file whose id field differs from its name).
+ */
+function decodeKeyed(value: string, key: string, id: string): Session | {reason: string} {
+	if (Buffer.byteLength(value) > MAX_SESSION_FILE_BYTES) return {reason: TOO_LARGE};
+	try {
+		const session = decodeStored(value, key, id);
+		return session.id === id ? session : {reason: ID_MISMATCH};
+	} catch (error) {
+		if (error instanceof CorruptError) return {reason: error.reason};
+		throw error;
+	}
+}
+
+function isWrongType(error: unknown): boolean {
+	return error instanceof Error && error.message.startsWith('WRONGTYPE');
+}
+
 /** How error messages name a key. */
 function whereKey(key: string): string {
 	return `Redis key ${JSON.stringify(key)}`;
 }
 
-class CommandDeadlineError extends Error {}
-type PendingCall = {readonly deadline: number; readonly reject: (error: unknown) => void};
+class CommandDeadlineError extends Error {
+	constructor(readonly write: boolean) {
+		super('no reply in time');
+	}
+}
+type PendingCall = {
+	readonly deadline: number;
+	readonly write: boolean;
+	readonly reject: (error: unknown) => void;
+};
 class ConnectDeadlineError extends Error {}
+class OpenAbortedError extends Error {}
 
 type RedisModule = typeof import('redis');
 let redisModule: Promise<RedisModule> | undefined;
@@ -191,6 +231,9 @@ class Connection {
 	readonly #commandTimeoutMs: number;
 	#closed = false;
 	#lastError: unknown;
+	// Calls whose reply node-redis still awaits, timed out ones included: while there are any,
+	// close() destroys the socket instead of waiting for them.
+	#inFlight = 0;
 	readonly #pending = new Set<PendingCall>();
 	#watchdog: NodeJS.Timeout | undefined;
 	readonly #onError = (error: unknown) => {
@@ -209,8 +252,14 @@ class Connection {
 	}
 
 	/** Connects a client of our own to `url`, rejecting within `connectTimeoutMs` when it cannot. */
-	static async open(url: string, commandTimeoutMs: number, connectTimeoutMs: number) {
+	static async open(
+		url: string,
+		commandTimeoutMs: number,
+		connectTimeoutMs: number,
+		signal?: AbortSignal,
+	) {
 		assertRedisUrl(url);
+		signal?.throwIfAborted();
 		const {createClient} = await loadRedis();
 		let everReady = false;
 		const client = createClient({
@@ -231,6 +280,7 @@ class Connection {
 		});
 		const connection = new Connection(client, true, commandTimeoutMs, url);
 		let timer: NodeJS.Timeout | undefined;
+		let onAbort: () => void = () => undefined;
 		try {
 			await Promise.race([
 				// A PING too: a server that wants a password the URL lacks accepts the connection,
@@ -243,6 +293,8 @@ class Connection {
 						// accepts but never completes the handshake.
 						connectTimeoutMs + 100,
 					);
+					onAbort = () => reject(new OpenAbortedError());
+					signal?.addEventListener('abort', onAbort, {once: true});
 				}),
 			]);
 			everReady = true;
@@ -252,11 +304,20 @@ class Connection {
 			throw await connection.unavailable(error, 'connect');
 		} finally {
 			clearTimeout(timer);
+			signal?.removeEventListener('abort', onAbort);
 		}
 	}
 
-	/** Runs one command under the deadline; maps every failure to a StoreUnavailableError. */
-	run<T>(command: (client: RedisClientType) => Promise<T>, key?: string): Promise<T> {
+	/**
+	 * Runs one command under the deadline; maps every failure to a StoreUnavailableError.
+	 * `key`: the key a command reads, for a CorruptError when it holds a hash, list…;
+	 * `write`: a timed-out write is reported as one that may have been applied, since a stalled
+	 * server can still run what it already received.
+	 */
+	run<T>(
+		command: (client: RedisClientType) => Promise<T>,
+		{key, write = false}: {key?: string; write?: boolean} = {},
+	): Promise<T> {
 		if (this.#closed) {
 			return Promise.reject(new StoreUnavailableError(`the Redis store at ${this.url} is closed`));
 		}
@@ -268,16 +329,23 @@ class Connection {
 			reply = Promise.reject(error);
 		}
 
+		this.#inFlight++;
 		return new Promise<T>((resolve, reject) => {
-			const call: PendingCall = {deadline: performance.now() + this.#commandTimeoutMs, reject};
+			const call: PendingCall = {
+				deadline: performance.now() + this.#commandTimeoutMs,
+				write,
+				reject,
+			};
 			this.#pending.add(call);
 			this.#watch();
 			reply.then(
 				(value) => {
+					this.#inFlight--;
 					this.#pending.delete(call);
 					resolve(value);
 				},
 				(error: unknown) => {
+					this.#inFlight--;
 					this.#pending.delete(call);
 					this.#failure(error, key).then(reject, reject);
 				},
@@ -287,8 +355,8 @@ class Connection {
 
 	/** `key`: the key a command read, for a CorruptError when it holds a hash, list… */
 	async #failure(error: unknown, key?: string): Promise<Error> {
-		if (key !== undefined && error instanceof Error && error.message.startsWith('WRONGTYPE')) {
-			return new CorruptError(whereKey(key), 'the key holds a Redis value that is not a string');
+		if (key !== undefined && isWrongType(error)) {
+			return new CorruptError(whereKey(key), NOT_A_STRING);
 		}
 
 		return this.unavailable(error);
@@ -307,7 +375,7 @@ class Connection {
 			for (const call of this.#pending) {
 				if (call.deadline > now) break;
 				this.#pending.delete(call);
-				this.unavailable(new CommandDeadlineError()).then(call.reject, call.reject);
+				this.unavailable(new CommandDeadlineError(call.write)).then(call.reject, call.reject);
 			}
 
 			if (this.#pending.size === 0) {
@@ -350,8 +418,17 @@ class Connection {
 			return `the connection is down and being re-established${last}`;
 		}
 
+		if (cause instanceof CommandDeadlineError && cause.write) {
+			return `no reply within ${this.#commandTimeoutMs} ms; the write may have been applied, since a stalled server can still run what it received`;
+		}
+
 		if (cause instanceof CommandDeadlineError || cause instanceof redis.TimeoutError) {
 			return `no reply within ${this.#commandTimeoutMs} ms`;
+		}
+
+		if (cause instanceof OpenAbortedError) return 'the store was closed while connecting';
+		if (cause instanceof redis.DisconnectsClientError) {
+			return 'the store was closed before it answered';
 		}
 
 		if (cause instanceof ConnectDeadlineError || cause instanceof redis.ConnectionTimeoutError) {
@@ -373,6 +450,12 @@ class Connection {
 		return cause instanceof Error ? cause.message : String(cause);
 	}
 
+	/**
+	 * Ends at once. With no reply due, node-redis closes the socket gracefully (nothing is left
+	 * to wait for); with replies due (a stalled server), the socket is destroyed and those calls
+	 * reject. Not close() then: in node-redis 5 it waits for every reply, unbounded, and
+	 * destroy() after it throws.
+	 */
 	async close(): Promise<void> {
 		if (this.#closed) return;
 		this.#closed = true;
@@ -381,23 +464,19 @@ class Connection {
 			return;
 		}
 
-		if (this.client.isReady) {
-			// Graceful (pending replies arrive), but never longer than one command may take.
-			let timer: NodeJS.Timeout | undefined;
-			await Promise.race([
-				this.client.close().catch(() => undefined),
-				new Promise((resolve) => {
-					timer = setTimeout(resolve, this.#commandTimeoutMs);
-				}),
-			]);
-			clearTimeout(timer);
+		if (!this.client.isOpen) return;
+		if (this.#inFlight === 0 && this.client.isReady) {
+			await this.client.close();
+		} else {
+			this.client.destroy();
 		}
-
-		if (this.client.isOpen) this.client.destroy();
 	}
 }
 
-type ConnectionOptions = Required<Pick<RedisStoreOptions, 'commandTimeoutMs' | 'connectTimeoutMs'>>;
+type ConnectionOptions = Required<
+	Pick<RedisStoreOptions, 'commandTimeoutMs' | 'connectTimeoutMs'>
+> &
+	Pick<RedisStoreOptions, 'signal'>;
 
 function resolveOptions(options: RedisStoreOptions, defaultPrefix: string) {
 	const prefix = options.prefix ?? defaultPrefix;
@@ -406,7 +485,13 @@ function resolveOptions(options: RedisStoreOptions, defaultPrefix: string) {
 	const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
 	assertTimeout(commandTimeoutMs, 'commandTimeoutMs');
 	assertTimeout(connectTimeoutMs, 'connectTimeoutMs');
-	return {prefix, commandTimeoutMs, connectTimeoutMs, now: options.now ?? Date.now};
+	return {
+		prefix,
+		commandTimeoutMs,
+		connectTimeoutMs,
+		now: options.now ?? Date.now,
+		signal: options.signal,
+	};
 }
 
 // Connections that open() made, handed to the constructor through the client it returns, so the
@@ -415,10 +500,10 @@ const opened = new WeakMap<AnyRedisClient, Connection>();
 
 async function connect(
 	urlOrClient: string | AnyRedisClient,
-	{commandTimeoutMs, connectTimeoutMs}: ConnectionOptions,
+	{commandTimeoutMs, connectTimeoutMs, signal}: ConnectionOptions,
 ): Promise<AnyRedisClient> {
 	if (typeof urlOrClient !== 'string') return urlOrClient;
-	const connection = await Connection.open(urlOrClient, commandTimeoutMs, connectTimeoutMs);
+	const connection = await Connection.open(urlOrClient, commandTimeoutMs, connectTimeoutMs, signal);
 	opened.set(connection.client, connection);
 	return connection.client;
 }
@@ -468,16 +553,16 @@ export class RedisStore implements ListableStore, LockingStore {
 
 	async get(id: string): Promise<Session | null> {
 		const key = this.key(id);
-		const value = await this.#connection.run((c) => c.get(key), key);
-		if (value === null) return null;
-		let session: Session;
-		try {
-			session = decodeSession(value, key);
-		} catch (error) {
-			// The message names the key in quotes; built only here, off the hot path.
-			if (error instanceof CorruptError) throw new CorruptError(whereKey(key), error.reason);
-			throw error;
-		}
+		// GETRANGE reads at most one byte past the limit, where GET would fetch a value of any
+		// size whole. It answers "" for a missing key: EXISTS, in the same round trip, tells.
+		const [range, exists] = await this.#connection.run(
+			(c) => Promise.all([c.getRange(key, 0, MAX_SESSION_FILE_BYTES), c.exists(key)]),
+			{key},
+		);
+		const value = range ?? '';
+		if (value === '' && exists === 0) return null;
+		const session = decodeKeyed(value, key, id);
+		if ('reason' in session) throw new CorruptError(whereKey(key), session.reason);
 
 		// Redis expires the key on its own clock; a session that is expired by ours (clock skew,
 		// or a key written without a TTL by another tool) is still never handed out.
@@ -498,18 +583,19 @@ export class RedisStore implements ListableStore, LockingStore {
 		const msLeft = session.expiresAt.getTime() - this.#now();
 		if (msLeft <= 0) {
 			// Never a key without a TTL, and PX must be positive: an expired session is removed.
-			await this.#connection.run((c) => c.del(key));
+			await this.#connection.run((c) => c.del(key), {write: true});
 			return;
 		}
 
-		await this.#connection.run((c) =>
-			c.set(key, value, {expiration: {type: 'PX', value: Math.ceil(msLeft)}}),
+		await this.#connection.run(
+			(c) => c.set(key, value, {expiration: {type: 'PX', value: Math.ceil(msLeft)}}),
+			{write: true},
 		);
 	}
 
 	async delete(id: string): Promise<void> {
 		const key = this.key(id);
-		await this.#connection.run((c) => c.del(key));
+		await this.#connection.run((c) => c.del(key), {write: true});
 	}
 
 	/**
@@ -531,7 +617,7 @@ export class RedisStore implements ListableStore, LockingStore {
 						expiration: {type: 'PX', value: LOCK_STALE_MS},
 						condition: 'NX',
 					}),
-				key,
+				{key, write: true},
 			);
 			if (taken !== null) break;
 			if (performance.now() - started > waitMs)
@@ -549,9 +635,7 @@ export class RedisStore implements ListableStore, LockingStore {
 			release: async () => {
 				if (released) return;
 				released = true;
-				await this.#connection.run((c) =>
-					c.eval(DELETE_IF_UNCHANGED, {keys: [key], arguments: [nonce]}),
-				);
+				await this.#deleteIfUnchanged(key, nonce);
 			},
 		};
 	}
@@ -567,13 +651,8 @@ export class RedisStore implements ListableStore, LockingStore {
 			const now = this.#now();
 			for (const [key, value] of batch) {
 				if (value === null) continue;
-				let session: Session;
-				try {
-					session = decodeSession(value, key);
-				} catch {
-					continue;
-				}
-
+				const session = decodeKeyed(value, key, key.slice(this.#prefix.length));
+				if ('reason' in session) continue;
 				if (isExpired(session, now)) removed += await this.#deleteIfUnchanged(key, value);
 			}
 		}
@@ -583,7 +662,8 @@ export class RedisStore implements ListableStore, LockingStore {
 
 	/**
 	 * Every key under the prefix, by SCAN (never KEYS, which blocks the server) with values
-	 * fetched by MGET per batch. A key that vanishes between the scan and the fetch is skipped;
+	 * read by pipelined GETRANGEs per batch (a value over 1 MiB is unreadable, never fetched
+	 * whole). A key that vanishes between the scan and the fetch is skipped;
 	 * a value that is not a session is listed unreadable. Deletes nothing.
 	 */
 	async list(options: ListOptions = {}): Promise<ListEntry[]> {
@@ -614,6 +694,11 @@ export class RedisStore implements ListableStore, LockingStore {
 					const type = types.get(key);
 					// `none`: the key expired or was deleted after the scan saw it.
 					if (type === undefined || type === 'none') continue;
+					if (type === 'string') {
+						handOver(this.#entry(key, id, ''));
+						continue;
+					}
+
 					handOver({
 						kind: 'unreadable',
 						id,
@@ -651,12 +736,9 @@ export class RedisStore implements ListableStore, LockingStore {
 			};
 		}
 
-		try {
-			return {kind: 'session', id, session: decodeSession(value, key), location: key};
-		} catch (error) {
-			if (!(error instanceof CorruptError)) throw error;
-			return {kind: 'unreadable', id, reason: error.reason, location: key};
-		}
+		const session = decodeKeyed(value, key, id);
+		if ('reason' in session) return {kind: 'unreadable', id, reason: session.reason, location: key};
+		return {kind: 'session', id, session, location: key};
 	}
 
 	/** Key/value batches under the prefix; a value is null when the key is gone or not a string. */
@@ -675,12 +757,27 @@ export class RedisStore implements ListableStore, LockingStore {
 			for (const key of keys) seen.add(key);
 			if (keys.length === 0) continue;
 			signal?.throwIfAborted();
-			const values = await this.#connection.run((c) => c.mGet(keys));
-			yield keys.map((key, i) => [key, (values[i] ?? null) as string | null]);
+			// One GETRANGE per key, pipelined (node-redis writes the commands of one tick together):
+			// the round trips of one MGET, without fetching a huge value whole. Never a multi-key
+			// command, which a cluster refuses across slots.
+			const values = await this.#connection.run((c) =>
+				Promise.all(
+					keys.map((key) =>
+						c.getRange(key, 0, MAX_SESSION_FILE_BYTES).then(
+							(value) => (value === '' ? null : (value as string | null)),
+							(error: unknown) => {
+								if (isWrongType(error)) return null;
+								throw error;
+							},
+						),
+					),
+				),
+			);
+			yield keys.map((key, i) => [key, values[i] ?? null]);
 		} while (cursor !== '0');
 	}
 
-	/** MGET gives null both for a key gone since the scan and for one holding a hash, list…; TYPE tells them apart. */
+	/** A null value is a key gone since the scan, an empty string, or a hash, list…; TYPE tells them apart. */
 	async #typesOfMissing(batch: Array<[string, string | null]>): Promise<Map<string, string>> {
 		const missing = batch.filter(([, value]) => value === null).map(([key]) => key);
 		const types = await Promise.all(missing.map((key) => this.#connection.run((c) => c.type(key))));
@@ -688,8 +785,9 @@ export class RedisStore implements ListableStore, LockingStore {
 	}
 
 	async #deleteIfUnchanged(key: string, value: string): Promise<number> {
-		const removed = await this.#connection.run((c) =>
-			c.eval(DELETE_IF_UNCHANGED, {keys: [key], arguments: [value]}),
+		const removed = await this.#connection.run(
+			(c) => c.eval(DELETE_IF_UNCHANGED, {keys: [key], arguments: [value]}),
+			{write: true},
 		);
 		return Number(removed);
 	}
@@ -727,8 +825,10 @@ export class RedisStateStore implements StateStore {
 		// 256 random bits never collide in practice; NX makes sure one never overwrites another.
 		for (let attempt = 0; attempt < 3; attempt++) {
 			const state = generateState();
-			const reply = await this.#connection.run((c) =>
-				c.set(this.#prefix + state, '1', {expiration: {type: 'PX', value: px}, condition: 'NX'}),
+			const reply = await this.#connection.run(
+				(c) =>
+					c.set(this.#prefix + state, '1', {expiration: {type: 'PX', value: px}, condition: 'NX'}),
+				{write: true},
 			);
 			if (reply !== null) return state;
 		}
@@ -746,7 +846,7 @@ export class RedisStateStore implements StateStore {
 
 		const key = this.#prefix + state;
 		try {
-			return (await this.#connection.run((c) => c.getDel(key), key)) !== null;
+			return (await this.#connection.run((c) => c.getDel(key), {key, write: true})) !== null;
 		} catch (error) {
 			// A hash or list under the state prefix is not a state we made.
 			if (error instanceof CorruptError) return false;

@@ -89,6 +89,12 @@ export type EachOptions = ListOptions & {
 export interface ListableStore extends Store {
 	/** Every entry, expired and unreadable ones included; deletes nothing. */
 	list(options?: ListOptions): Promise<ListEntry[]>;
+	/**
+	 * The entry stored under `id` as list() shows it (a session, expired ones included, or an
+	 * unreadable entry), or null when there is none; removes nothing, unlike get(), which
+	 * removes an expired session. FileStore and MemoryStore have it.
+	 */
+	lookup?(id: string): Promise<ListEntry | null>;
 	/** As list(), entry by entry (FileStore, RedisStore): for callers that write entries out as they come. */
 	each?(options: EachOptions): Promise<void>;
 	/** As Store.cleanup; a large store reports its progress through `options.onProgress`. */

@@ -455,6 +455,28 @@ function listChecks<S extends Store>(
 			await assert.rejects(() => store.list({signal: controller.signal}));
 		}),
 
+		check(
+			'lookup, where the store has it, reads an entry, an expired one too, and removes nothing',
+			async (store) => {
+				const lookup = isListableStore(store) ? store.lookup?.bind(store) : undefined;
+				if (!isListableStore(store) || !lookup) return;
+				const live = sampleSession('lookup-live');
+				const expired = sampleSession('lookup-expired', {expiresAt: new Date(Date.now() - SECOND)});
+				const stored = byItself ? [live] : [live, expired];
+				for (const session of stored) await store.set(session);
+				for (let pass = 0; pass < 2; pass++) {
+					for (const session of stored) {
+						const entry = await lookup(session.id);
+						assert.equal(entry?.kind, 'session', `lookup pass ${pass + 1}: ${session.id}`);
+						if (entry?.kind === 'session') assert.deepStrictEqual(entry.session, session);
+					}
+				}
+
+				assert.equal(await lookup('lookup-absent'), null);
+				assert.equal((await store.list()).length, stored.length, 'lookup removed an entry');
+			},
+		),
+
 		check('describe names where the sessions live', async (store) => {
 			if (!isListableStore(store)) return;
 			const described = store.describe();

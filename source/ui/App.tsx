@@ -17,6 +17,7 @@ import Loading from './Loading.js';
 import LoginView from './LoginView.js';
 import {bodyHeight, layoutColumns, MAX_ID_WIDTH, tableHeight} from './layout.js';
 import {selectedRow, visibleRows} from './list-view.js';
+import NoMatch from './NoMatch.js';
 import type {Row} from './rows.js';
 import StatusLine from './StatusLine.js';
 import {initialState, keyContext, type State, update} from './state.js';
@@ -60,9 +61,9 @@ function footerItemsFor(state: State): string[] {
 		return [...(more ? [HELP_SCROLL_FOOTER] : []), footerFor('back'), footerFor('quit')];
 	}
 	if (mode.kind === 'login') {
-		return state.login?.phase === 'waiting'
-			? ['Esc cancel']
-			: [footerFor('back'), footerFor('quit')];
+		const phase = state.login?.phase;
+		if (phase === 'waiting') return ['Esc cancel'];
+		return [...(phase === 'failed' ? ['l try again'] : []), footerFor('back'), footerFor('quit')];
 	}
 
 	if (mode.kind === 'busy') return [footerFor('quit')];
@@ -125,8 +126,9 @@ export default function App(props: Props) {
 	);
 	const {list} = state;
 	const visible = useMemo(() => visibleRows(list), [list]);
-	// Over the whole view, not the visible slice, so the columns do not shift while scrolling.
-	const widestId = useMemo(() => widestIdOf(list.view), [list.view]);
+	// Over every row, not the visible slice or the filtered view, so the columns stay where they
+	// are while scrolling and while a filter is typed.
+	const widestId = useMemo(() => widestIdOf(list.rows), [list.rows]);
 	const columns = useMemo(() => layoutColumns(width, widestId), [width, widestId]);
 
 	let body: React.ReactNode;
@@ -141,6 +143,8 @@ export default function App(props: Props) {
 		body = <Details row={selectedRow(list)} now={now} width={width} />;
 	else if (state.entries.length === 0) {
 		body = <Empty location={location} missing={state.directoryMissing} />;
+	} else if (list.view.length === 0) {
+		body = <NoMatch filter={forScreen(list.filter)} />;
 	} else {
 		body = <Table rows={visible} selectedId={list.selectedId} columns={columns} now={now} />;
 	}

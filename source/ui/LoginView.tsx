@@ -96,7 +96,8 @@ export default function LoginView({login, now, width = 80}: Props) {
 				))}
 				<Box marginTop={1}>
 					<Text dimColor>
-						Start the inspector again with what is missing (stacktower-sessions --help).
+						Set what is missing, then start stacktower-sessions again (its --help lists every
+						option).
 					</Text>
 				</Box>
 			</Box>
@@ -108,6 +109,9 @@ export default function LoginView({login, now, width = 80}: Props) {
 			<Box flexDirection="column" paddingLeft={1} paddingTop={1}>
 				<Text color="red">✘ login failed for {target}</Text>
 				<Text>{forScreen(login.error ?? 'unknown error')}</Text>
+				<Box marginTop={1}>
+					<Text>Press l to try again, Esc to go back.</Text>
+				</Box>
 			</Box>
 		);
 	}

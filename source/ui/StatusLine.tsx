@@ -4,7 +4,9 @@ import {formatDuration} from '../format/duration.js';
 import {groupDigits, plural} from '../format/text.js';
 import {forScreen} from '../format/width.js';
 import Confirm from './Confirm.js';
+import {maxHelpTop} from './help-layout.js';
 import {progressText} from './Loading.js';
+import {bodyHeight} from './layout.js';
 import {SORT_LABELS} from './rows.js';
 import type {State} from './state.js';
 
@@ -18,12 +20,25 @@ function checkedText({done, total}: {done: number; total: number | undefined}): 
 	return `${groupDigits(done)}${of} checked`;
 }
 
+/** How long a message stays up without a key. */
+export const MESSAGE_MS = 5000;
+
+// Whether the help, scrolled, has more below or above.
+function helpMore(state: State): string {
+	if (state.mode.kind !== 'help') return '';
+	const max = maxHelpTop(state.width, bodyHeight(state.list.height));
+	if (max === 0) return '';
+	return state.mode.top < max ? '↓ more below' : '↑ more above';
+}
+
 /** The line above the footer: a question, a running task, the filter being typed, or the view's summary. */
 export default function StatusLine({state, now}: Props) {
 	const {mode} = state;
 	if (mode.kind === 'confirmDelete') return <Confirm question={`delete ${mode.label}`} />;
 	if (mode.kind === 'confirmCleanup') {
-		return <Confirm question={`remove ${plural(mode.count, 'expired session')}`} />;
+		const more = mode.count - mode.named.length;
+		const names = `${mode.named.join(', ')}${more > 0 ? ` …and ${groupDigits(more)} more` : ''}`;
+		return <Confirm question={`remove ${plural(mode.count, 'expired session')} (${names})`} />;
 	}
 
 	if (mode.kind === 'busy') {
@@ -51,10 +66,25 @@ export default function StatusLine({state, now}: Props) {
 		);
 	}
 
-	if (state.message) {
+	if (mode.kind === 'help') {
+		const more = helpMore(state);
+		return <Text dimColor>{more ? ` ${more}` : ''}</Text>;
+	}
+
+	const {list} = state;
+	const filter =
+		list.filter === ''
+			? ''
+			: `filter "${forScreen(list.filter)}": ${groupDigits(list.view.length)} of ${groupDigits(list.rows.length)}`;
+	const message = state.message && now - state.message.at < MESSAGE_MS ? state.message : null;
+	if (message) {
+		// The filter stays in view beside it: the table is still filtered.
 		return (
-			<Text wrap="truncate-end" color={state.message.tone === 'error' ? 'red' : 'green'}>
-				{` ${forScreen(state.message.text)}`}
+			<Text wrap="truncate-end">
+				<Text
+					color={message.tone === 'error' ? 'red' : 'green'}
+				>{` ${forScreen(message.text)}`}</Text>
+				<Text dimColor>{filter ? ` · ${filter}` : ''}</Text>
 			</Text>
 		);
 	}
@@ -63,14 +93,14 @@ export default function StatusLine({state, now}: Props) {
 		return <Text dimColor>{` ${progressText(state.load)}`}</Text>;
 	}
 
-	const {list} = state;
-	const filter =
-		list.filter === ''
-			? ''
-			: ` · filter "${forScreen(list.filter)}": ${groupDigits(list.view.length)} of ${groupDigits(list.rows.length)}`;
+	// Where the selection is, when the list is longer than the screen.
+	const position =
+		list.view.length > list.height
+			? `${groupDigits(list.selected + 1)} of ${groupDigits(list.view.length)} · `
+			: '';
 	return (
 		<Text dimColor wrap="truncate-end">
-			{` sorted by ${SORT_LABELS[list.sort]}${filter}`}
+			{` ${position}sorted by ${SORT_LABELS[list.sort]}${filter ? ` · ${filter}` : ''}`}
 		</Text>
 	);
 }

@@ -1,4 +1,5 @@
 // Pure layout: which columns fit a terminal width, and which slice of rows fits its height.
+import {MAX_ID_WIDTH} from '../format/columns.js';
 
 /** Width of the countdown column: `expired 364d ago` is the longest text it shows. */
 export const EXPIRES_WIDTH = 16;
@@ -9,12 +10,10 @@ export const MARKER_WIDTH = 2;
 const GAP = 2;
 /** The id column's width when the terminal is not wide enough for whole ids. */
 const CUT_ID_WIDTH = 24;
-/**
- * The widest the id column grows, on a terminal with room for it: generated ids are 43
- * characters, and seeing them whole lets a user copy one for `delete` or `login --id`. Longer
- * ids are cut (the details show them whole).
- */
-export const MAX_ID_WIDTH = 43;
+
+// The widest the id column grows, on a terminal with room for it; shared with `list`.
+export {MAX_ID_WIDTH};
+
 /** What the user column keeps before the id column grows past CUT_ID_WIDTH: `@login  Name`. */
 const USER_ROOM = 40;
 const MIN_ID_WIDTH = 6;

@@ -65,11 +65,12 @@ export function createEffectRunner(options: EffectRunnerOptions): EffectRunner {
 		const work = async () => {
 			if (task.kind === 'delete') {
 				await store.delete(task.id);
-				report({type: 'deleted', seq, id: task.id});
+				report({type: 'deleted', seq, id: task.id, now: Date.now()});
 			} else if (task.kind === 'cleanup') {
 				const onProgress = (done: number, total: number | undefined) =>
 					report({type: 'taskProgress', seq, done, total});
-				report({type: 'cleaned', seq, count: await store.cleanup({onProgress})});
+				const count = await store.cleanup({onProgress});
+				report({type: 'cleaned', seq, count, now: Date.now()});
 			} else {
 				if (!login) throw new Error('login is not configured');
 				self.deadline = setTimeout(() => {
@@ -104,7 +105,7 @@ export function createEffectRunner(options: EffectRunnerOptions): EffectRunner {
 				report(
 					task.kind === 'login'
 						? {type: 'loginFailed', seq, message}
-						: {type: 'taskFailed', seq, message},
+						: {type: 'taskFailed', seq, message, now: Date.now()},
 				);
 			})
 			.finally(() => {

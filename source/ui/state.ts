@@ -40,7 +40,12 @@ export type Mode =
 	| {readonly kind: 'help'; readonly top: number}
 	| {readonly kind: 'filter'}
 	| {readonly kind: 'confirmDelete'; readonly id: string; readonly label: string}
-	| {readonly kind: 'confirmCleanup'; readonly count: number}
+	| {
+			readonly kind: 'confirmCleanup';
+			readonly count: number;
+			/** The first few of them, as shown, in the table's order (the filter aside). */
+			readonly named: readonly string[];
+	  }
 	| {
 			readonly kind: 'busy';
 			readonly label: string;
@@ -70,7 +75,8 @@ export type Load =
 	| {readonly phase: 'idle'}
 	| {readonly phase: 'loading'; readonly done: number; readonly total: number | undefined};
 
-export type Message = {readonly text: string; readonly tone: 'info' | 'error'};
+/** A line on the status line until the next key, or for a few seconds from `at` (StatusLine). */
+export type Message = {readonly text: string; readonly tone: 'info' | 'error'; readonly at: number};
 
 export type State = {
 	/** The last listing; null until the first one arrives. */
@@ -86,6 +92,8 @@ export type State = {
 	/** The session directory does not exist (yet): the empty state says so. */
 	readonly directoryMissing: boolean;
 	readonly message: Message | null;
+	/** When `r` asked for a reload not yet listed: the listing confirms it with a message. */
+	readonly reloadAsked: number | null;
 	/** The task whose result the state awaits; a result with another seq is stale. */
 	readonly running: Task | null;
 	/** The last task's seq. */
@@ -98,15 +106,20 @@ export type State = {
 
 /** What a task reports back (run-effects.ts), with the seq of the effect that started it. */
 export type Result =
-	| {readonly type: 'deleted'; readonly seq: number; readonly id: string}
+	| {readonly type: 'deleted'; readonly seq: number; readonly id: string; readonly now: number}
 	| {
 			readonly type: 'taskProgress';
 			readonly seq: number;
 			readonly done: number;
 			readonly total: number | undefined;
 	  }
-	| {readonly type: 'cleaned'; readonly seq: number; readonly count: number}
-	| {readonly type: 'taskFailed'; readonly seq: number; readonly message: string}
+	| {readonly type: 'cleaned'; readonly seq: number; readonly count: number; readonly now: number}
+	| {
+			readonly type: 'taskFailed';
+			readonly seq: number;
+			readonly message: string;
+			readonly now: number;
+	  }
 	| {readonly type: 'loginUrl'; readonly seq: number; readonly url: string}
 	| {
 			readonly type: 'loginDeviceCode';
@@ -146,8 +159,9 @@ export type InitOptions = {
 	readonly sort?: SortKey;
 };
 
-const DEFAULT_LOGIN_UNAVAILABLE =
-	'Missing the GitHub OAuth app client id: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID';
+// Only when a library caller gave neither a login nor why not: cli.tsx always gives a login
+// (the device flow needs no setting; a bad login flag stops the command line before this).
+const DEFAULT_LOGIN_UNAVAILABLE = 'no login flow was given to the inspector';
 
 export function initialState(options: InitOptions = {}): State {
 	return {
@@ -159,6 +173,7 @@ export function initialState(options: InitOptions = {}): State {
 		error: null,
 		directoryMissing: false,
 		message: null,
+		reloadAsked: null,
 		running: null,
 		seq: 0,
 		login: null,
@@ -174,6 +189,13 @@ export function keyContext(mode: Mode): KeyContext {
 	if (mode.kind === 'filter') return 'filter';
 	if (mode.kind === 'confirmDelete' || mode.kind === 'confirmCleanup') return 'confirm';
 	return 'list';
+}
+
+/** How many of the sessions `c` would remove its question names. */
+const CLEANUP_NAMED = 3;
+
+function info(text: string, at: number): Message {
+	return {text, tone: 'info', at};
 }
 
 // The state alone, asking for nothing.
@@ -210,34 +232,36 @@ const onList: Handler = (state, command, now) => {
 	switch (command) {
 		case 'details':
 			if (mode.kind === 'details') return only({...state, mode: {kind: 'list'}});
-			return only(selectedRow(list) ? {...state, mode: {kind: 'details'}, message: null} : state);
+			return only(selectedRow(list) ? {...state, mode: {kind: 'details'}} : state);
 		case 'back':
 			if (mode.kind === 'details') return only({...state, mode: {kind: 'list'}});
-			return only({...state, list: withFilter(list, ''), message: null});
+			return only({...state, list: withFilter(list, '')});
 		case 'help':
-			return only({...state, mode: {kind: 'help', top: 0}, message: null});
+			return only({...state, mode: {kind: 'help', top: 0}});
 		case 'filter':
-			return only({...state, mode: {kind: 'filter'}, message: null});
+			return only({...state, mode: {kind: 'filter'}});
 		case 'sort':
-			return only({...state, list: withSort(list, nextSort(list.sort)), message: null});
+			return only({...state, list: withSort(list, nextSort(list.sort))});
 		case 'reload':
-			return {state: {...state, message: null}, effects: [{kind: 'reload'}]};
+			return {state: {...state, reloadAsked: now}, effects: [{kind: 'reload'}]};
 		case 'delete': {
 			const row = selectedRow(list);
-			if (!row) return only({...state, message: {text: 'nothing to delete', tone: 'info'}});
-			return only({
-				...state,
-				mode: {kind: 'confirmDelete', id: row.id, label: rowLabel(row)},
-				message: null,
-			});
+			if (!row) return only({...state, message: info('nothing to delete', now)});
+			return only({...state, mode: {kind: 'confirmDelete', id: row.id, label: rowLabel(row)}});
 		}
 		case 'cleanup': {
+			// Every expired session goes, filtered out or not: the question names them.
 			let count = 0;
-			for (const row of list.rows) if (isExpiredAt(row.expiresAt, now)) count++;
-			if (count === 0) {
-				return only({...state, message: {text: 'no expired sessions to remove', tone: 'info'}});
+			const named: string[] = [];
+			for (const row of list.sorted) {
+				if (!isExpiredAt(row.expiresAt, now)) continue;
+				count++;
+				if (named.length < CLEANUP_NAMED) named.push(row.shownId);
 			}
-			return only({...state, mode: {kind: 'confirmCleanup', count}, message: null});
+			if (count === 0) {
+				return only({...state, message: info('no expired sessions to remove', now)});
+			}
+			return only({...state, mode: {kind: 'confirmCleanup', count, named}});
 		}
 		case 'login':
 			return startLogin(state, now);
@@ -248,7 +272,7 @@ const onList: Handler = (state, command, now) => {
 
 const onConfirm: Handler = (state, command, now) => {
 	const {mode} = state;
-	if (command === 'no') return only({...state, mode: {kind: 'list'}, message: null});
+	if (command === 'no') return only({...state, mode: {kind: 'list'}});
 	if (command !== 'yes') return only(state);
 	if (mode.kind === 'confirmDelete') {
 		const {id, label} = mode;
@@ -300,7 +324,7 @@ const onHelp: Handler = (state, command) => {
 	return only(next === top ? state : {...state, mode: {kind: 'help', top: next}});
 };
 
-const onLogin: Handler = (state, command) => {
+const onLogin: Handler = (state, command, now) => {
 	const {login, running} = state;
 	if (!login) return only({...state, mode: {kind: 'list'}});
 	if (login.phase === 'waiting') {
@@ -312,7 +336,7 @@ const onLogin: Handler = (state, command) => {
 				running: null,
 				login: null,
 				mode: {kind: 'list'},
-				message: {text: 'login cancelled', tone: 'info'},
+				message: info('login cancelled', now),
 			},
 			effects: running ? [{kind: 'cancel', seq: running.seq}] : [],
 		};
@@ -322,6 +346,8 @@ const onLogin: Handler = (state, command) => {
 		return only({...state, mode: {kind: 'list'}, login: null});
 	}
 
+	// A failed login can be tried again from here, on the same session.
+	if (command === 'login' && login.phase === 'failed') return startLogin(state, now);
 	return only(state);
 };
 
@@ -365,7 +391,6 @@ function startLogin(state: State, now: number): Update<State> {
 			...state,
 			login: {...login, phase: 'unavailable', error: state.loginUnavailable},
 			mode: {kind: 'login'},
-			message: null,
 		});
 	}
 
@@ -455,7 +480,7 @@ function onResult(state: State, result: Result): Update<State> {
 					entries,
 					list: withoutRow(state.list, result.id),
 					mode: {kind: 'list'},
-					message: {text: `deleted ${label}`, tone: 'info'},
+					message: info(`deleted ${label}`, result.now),
 				},
 				effects: [reload],
 			};
@@ -464,14 +489,18 @@ function onResult(state: State, result: Result): Update<State> {
 		case 'cleaned': {
 			const text = `removed ${plural(result.count, 'expired session')}`;
 			return {
-				state: {...next, mode: {kind: 'list'}, message: {text, tone: 'info'}},
+				state: {...next, mode: {kind: 'list'}, message: info(text, result.now)},
 				effects: [reload],
 			};
 		}
 
 		case 'taskFailed':
 			return {
-				state: {...next, mode: {kind: 'list'}, message: {text: result.message, tone: 'error'}},
+				state: {
+					...next,
+					mode: {kind: 'list'},
+					message: {text: result.message, tone: 'error', at: result.now},
+				},
 				effects: [reload],
 			};
 		case 'loginSucceeded':
@@ -489,7 +518,16 @@ function onResult(state: State, result: Result): Update<State> {
 	}
 }
 
-function onLoaded(state: State, entries: readonly ListEntry[]): State {
+function onLoaded(listed: State, entries: readonly ListEntry[]): State {
+	// `r` asked for this listing: say it came, and what it holds.
+	const state =
+		listed.reloadAsked === null
+			? listed
+			: {
+					...listed,
+					reloadAsked: null,
+					message: info(`reloaded · ${plural(entries.length, 'session')}`, listed.reloadAsked),
+				};
 	const previous = state.list.rows;
 	const rows = buildRows(entries, previous);
 	const idle: Load = {phase: 'idle'};
@@ -522,13 +560,18 @@ function onResize(state: State, rows: number, width: number): State {
 	};
 }
 
+function withoutMessage(state: State): State {
+	return state.message === null ? state : {...state, message: null};
+}
+
 /** The reducer: the next state, and the effects it asks for (effects.ts). */
 export function update(state: State, action: Action): Update<State> {
 	switch (action.type) {
+		// Any key takes the last message away; what it does may say something new.
 		case 'key':
-			return onKeys(state, decodeKeys(action.input, action.key), action.now);
+			return onKeys(withoutMessage(state), decodeKeys(action.input, action.key), action.now);
 		case 'command':
-			return onCommand(state, action.command, action.now);
+			return onCommand(withoutMessage(state), action.command, action.now);
 		case 'type':
 			return only(typeText(state, action.text));
 		case 'resize':
@@ -541,7 +584,7 @@ export function update(state: State, action: Action): Update<State> {
 		case 'loaded':
 			return only(onLoaded(state, action.entries));
 		case 'loadFailed':
-			return only({...state, load: {phase: 'idle'}, error: action.message});
+			return only({...state, load: {phase: 'idle'}, error: action.message, reloadAsked: null});
 		case 'directoryChecked':
 			return only(
 				state.directoryMissing === action.missing

@@ -136,6 +136,22 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Starts a redis-server on a free port of 127.0.0.1 and resolves once it answers PING. */
+/**
+ * The environment for redis-server: ours without libfaketime. The suite runs under a moved clock
+ * (FAKETIME + LD_PRELOAD) to test our code on any date; redis-server is a peer, not code under
+ * test, and with libfaketime preloaded it does not start at all (libfaketime: "Cannot recover
+ * from unexpected recursive calls to clock_gettime()"). A Redis keeps its own clock in production
+ * too, which is why the stores check expiry by their own clock as well as by the key's TTL.
+ */
+export function peerEnv(): NodeJS.ProcessEnv {
+	const env = {...process.env};
+	for (const name of Object.keys(env)) {
+		if (name === 'LD_PRELOAD' || name.startsWith('FAKETIME')) delete env[name];
+	}
+
+	return env;
+}
+
 export type RedisServerOptions = {
 	/** More redis-server arguments, e.g. ['--requirepass', 'secret']. */
 	readonly args?: readonly string[];
@@ -166,7 +182,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 				'yes',
 				...(options.args ?? []),
 			],
-			{cwd: dir, stdio: ['ignore', 'ignore', 'pipe']},
+			{cwd: dir, env: peerEnv(), stdio: ['ignore', 'ignore', 'pipe']},
 		);
 		proc.stderr?.on('data', (chunk: Buffer) => {
 			stderr += chunk.toString();

@@ -1,6 +1,6 @@
 // A cleanup in its own process, for the race tests: runs FileStore.cleanup() over and over from
 // `ready` until its stdin closes, then prints how many sessions it removed. argv: dir.
-import {FileStore} from '../../source/session/file-store.js';
+import {FileStore} from '../../source/session/file-store/file-store.js';
 
 const [dir = ''] = process.argv.slice(2);
 const store = new FileStore(dir);

@@ -1,5 +1,5 @@
 // Rewrites the crash test's sessions in a loop until it is killed. argv: dir, lane.
-import {FileStore} from '../../source/session/file-store.js';
+import {FileStore} from '../../source/session/file-store/file-store.js';
 import {CRASH_IDS, versionSession} from './versions.js';
 
 const [dir, lane] = process.argv.slice(2);

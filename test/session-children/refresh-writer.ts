@@ -6,7 +6,7 @@
 // argv: dir, rounds. Prints `done`, or `lost <id> <round>` and exits 1.
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {FileStore} from '../../source/session/file-store.js';
+import {FileStore} from '../../source/session/file-store/file-store.js';
 
 const [dir = '', roundsText] = process.argv.slice(2);
 const store = new FileStore(dir);

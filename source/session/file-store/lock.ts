@@ -7,17 +7,12 @@
 import {randomBytes} from 'node:crypto';
 import {constants, promises as fs} from 'node:fs';
 import {hostname} from 'node:os';
-import {LockBusyError} from './errors.js';
-import type {LockOptions, SessionLock} from './store.js';
+import {LockBusyError} from '../errors.js';
+import {DEFAULT_LOCK_WAIT_MS, delay, LOCK_POLL_MS, LOCK_STALE_MS} from '../lock-timing.js';
+import type {LockOptions, SessionLock} from '../store.js';
 
-/** Longer than any holder keeps it: a refresh is one request bounded at 10 s and one write. */
-export const LOCK_STALE_MS = 60_000;
-/** How long to wait for another holder before giving up. */
-export const DEFAULT_LOCK_WAIT_MS = 30_000;
 /** A lock file still empty (its creator between open and write) after this long was left by a crash. */
 const UNWRITTEN_STALE_MS = 2_000;
-/** How often a waiter tries again. */
-export const LOCK_POLL_MS = 50;
 
 export type LockFileOptions = LockOptions & {
 	/** The clock (tests move it). */
@@ -73,23 +68,6 @@ function isAlive(pid: number): boolean {
 function isStale(holder: Holder, now: number): boolean {
 	if (holder.host === hostname() && !isAlive(holder.pid)) return true;
 	return now - holder.at > LOCK_STALE_MS;
-}
-
-/** Waits `ms`, or rejects at once when `signal` aborts. */
-export function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-	return new Promise((resolve, reject) => {
-		signal?.throwIfAborted();
-		const timer = setTimeout(() => {
-			signal?.removeEventListener('abort', onAbort);
-			resolve();
-		}, ms);
-		const onAbort = () => {
-			clearTimeout(timer);
-			reject(signal?.reason);
-		};
-
-		signal?.addEventListener('abort', onAbort, {once: true});
-	});
 }
 
 /**

@@ -1,0 +1,138 @@
+// The help pages, drawn from the catalog: the main page (`--help`, `help`) and one page per
+// command (`COMMAND --help`, `help COMMAND`), each in the shape Usage / Options / Examples.
+import {
+	type Command,
+	type CommandSpec,
+	commandSpec,
+	commandSpecs,
+	type FlagSpec,
+	flagSpecs,
+	flagsOf,
+} from './catalog.js';
+
+const BIN = 'stacktower-sessions';
+
+const EXIT_CODES = '0 done, 1 failed, 2 usage error';
+/** login's, and the main page's: a login stopped with Ctrl-C exits as a shell reports SIGINT. */
+const LOGIN_EXIT_CODES = `${EXIT_CODES}, 130 login cancelled with Ctrl-C (nothing saved)`;
+
+/** Rows of two columns, the second aligned, its extra lines under it. */
+function table(rows: ReadonlyArray<readonly [string, string]>, indent = '    '): string {
+	const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+	return rows
+		.map(([left, right]) => {
+			const [firstLine, ...rest] = right.split('\n');
+			return [
+				`${indent}${left.padEnd(width)}${firstLine}`.trimEnd(),
+				...rest.map((line) => `${indent}${' '.repeat(width)}${line}`),
+			].join('\n');
+		})
+		.join('\n');
+}
+
+/** A block written with tab indents (as login-options.ts writes its help), indented by two spaces a tab. */
+function indentBlock(text: string): string {
+	return text.replace(/^\t+/gm, (tabs) => '  '.repeat(tabs.length));
+}
+
+function usageLine(spec: CommandSpec): string {
+	const name = spec.name === 'inspect' ? '' : ` ${spec.name}`;
+	const operands = spec.operands ? ` ${spec.operands}` : '';
+	return `$ ${BIN}${name}${operands} [options]`;
+}
+
+function flagRows(flags: readonly FlagSpec[]): Array<[string, string]> {
+	return flags.map((flag) => [flag.usage, flag.description]);
+}
+
+/** The main page: every command, the options shared by most, and each command's own. */
+export function mainHelp(): string {
+	const commands = table(
+		commandSpecs.map((spec) => {
+			const names = spec.name === 'inspect' ? '(none)' : [spec.name, ...spec.aliases].join(', ');
+			return [`${names}${spec.operands ? ` ${spec.operands}` : ''}`, spec.summary];
+		}),
+	);
+	const shared = flagSpecs.filter(
+		(flag) => flag.commands === 'all' || flag.name === 'dir' || flag.name === 'redis',
+	);
+	const own = commandSpecs
+		.map((spec): [string, string] => [
+			spec.name === 'inspect' ? '(none)' : spec.name,
+			flagsOf(spec.name)
+				.filter((flag) => !shared.includes(flag))
+				.map((flag) => flag.usage)
+				.join('  '),
+		])
+		.filter(([, flags]) => flags !== '');
+	return [
+		'',
+		'  Inspect, prune and renew the login sessions of stacktower.',
+		'',
+		'  Usage',
+		`    $ ${BIN} [command] [options]`,
+		'',
+		'  Commands',
+		commands,
+		'',
+		'  Options',
+		table(flagRows(shared)),
+		'',
+		`  Options of one command (${BIN} help COMMAND for more)`,
+		table(own),
+		'',
+		'  Exit codes',
+		`    ${LOGIN_EXIT_CODES}`,
+		'',
+		'  Examples',
+		`    $ ${BIN}`,
+		`    $ ${BIN} demo`,
+		`    $ ${BIN} list --json | jq '.[] | select(.status == "expired") | .id'`,
+		`    $ ${BIN} delete github old-laptop`,
+		`    $ ${BIN} --redis redis://localhost:6379 cleanup --dry-run`,
+		'',
+	].join('\n');
+}
+
+/** A command's page: usage, what it does, its flags, exit codes and examples. */
+export function commandHelp(command: Command): string {
+	const spec = commandSpec(command);
+	const lines = ['', '  Usage', `    ${usageLine(spec)}`];
+	if (spec.aliases.length > 0) {
+		lines.push(`    (also: ${spec.aliases.map((alias) => `${BIN} ${alias}`).join(', ')})`);
+	}
+
+	lines.push('', ...spec.description.split('\n').map((line) => `  ${line}`));
+	// Flags described by a block of their own (login's) are shown as that block on their
+	// command's page, and named with a pointer to it elsewhere.
+	const flags = flagsOf(command);
+	const rows = flagRows(flags.filter((flag) => flag.description !== ''));
+	const undescribed = flags.filter((flag) => flag.description === '');
+	lines.push('', '  Options', table(rows));
+	if (spec.flagsText !== undefined)
+		lines.push('', indentBlock(spec.flagsText.replace(/^\n+/, '').trimEnd()));
+	else if (undescribed.length > 0) {
+		lines.push(
+			'',
+			'  Logging in (the l key), as login does',
+			`    ${undescribed.map((flag) => flag.usage).join(', ')}`,
+			`    (see ${BIN} login --help)`,
+		);
+	}
+
+	lines.push('', '  Exit codes', `    ${command === 'login' ? LOGIN_EXIT_CODES : EXIT_CODES}`);
+	lines.push('', '  Examples', ...spec.examples.map((example) => `    $ ${example}`), '');
+	return lines.join('\n');
+}
+
+/** The help page for a topic: a command's, or the main page. */
+export function helpText(topic: Command | undefined): string {
+	return topic === undefined || topic === 'inspect' ? mainHelp() : commandHelp(topic);
+}
+
+/** How a usage error ends: where to read the usage of what was typed. */
+export function usageHint(command: Command | undefined): string {
+	return command === undefined || command === 'inspect'
+		? `run ${BIN} --help for the usage`
+		: `run ${BIN} ${command} --help for its usage`;
+}

@@ -1,0 +1,506 @@
+// The command line, parsed and checked in one pass into a typed Invocation: every problem is
+// collected and reported together with its fix (a usage error, exit 2) before anything touches
+// a store, as meow's validate reports every problem at once. No I/O and no React here.
+//
+// Node's own util.parseArgs tokenises argv (no dependency to load at every start); the tokens
+// keep what a flag parser's result loses: a flag given twice, a flag given without its value,
+// and a value given to a flag that takes none are each reported, with every other problem.
+import {parseArgs} from 'node:util';
+import {escapeControl} from '../format/escape.js';
+import {closest} from '../format/suggest.js';
+import {STACKTOWER_APP_CLIENT_ID} from '../github/defaults.js';
+import {DEFAULT_GITHUB_HOST, GitHubHostError, githubHostFlag} from '../github/endpoints.js';
+import {isValidId} from '../session/ids.js';
+import {
+	appliesTo,
+	type Command,
+	commandNamed,
+	commandNames,
+	commandSpec,
+	type FlagSpec,
+	flagSpecs,
+	flagWord,
+	kebabCase,
+	type Shell,
+	shells,
+} from './catalog.js';
+
+export type {Command} from './catalog.js';
+
+import {
+	type LoginConfig,
+	type LoginFlagValues,
+	loginFlagDefinitions,
+	parseLoginOptions,
+	quote,
+} from './login-options.js';
+
+/** Which store a command works on. */
+export type StoreChoice = {
+	/** The directory when given (flag or env); undefined means the default one. */
+	readonly dir: string | undefined;
+	readonly redisUrl: string | undefined;
+	/**
+	 * The flags that named the store (`['--dir', 'X']`), for hints to repeat so that the command
+	 * they suggest works on the same store; empty when it came from the environment or the default.
+	 */
+	readonly storeArgs: readonly string[];
+};
+
+/**
+ * What status, refresh and delete --revoke need to send a stored token to GitHub. They never
+ * log in, so unlike login's they take a GitHub Enterprise host without an app (a session
+ * records its own), and the secret matters only for the client id it belongs to.
+ */
+export type TokenOptions = {
+	/** The origin for sessions that record no github_host. */
+	readonly githubHost: string;
+	/** The client id for a refresh of a session that records none: the one login would use. */
+	readonly defaultClientId: string;
+	/** The OAuth app whose id and secret are both given (env secret only): refresh, revoke. */
+	readonly oauthApp: {readonly clientId: string; readonly clientSecret: string} | undefined;
+};
+
+type Common = {
+	/** Colour wanted: not turned off by --no-color or NO_COLOR (a terminal is still needed). */
+	readonly color: boolean;
+};
+
+/** What the command line asks for, checked. */
+export type Invocation = Common &
+	(
+		| {readonly command: 'help'; readonly topic: Command | undefined}
+		| {readonly command: 'version'}
+		| ({readonly command: 'inspect'; readonly login: LoginConfig} & StoreChoice)
+		| ({
+				readonly command: 'list';
+				readonly json: boolean;
+				readonly showToken: boolean;
+		  } & StoreChoice)
+		| ({readonly command: 'cleanup'; readonly dryRun: boolean} & StoreChoice)
+		| ({
+				readonly command: 'delete';
+				/** Valid ids, without duplicates. */
+				readonly ids: readonly string[];
+				readonly dryRun: boolean;
+				/** --revoke: the app and host to revoke the tokens with; undefined without it. */
+				readonly revoke: TokenOptions | undefined;
+		  } & StoreChoice)
+		| ({
+				readonly command: 'status';
+				/** Valid ids, without duplicates; empty for every active session. */
+				readonly ids: readonly string[];
+				readonly json: boolean;
+				readonly token: TokenOptions;
+		  } & StoreChoice)
+		| ({
+				readonly command: 'refresh';
+				/** Valid ids, without duplicates; empty for every active session with a refresh token. */
+				readonly ids: readonly string[];
+				readonly token: TokenOptions;
+		  } & StoreChoice)
+		| ({readonly command: 'logout'; readonly dryRun: boolean} & StoreChoice)
+		| ({readonly command: 'login'; readonly login: LoginConfig} & StoreChoice)
+		| {readonly command: 'demo'; readonly login: LoginConfig}
+		| ({readonly command: 'completion'; readonly target: Shell | 'ids'} & StoreChoice)
+	);
+
+export type ParseResult =
+	| {readonly ok: true; readonly invocation: Invocation}
+	| {
+			readonly ok: false;
+			/** The command the line named, when it named one: its help page is the one to point to. */
+			readonly command: Command | undefined;
+			readonly errors: readonly string[];
+	  };
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The flags as given: a string's value, true/false for a boolean (false for --no-x). */
+type Given = ReadonlyMap<string, string | boolean>;
+
+const specByWord = new Map<string, {spec: FlagSpec; value?: boolean}>();
+for (const spec of flagSpecs) {
+	const word = kebabCase(spec.name);
+	specByWord.set(word, {spec});
+	if (spec.type === 'boolean') specByWord.set(`no-${word}`, {spec, value: false});
+	if (spec.shortFlag) specByWord.set(spec.shortFlag, {spec});
+}
+
+/** Every flag as typed, for suggestions: `--json`, `--no-color`, `--dir`. */
+const flagWords = [...specByWord.keys()].filter((word) => word.length > 1);
+
+/** True for a URL node-redis accepts: redis:// or rediss://, a host, at most a database number. */
+export function isRedisUrl(text: string): boolean {
+	try {
+		const url = new URL(text);
+		return (
+			(url.protocol === 'redis:' || url.protocol === 'rediss:') &&
+			url.hostname !== '' &&
+			/^(?:\/\d*)?$/.test(url.pathname)
+		);
+	} catch {
+		return false;
+	}
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+	return value === undefined || value === '' ? undefined : value;
+}
+
+/** The flags of argv, checked against the catalog; positional words in order. */
+function readTokens(argv: readonly string[]): {
+	words: string[];
+	given: Map<string, string | boolean>;
+	errors: string[];
+} {
+	const options: Record<string, {type: 'string' | 'boolean'; short?: string}> = {};
+	for (const spec of flagSpecs) {
+		options[kebabCase(spec.name)] = {
+			type: spec.type,
+			...(spec.shortFlag ? {short: spec.shortFlag} : {}),
+		};
+	}
+
+	const {tokens} = parseArgs({
+		args: [...argv],
+		options,
+		strict: false,
+		allowPositionals: true,
+		tokens: true,
+	});
+	const words: string[] = [];
+	const given = new Map<string, string | boolean>();
+	const errors: string[] = [];
+	for (const token of tokens) {
+		if (token.kind === 'positional') {
+			words.push(token.value);
+			continue;
+		}
+
+		if (token.kind !== 'option') continue;
+		const known = specByWord.get(token.name);
+		if (known === undefined) {
+			const short = !token.rawName.startsWith('--');
+			const hint = short ? undefined : closest(token.name, flagWords);
+			errors.push(
+				`unknown flag ${short ? '-' : '--'}${escapeControl(token.name)}${hint ? ` (did you mean --${hint}?)` : ''}`,
+			);
+			continue;
+		}
+
+		const {spec} = known;
+		const word = token.rawName.startsWith('--') ? token.rawName : `--${kebabCase(spec.name)}`;
+		if (given.has(spec.name)) {
+			errors.push(`${flagWord(spec)} can only be given once`);
+			continue;
+		}
+
+		if (spec.type === 'boolean') {
+			if (token.value !== undefined) {
+				errors.push(`${word} takes no value, got ${quote(token.value)}`);
+			} else {
+				given.set(spec.name, known.value ?? true);
+			}
+		} else if (token.value === undefined || token.value === '') {
+			errors.push(`${word} needs a value: ${spec.usage}`);
+		} else {
+			given.set(spec.name, token.value);
+		}
+	}
+
+	return {words, given, errors};
+}
+
+const stringOf = (given: Given, name: string): string | undefined => {
+	const value = given.get(name);
+	return typeof value === 'string' ? value : undefined;
+};
+
+/** The store the flags or the environment name. Flags beat the environment; two at one level is ambiguous. */
+function parseStore(given: Given, env: Env, errors: string[]): StoreChoice {
+	const dir = stringOf(given, 'dir');
+	const redis = stringOf(given, 'redis');
+	if (dir !== undefined && redis !== undefined) {
+		errors.push('--dir and --redis both name a store: give one of them');
+		return {dir: undefined, redisUrl: undefined, storeArgs: []};
+	}
+
+	if (dir !== undefined) return {dir, redisUrl: undefined, storeArgs: ['--dir', dir]};
+	if (redis !== undefined) {
+		if (!isRedisUrl(redis)) {
+			errors.push(
+				// Not echoed: the URL may hold a password.
+				'--redis is not a Redis URL: use redis://[USER:PASSWORD@]HOST[:PORT][/DB] or rediss://...',
+			);
+		}
+
+		return {dir: undefined, redisUrl: redis, storeArgs: ['--redis', redis]};
+	}
+
+	const envDir = nonEmpty(env.STACKTOWER_SESSIONS_DIR);
+	const envRedis = nonEmpty(env.STACKTOWER_REDIS_URL);
+	if (envDir && envRedis) {
+		errors.push(
+			'STACKTOWER_SESSIONS_DIR and STACKTOWER_REDIS_URL are both set: unset one, or pick with --dir or --redis',
+		);
+	}
+
+	if (envDir) return {dir: envDir, redisUrl: undefined, storeArgs: []};
+	if (envRedis !== undefined && !isRedisUrl(envRedis)) {
+		errors.push(
+			'STACKTOWER_REDIS_URL is not a Redis URL: use redis://[USER:PASSWORD@]HOST[:PORT][/DB] or rediss://...',
+		);
+		return {dir: undefined, redisUrl: undefined, storeArgs: []};
+	}
+
+	return {dir: undefined, redisUrl: envRedis, storeArgs: []};
+}
+
+/** The login flags as login-options.ts takes them. */
+function loginValues(given: Given, command: Command): LoginFlagValues {
+	const values: Record<string, string | boolean> = {};
+	for (const name of Object.keys(loginFlagDefinitions)) {
+		const value = given.get(name);
+		if (value !== undefined) values[name] = value;
+	}
+
+	// For the token commands these two name the stored tokens' host and app (parseTokenOptions),
+	// not a login's: a host without an app is fine there.
+	if (tokenCommands.has(command)) {
+		delete values.clientId;
+		delete values.githubHost;
+	}
+
+	return values as LoginFlagValues;
+}
+
+const tokenCommands: ReadonlySet<Command> = new Set(['status', 'refresh', 'delete']);
+
+function trimmed(value: string | undefined): string | undefined {
+	const text = value?.trim();
+	return text === undefined || text === '' ? undefined : text;
+}
+
+/** --github-host and --client-id for the stored tokens, with the environment; --revoke's needs. */
+function parseTokenOptions(given: Given, env: Env, errors: string[]): TokenOptions {
+	let githubHost = DEFAULT_GITHUB_HOST;
+	const host = stringOf(given, 'githubHost');
+	if (host !== undefined) {
+		try {
+			githubHost = githubHostFlag(host);
+		} catch (error) {
+			if (!(error instanceof GitHubHostError)) throw error;
+			errors.push(`--github-host: ${escapeControl(error.message)}`);
+		}
+	}
+
+	const flagClientId = stringOf(given, 'clientId');
+	if (flagClientId !== undefined && trimmed(flagClientId) === undefined) {
+		errors.push("--client-id needs the app's client id: --client-id ID");
+	}
+
+	const oauthClientId = trimmed(flagClientId) ?? trimmed(env.STACKTOWER_GITHUB_CLIENT_ID);
+	// Not trimmed: a secret is used exactly as set; only an empty one counts as missing.
+	const secret = env.STACKTOWER_GITHUB_CLIENT_SECRET;
+	const oauthApp =
+		oauthClientId !== undefined && secret !== undefined && secret.trim() !== ''
+			? {clientId: oauthClientId, clientSecret: secret}
+			: undefined;
+
+	// Revoking takes the issuing app's id and secret; which sessions they fit is checked on reading them.
+	if (given.get('revoke') === true && oauthApp === undefined) {
+		errors.push(
+			`--revoke needs the app that issued the tokens: its client id (--client-id or STACKTOWER_GITHUB_CLIENT_ID) and secret (STACKTOWER_GITHUB_CLIENT_SECRET); without them, revoke a token by hand at ${githubHost}/settings/applications (GitHub Apps: ${githubHost}/settings/apps/authorizations)`,
+		);
+	}
+
+	return {
+		githubHost,
+		defaultClientId:
+			trimmed(flagClientId) ??
+			trimmed(env.STACKTOWER_GITHUB_APP_CLIENT_ID) ??
+			STACKTOWER_APP_CLIENT_ID,
+		oauthApp,
+	};
+}
+
+const commandList = commandNames.join(', ');
+
+function unknownCommand(word: string, what = 'command'): string {
+	const hint = closest(word, commandNames);
+	return `unknown ${what} ${quote(word)}${hint ? ` (did you mean ${hint}?)` : ''}; the commands are ${commandList}`;
+}
+
+/** The ids of `delete` (at least one), `status` and `refresh`: each valid, without duplicates. */
+function parseIds(
+	operands: readonly string[],
+	command: string,
+	errors: string[],
+	required = true,
+): string[] {
+	if (required && operands.length === 0) {
+		errors.push(
+			`${command} needs the ids of the sessions to remove: stacktower-sessions ${command} ID...`,
+		);
+	}
+
+	const ids: string[] = [];
+	for (const id of operands) {
+		if (!isValidId(id)) {
+			errors.push(
+				`invalid session id ${quote(id)}: ids are 1–128 characters from A–Z a–z 0–9 _ - = . and do not start with "."`,
+			);
+		} else if (!ids.includes(id)) {
+			ids.push(id);
+		}
+	}
+
+	return ids;
+}
+
+/**
+ * Checks the command line (`argv`, without node and the script) with the environment, and
+ * resolves it to an Invocation, or to every problem found, each with its fix.
+ */
+export function parseCommandLine(argv: readonly string[], env: Env): ParseResult {
+	const {words, given, errors} = readTokens(argv);
+	const [first, ...operands] = words;
+	let command: Command = 'inspect';
+	if (first !== undefined) {
+		const named = commandNamed(first);
+		// One error for an unknown command: what the rest of the line means depends on it.
+		if (named === undefined)
+			return {ok: false, command: undefined, errors: [unknownCommand(first)]};
+		command = named;
+	}
+
+	const color = given.get('color') !== false && nonEmpty(env.NO_COLOR) === undefined;
+	// --help wins over everything else on the line: it is how one finds out what went wrong.
+	if (given.get('help') === true)
+		return {ok: true, invocation: {command: 'help', topic: command, color}};
+	if (given.get('version') === true) return {ok: true, invocation: {command: 'version', color}};
+
+	if (command === 'help') {
+		const [topic, ...extra] = operands;
+		if (topic === undefined)
+			return {ok: true, invocation: {command: 'help', topic: undefined, color}};
+		const named = commandNamed(topic);
+		if (named === undefined) return {ok: false, command, errors: [unknownCommand(topic)]};
+		if (extra.length > 0) {
+			errors.push(`help takes one command, got ${extra.map((word) => quote(word)).join(' ')}`);
+		}
+
+		return errors.length > 0
+			? {ok: false, command, errors}
+			: {ok: true, invocation: {command: 'help', topic: named, color}};
+	}
+
+	// --json or --show-token on its own asks for the listing, terminal or not.
+	if (command === 'inspect' && (given.has('json') || given.has('showToken'))) command = 'list';
+
+	for (const spec of flagSpecs) {
+		if (!given.has(spec.name) || appliesTo(spec, command)) continue;
+		const where =
+			command === 'inspect'
+				? 'the inspector'
+				: command === 'demo' && (spec.name === 'dir' || spec.name === 'redis')
+					? 'demo (it uses a temporary directory of its own)'
+					: command;
+		const scope = spec.commands === 'all' ? [] : spec.commands;
+		errors.push(
+			`${flagWord(spec)} does not apply to ${where}; it is for ${scope.map((c) => (c === 'inspect' ? 'the inspector' : c)).join(', ')}`,
+		);
+	}
+
+	if (commandSpec(command).operands === '' && operands.length > 0) {
+		errors.push(
+			`${command === 'inspect' ? 'the inspector' : command} takes no arguments, got ${operands.map((word) => quote(word)).join(' ')}`,
+		);
+	}
+
+	const dryRun = given.get('dryRun') === true;
+	const store = command === 'demo' ? undefined : parseStore(given, env, errors);
+	const parsedLogin = parseLoginOptions(loginValues(given, command), env);
+	const token = tokenCommands.has(command) ? parseTokenOptions(given, env, errors) : undefined;
+	if (!parsedLogin.ok) errors.push(...parsedLogin.problems);
+	const login = parsedLogin.ok ? parsedLogin.config : undefined;
+	let invocation: Invocation | undefined;
+	switch (command) {
+		case 'inspect':
+		case 'login': {
+			if (login) invocation = {command, login, color, ...(store as StoreChoice)};
+			break;
+		}
+
+		case 'demo': {
+			if (login) invocation = {command, login, color};
+			break;
+		}
+
+		case 'list': {
+			invocation = {
+				command,
+				json: given.get('json') === true,
+				showToken: given.get('showToken') === true,
+				color,
+				...(store as StoreChoice),
+			};
+			break;
+		}
+
+		case 'cleanup':
+		case 'logout': {
+			invocation = {command, dryRun, color, ...(store as StoreChoice)};
+			break;
+		}
+
+		case 'delete': {
+			const ids = parseIds(operands, first ?? command, errors);
+			const revoke = given.get('revoke') === true ? token : undefined;
+			invocation = {command, ids, dryRun, revoke, color, ...(store as StoreChoice)};
+			break;
+		}
+
+		case 'status': {
+			const ids = parseIds(operands, command, errors, false);
+			const json = given.get('json') === true;
+			invocation = {
+				command,
+				ids,
+				json,
+				token: token as TokenOptions,
+				color,
+				...(store as StoreChoice),
+			};
+			break;
+		}
+
+		case 'refresh': {
+			const ids = parseIds(operands, command, errors, false);
+			invocation = {command, ids, token: token as TokenOptions, color, ...(store as StoreChoice)};
+			break;
+		}
+
+		case 'completion': {
+			const [target, ...extra] = operands;
+			const targets: readonly string[] = [...shells, 'ids'];
+			if (target === undefined || !targets.includes(target) || extra.length > 0) {
+				errors.push(
+					`completion takes one of ${shells.join(', ')}${target === undefined ? '' : `, got ${operands.map((word) => quote(word)).join(' ')}`}: stacktower-sessions completion bash`,
+				);
+			}
+
+			invocation = {
+				command,
+				target: (target ?? 'bash') as Shell | 'ids',
+				color,
+				...(store as StoreChoice),
+			};
+			break;
+		}
+	}
+
+	if (errors.length > 0 || invocation === undefined) return {ok: false, command, errors};
+	return {ok: true, invocation};
+}
