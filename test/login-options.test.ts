@@ -193,6 +193,16 @@ describe('the built CLI', () => {
 		expect(result.stderr).toContain(`stacktower-sessions: ${message}`);
 	});
 
+	test('a login flag on a command that does not log in is one error, not also a login problem', async () => {
+		const result = await runCli(['list', '--web'], {
+			env: {STACKTOWER_SESSIONS_DIR: '/nonexistent/x'},
+		});
+		expect(result.code).toBe(2);
+		expect(result.stderr).toBe(
+			'stacktower-sessions: --web does not apply to list; it is for login, the inspector, demo\nrun stacktower-sessions list --help for its usage\n',
+		);
+	});
+
 	test.each([[['login', '--help']], [['help', 'login']]])(
 		'%j tells which flow is used when, and the lifetime',
 		async (args) => {

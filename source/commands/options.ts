@@ -258,23 +258,17 @@ function parseStore(given: Given, env: Env, errors: string[]): StoreChoice {
 }
 
 /** The login flags as login-options.ts takes them. */
-function loginValues(given: Given, command: Command): LoginFlagValues {
+function loginValues(given: Given): LoginFlagValues {
 	const values: Record<string, string | boolean> = {};
 	for (const name of Object.keys(loginFlagDefinitions)) {
 		const value = given.get(name);
 		if (value !== undefined) values[name] = value;
 	}
 
-	// For the token commands these two name the stored tokens' host and app (parseTokenOptions),
-	// not a login's: a host without an app is fine there.
-	if (tokenCommands.has(command)) {
-		delete values.clientId;
-		delete values.githubHost;
-	}
-
 	return values as LoginFlagValues;
 }
 
+/** The commands that send a stored token to GitHub, and so read --client-id and --github-host. */
 const tokenCommands: ReadonlySet<Command> = new Set(['status', 'refresh', 'delete']);
 
 function trimmed(value: string | undefined): string | undefined {
@@ -421,10 +415,15 @@ export function parseCommandLine(argv: readonly string[], env: Env): ParseResult
 
 	const dryRun = given.get('dryRun') === true;
 	const store = command === 'demo' ? undefined : parseStore(given, env, errors);
-	const parsedLogin = parseLoginOptions(loginValues(given, command), env);
+	// Only where a login can run: elsewhere a login flag is refused above, once, or (--client-id
+	// and --github-host of the token commands) read by parseTokenOptions.
+	const parsedLogin =
+		command === 'login' || command === 'inspect' || command === 'demo'
+			? parseLoginOptions(loginValues(given), env)
+			: undefined;
+	if (parsedLogin?.ok === false) errors.push(...parsedLogin.problems);
+	const login = parsedLogin?.ok ? parsedLogin.config : undefined;
 	const token = tokenCommands.has(command) ? parseTokenOptions(given, env, errors) : undefined;
-	if (!parsedLogin.ok) errors.push(...parsedLogin.problems);
-	const login = parsedLogin.ok ? parsedLogin.config : undefined;
 	let invocation: Invocation | undefined;
 	switch (command) {
 		case 'inspect':
