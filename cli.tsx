@@ -86,12 +86,49 @@ async function main(): Promise<number> {
 		case 'delete':
 		case 'logout': {
 			const ids = invocation.command === 'delete' ? invocation.ids : [CLI_SESSION_ID];
+			const revoke = invocation.command === 'delete' ? invocation.revoke : undefined;
 			return withStore(invocation, (opened) =>
 				deleteCommand({
 					store: opened.store,
 					location: opened.location,
 					ids,
 					dryRun: invocation.dryRun,
+					output,
+					...(revoke
+						? {
+								revoke: {
+									clientId: revoke.oauthApp?.clientId,
+									clientSecret: revoke.oauthApp?.clientSecret,
+									githubHost: revoke.githubHost,
+								},
+							}
+						: {}),
+				}),
+			);
+		}
+
+		case 'status': {
+			const {statusCommand} = await import('./source/commands/status.js');
+			return withStore(invocation, (opened) =>
+				statusCommand({
+					store: opened.store,
+					location: opened.location,
+					ids: invocation.ids,
+					json: invocation.json,
+					githubHost: invocation.token.githubHost,
+					output,
+				}),
+			);
+		}
+
+		case 'refresh': {
+			const {refreshCommand} = await import('./source/commands/refresh.js');
+			return withStore(invocation, (opened) =>
+				refreshCommand({
+					store: opened.store,
+					location: opened.location,
+					ids: invocation.ids,
+					...invocation.token,
 					output,
 				}),
 			);

@@ -68,7 +68,9 @@ describe('bash', () => {
 				'login',
 				'logout',
 				'ls',
+				'refresh',
 				'rm',
+				'status',
 			].sort(),
 		);
 		expect(bash(['stacktower-sessions', 'lo'])).toEqual(['login', 'logout']);
@@ -89,6 +91,8 @@ describe('bash', () => {
 		expect(bash(['stacktower-sessions', 'login', '--dir', dir, '--id', 'gi'])).toEqual(['github']);
 		const env = {...shellEnv(), STACKTOWER_SESSIONS_DIR: dir};
 		expect(bash(['stacktower-sessions', 'delete', 'loc'], env)).toEqual(['local-session']);
+		expect(bash(['stacktower-sessions', 'status', '--dir', dir, 'gi'])).toEqual(['github']);
+		expect(bash(['stacktower-sessions', 'refresh', '--dir', dir, 'gi'])).toEqual(['github']);
 	});
 
 	test('completes the shells after completion', () => {

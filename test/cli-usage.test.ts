@@ -23,6 +23,9 @@ describe('help and version', () => {
 			'cleanup',
 			'delete, rm ID...',
 			'logout',
+			'status [ID...]',
+			'refresh [ID...]',
+			'--revoke',
 			'demo',
 			'login',
 			'completion SHELL',
@@ -57,6 +60,12 @@ describe('help and version', () => {
 		['login', '$ stacktower-sessions login [options]', ['--client-id ID', '--timeout DURATION']],
 		['demo', '$ stacktower-sessions demo [options]', ['--no-color', '--client-id']],
 		['completion', '$ stacktower-sessions completion SHELL [options]', ['bash', 'zsh', 'fish']],
+		['status', '$ stacktower-sessions status [ID...] [options]', ['--json', 'Stored tokens']],
+		[
+			'refresh',
+			'$ stacktower-sessions refresh [ID...] [options]',
+			['--client-id', '--github-host'],
+		],
 	])("%s --help and help %s show that command's page", async (command, usage, texts) => {
 		const [flag, word] = await Promise.all([
 			runCli([command, '--help']),
@@ -105,7 +114,7 @@ describe('usage errors exit 2 and say how to fix them', () => {
 	test.each([
 		[
 			['frobnicate'],
-			'unknown command "frobnicate"; the commands are list, cleanup, delete, logout, login, demo, completion, help',
+			'unknown command "frobnicate"; the commands are list, cleanup, delete, logout, status, refresh, login, demo, completion, help',
 		],
 		[['lsit'], 'unknown command "lsit" (did you mean list?)'],
 		[['list', '--frobnicate'], 'unknown flag --frobnicate'],
@@ -142,6 +151,13 @@ describe('usage errors exit 2 and say how to fix them', () => {
 			['login', '--client-id', 'x', '--github-host', 'ftp://x'],
 			'--github-host: The GitHub host "ftp://x" must start with https://',
 		],
+		[['status', '--show-token'], '--show-token does not apply to status; it is for list'],
+		[['refresh', '--json'], '--json does not apply to refresh; it is for list, status'],
+		[['list', '--revoke'], '--revoke does not apply to list; it is for delete'],
+		[['status', '--client-id', 'x'], '--client-id does not apply to status'],
+		[['refresh', '.hidden'], 'invalid session id ".hidden"'],
+		[['status', '--github-host', 'ftp://x'], '--github-host: The GitHub host "ftp://x"'],
+		[['delete', '--revoke', 'github'], '--revoke needs the app that issued the tokens'],
 		[
 			['login', '--web'],
 			'--web needs an OAuth app, and a client id and a client secret are missing: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID',
@@ -159,7 +175,7 @@ describe('usage errors exit 2 and say how to fix them', () => {
 		expect(result.code).toBe(2);
 		expect(result.stdout).toBe('');
 		expect(result.stderr).toBe(
-			'stacktower-sessions: unknown command "delet" (did you mean delete?); the commands are list, cleanup, delete, logout, login, demo, completion, help\nrun stacktower-sessions --help for the usage\n',
+			'stacktower-sessions: unknown command "delet" (did you mean delete?); the commands are list, cleanup, delete, logout, status, refresh, login, demo, completion, help\nrun stacktower-sessions --help for the usage\n',
 		);
 	});
 
@@ -225,6 +241,57 @@ describe('--github-host', () => {
 		expect(result.ok).toBe(false);
 		expect(result.ok ? [] : result.errors).toEqual([
 			expect.stringMatching(new RegExp(`^--github-host: .*${text.replace(/[/.]/g, '\\$&')}`)),
+		]);
+	});
+});
+
+describe('the token commands (status, refresh, delete --revoke)', () => {
+	test('take no ids (every session) or valid ids, once each', () => {
+		expect(parseCommandLine(['status'], {})).toMatchObject({
+			ok: true,
+			invocation: {command: 'status', ids: [], json: false},
+		});
+		expect(parseCommandLine(['refresh', 'a', 'b', 'a'], {})).toMatchObject({
+			ok: true,
+			invocation: {command: 'refresh', ids: ['a', 'b']},
+		});
+	});
+
+	test('--github-host names the host for sessions that record none, with no app needed', () => {
+		// login would refuse this host without --client-id; the token commands never log in.
+		expect(parseCommandLine(['status', '--github-host', 'ghe.example.com'], {})).toMatchObject({
+			ok: true,
+			invocation: {token: {githubHost: 'https://ghe.example.com', oauthApp: undefined}},
+		});
+	});
+
+	test('refresh: the client id for sessions that record none is the one login would use', () => {
+		const env = {STACKTOWER_GITHUB_APP_CLIENT_ID: 'Iv23env'};
+		expect(parseCommandLine(['refresh'], env)).toMatchObject({
+			invocation: {token: {defaultClientId: 'Iv23env'}},
+		});
+		expect(parseCommandLine(['refresh', '--client-id', 'Iv23flag'], env)).toMatchObject({
+			invocation: {token: {defaultClientId: 'Iv23flag'}},
+		});
+	});
+
+	test('delete --revoke takes the app from --client-id and the secret from the environment', () => {
+		const env = {STACKTOWER_GITHUB_CLIENT_SECRET: 'shh'};
+		expect(parseCommandLine(['delete', 'github'], env)).toMatchObject({
+			invocation: {command: 'delete', revoke: undefined},
+		});
+		expect(
+			parseCommandLine(['delete', '--revoke', '--client-id', 'Ov23app', 'github'], env),
+		).toMatchObject({
+			ok: true,
+			invocation: {revoke: {oauthApp: {clientId: 'Ov23app', clientSecret: 'shh'}}},
+		});
+		const missing = parseCommandLine(
+			['delete', '--revoke', '--client-id', 'Ov23app', 'github'],
+			{},
+		);
+		expect(missing.ok ? [] : missing.errors).toEqual([
+			expect.stringContaining('https://github.com/settings/applications'),
 		]);
 	});
 });

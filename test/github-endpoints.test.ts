@@ -17,6 +17,7 @@ describe('githubEndpoints', () => {
 				deviceCode: 'https://github.com/login/device/code',
 				token: 'https://github.com/login/oauth/access_token',
 				user: 'https://api.github.com/user',
+				api: 'https://api.github.com',
 			});
 		}
 	});
@@ -28,6 +29,7 @@ describe('githubEndpoints', () => {
 			deviceCode: 'https://octo-corp.ghe.com/login/device/code',
 			token: 'https://octo-corp.ghe.com/login/oauth/access_token',
 			user: 'https://api.octo-corp.ghe.com/user',
+			api: 'https://api.octo-corp.ghe.com',
 		});
 	});
 
@@ -38,6 +40,7 @@ describe('githubEndpoints', () => {
 			deviceCode: 'https://ghe.example.com:8443/login/device/code',
 			token: 'https://ghe.example.com:8443/login/oauth/access_token',
 			user: 'https://ghe.example.com:8443/api/v3/user',
+			api: 'https://ghe.example.com:8443/api/v3',
 		});
 		expect(githubEndpoints('http://127.0.0.1:4567').user).toBe('http://127.0.0.1:4567/api/v3/user');
 		expect(githubEndpoints('http://localhost:4567').token).toBe(

@@ -10,6 +10,8 @@ export const commandNames = [
 	'cleanup',
 	'delete',
 	'logout',
+	'status',
+	'refresh',
 	'login',
 	'demo',
 	'completion',
@@ -57,9 +59,35 @@ const storeCommands: readonly Command[] = [
 	'cleanup',
 	'delete',
 	'logout',
+	'status',
+	'refresh',
 	'login',
 	'completion',
 ];
+
+// ─── STORED TOKENS ───────────────────────────────────────────────────────────────────────────
+// status, refresh and delete --revoke send a saved token to GitHub: --github-host and
+// --client-id, login's flags, apply to them too (with the meaning told below; options.ts
+// parses them for these commands), and this block describes them on those pages.
+const tokenFlagCommands: Readonly<Record<string, readonly Command[]>> = {
+	githubHost: ['status', 'refresh', 'delete'],
+	clientId: ['refresh', 'delete'],
+};
+
+const storedTokensHelp = `
+	Stored tokens (status, refresh, delete --revoke)
+	  A token goes only to the GitHub that issued it (the session's github_host).
+	  --github-host URL   the GitHub for sessions that record none (default
+	                      https://github.com)
+	  --client-id ID      refresh: the app for sessions that record none (else env
+	                      STACKTOWER_GITHUB_APP_CLIENT_ID, else stacktower's App);
+	                      delete --revoke: the app that issued the tokens (or env
+	                      STACKTOWER_GITHUB_CLIENT_ID)
+	  refresh sends env STACKTOWER_GITHUB_CLIENT_SECRET only when --client-id or
+	  STACKTOWER_GITHUB_CLIENT_ID is the session's own client id; delete --revoke needs
+	  that app's id and secret.
+`;
+// ─── end of STORED TOKENS ────────────────────────────────────────────────────────────────────
 
 // ─── LOGIN ───────────────────────────────────────────────────────────────────────────────────
 // The login flags, their words and their checks live in login-options.ts; here only where they
@@ -75,7 +103,7 @@ const loginFlags: readonly FlagSpec[] = Object.entries(loginFlagDefinitions).map
 			definition.type === 'boolean' && name === 'browser' ? '--no-browser' : `--${kebabCase(name)}`,
 		// Described by loginHelp, which the login page shows whole.
 		description: '',
-		commands: name === 'id' ? ['login'] : loginCommands,
+		commands: name === 'id' ? ['login'] : [...loginCommands, ...(tokenFlagCommands[name] ?? [])],
 	}),
 );
 
@@ -100,7 +128,7 @@ export const flagSpecs: readonly FlagSpec[] = [
 		type: 'boolean',
 		usage: '--json',
 		description: 'one JSON array instead of the table',
-		commands: ['list'],
+		commands: ['list', 'status'],
 	},
 	{
 		name: 'showToken',
@@ -115,6 +143,13 @@ export const flagSpecs: readonly FlagSpec[] = [
 		usage: '--dry-run',
 		description: 'name the sessions that would be removed, and remove nothing',
 		commands: ['cleanup', 'delete', 'logout'],
+	},
+	{
+		name: 'revoke',
+		type: 'boolean',
+		usage: '--revoke',
+		description: "first revoke each session's token on GitHub (see Stored tokens)",
+		commands: ['delete'],
 	},
 	...loginFlags,
 	{
@@ -205,11 +240,14 @@ export const commandSpecs: readonly CommandSpec[] = [
 		description: [
 			'Remove the sessions with these ids: active, expired or unreadable. An id with no',
 			'session is reported (exit 1); the others are still removed. With --dry-run, name',
-			'what would go and remove nothing.',
+			'what would go and remove nothing. With --revoke, first revoke each token on the',
+			'GitHub that issued it; a session is deleted even when revoking fails (exit 1).',
 		].join('\n'),
+		flagsText: storedTokensHelp,
 		examples: [
 			'stacktower-sessions delete old-laptop ci-runner',
 			'stacktower-sessions rm --dry-run github',
+			'STACKTOWER_GITHUB_CLIENT_SECRET=... stacktower-sessions delete --revoke --client-id Iv1.abc github',
 		],
 	},
 	{
@@ -222,6 +260,33 @@ export const commandSpecs: readonly CommandSpec[] = [
 			'`stacktower github logout` does: the same as `delete github`.',
 		].join('\n'),
 		examples: ['stacktower-sessions logout'],
+	},
+	{
+		name: 'status',
+		aliases: [],
+		operands: '[ID...]',
+		summary: 'ask GitHub whether each token still works',
+		description: [
+			'Ask GitHub whether the token of each session still works, with its scopes and',
+			'expiry: the sessions named, or every active one. Exit 1 when one is revoked, or',
+			'GitHub could not be asked (error, rate limit).',
+		].join('\n'),
+		flagsText: storedTokensHelp,
+		examples: ['stacktower-sessions status', 'stacktower-sessions status --json github'],
+	},
+	{
+		name: 'refresh',
+		aliases: [],
+		operands: '[ID...]',
+		summary: 'renew the access token of sessions that hold a refresh token',
+		description: [
+			'Renew the access token of the sessions named, or of every active one that holds a',
+			"refresh token (GitHub App tokens). The session's own expiry does not change. A",
+			'session is locked while it is renewed, so two processes never spend one refresh',
+			'token.',
+		].join('\n'),
+		flagsText: storedTokensHelp,
+		examples: ['stacktower-sessions refresh', 'stacktower-sessions refresh github'],
 	},
 	loginCommand,
 	{

@@ -1,6 +1,6 @@
 // `completion bash|zsh|fish`: a script that completes the commands, their flags (drawn from the
-// catalog, so they never disagree with the parse) and, after delete, rm and --id, the session
-// ids, which the script asks this program for (`completion ids`) from the store named on the
+// catalog, so they never disagree with the parse) and, after --id and a command that takes ids
+// (delete, rm, status, refresh), the session ids, which the script asks this program for (`completion ids`) from the store named on the
 // line being completed (--dir, --redis) or else the configured one.
 import {isValidId} from '../session/ids.js';
 import type {ListableStore} from '../session/store.js';
@@ -40,7 +40,10 @@ const valueFlags = flagSpecs
 	.filter((flag) => flag.type === 'string')
 	.map((flag) => `--${kebabCase(flag.name)}`);
 
-const idCommands = ['delete', 'rm'];
+/** The commands whose operands are session ids (delete, rm, status, refresh), by their names. */
+const idCommands = commandSpecs
+	.filter((spec) => spec.operands.includes('ID'))
+	.flatMap((spec) => [spec.name, ...spec.aliases]);
 
 function bashScript(): string {
 	const commandWords = named().flatMap((entry) => entry.names);

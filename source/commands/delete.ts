@@ -5,6 +5,7 @@
 import {entryLabel, entryStanding} from '../format/entry.js';
 import {escapeControl} from '../format/escape.js';
 import type {ListableStore, ListEntry} from '../session/store.js';
+import {planRevocations, type RevokeConfig, revokeOne} from './delete-revoke.js';
 import {errorMessage, type Output, reportTo} from './output.js';
 
 export type DeleteCommandOptions = {
@@ -16,6 +17,8 @@ export type DeleteCommandOptions = {
 	readonly output: Output;
 	/** The clock, for the dry run's "expired 3d ago". */
 	readonly now?: () => number;
+	/** delete --revoke: revoke each token on GitHub, then delete the session whatever the outcome. */
+	readonly revoke?: RevokeConfig;
 };
 
 /**
@@ -59,6 +62,15 @@ export async function deleteCommand(options: DeleteCommandOptions): Promise<numb
 		return 1;
 	}
 
+	// --revoke: every id checked before anything is deleted (a usage error deletes nothing).
+	const revocations = options.revoke
+		? planRevocations(found, options.ids, options.revoke)
+		: undefined;
+	if (revocations && !revocations.ok) {
+		output.err(revocations.problems.map((problem) => `stacktower-sessions: ${problem}\n`).join(''));
+		return 2;
+	}
+
 	const now = (options.now ?? Date.now)();
 	const report = reportTo(output);
 	let code = 0;
@@ -75,6 +87,15 @@ export async function deleteCommand(options: DeleteCommandOptions): Promise<numb
 			continue;
 		}
 
+		const revoked =
+			revocations?.ok && options.revoke
+				? await revokeOne(revocations.plan.get(id), options.revoke)
+				: undefined;
+		if (revoked && !revoked.ok) {
+			output.err(`stacktower-sessions: ${escapeControl(id)}: ${revoked.note}\n`);
+			code = 1;
+		}
+
 		try {
 			await store.delete(id);
 		} catch (error) {
@@ -86,7 +107,7 @@ export async function deleteCommand(options: DeleteCommandOptions): Promise<numb
 		}
 
 		// The same words whether it was active, expired or unreadable: it is gone either way.
-		report.line(`deleted ${entryLabel(entry)}`);
+		report.line(`deleted ${entryLabel(entry)}${revoked?.ok ? `; ${revoked.note}` : ''}`);
 	}
 
 	if (options.dryRun && found.size > 0) report.line('nothing was deleted (--dry-run)');

@@ -42,6 +42,8 @@ export type JsonEntry = {
 	refresh_token: string | null;
 	/** Masked (`gho_••••••••`) unless --show-token; '' when the session has none. */
 	token: string | null;
+	/** `expired` when the stored token_expires_at has passed; absent otherwise. */
+	token_status?: 'expired';
 	/** Unreadable entries: why it is not a session. */
 	error?: string;
 };
@@ -69,7 +71,7 @@ const unicodeEscape = (c: string) => {
 };
 
 /** `json` with the characters JSON.stringify leaves raw that a terminal would act on escaped. */
-function terminalSafe(json: string): string {
+export function terminalSafe(json: string): string {
 	return json.replace(jsonUnsafeAll, unicodeEscape);
 }
 
@@ -152,6 +154,10 @@ export function jsonEntry(entry: ListEntry, now: number, showToken: boolean): st
 		expires_at: isoString(expiresAt),
 		expires_in_ms: expiresAt - now,
 		token_expires_at: session.tokenExpiresAt ? isoString(session.tokenExpiresAt.getTime()) : null,
+		// Only what the file says; whether GitHub still takes the token is `status`'s question.
+		...(session.tokenExpiresAt !== undefined && now > session.tokenExpiresAt.getTime()
+			? {token_status: 'expired'}
+			: {}),
 		refresh_token_expires_at: session.refreshTokenExpiresAt
 			? isoString(session.refreshTokenExpiresAt.getTime())
 			: null,

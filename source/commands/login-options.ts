@@ -15,7 +15,7 @@ import {
 	MIN_LOGIN_TTL_MS,
 	STACKTOWER_APP_CLIENT_ID,
 } from '../github/defaults.js';
-import {DEFAULT_GITHUB_HOST, GitHubHostError, githubEndpoints} from '../github/endpoints.js';
+import {DEFAULT_GITHUB_HOST, GitHubHostError, githubHostFlag} from '../github/endpoints.js';
 import type {LoginConfig} from '../github/start-login.js';
 import {CLI_SESSION_ID} from '../session/cli-store.js';
 import {isValidId} from '../session/ids.js';
@@ -116,12 +116,8 @@ export function parseLoginOptions(
 
 	let githubHost = DEFAULT_GITHUB_HOST;
 	if (flags.githubHost !== undefined) {
-		// A bare host is https://HOST, as people type it.
-		const text = flags.githubHost.trim();
 		try {
-			githubHost = githubEndpoints(
-				/^[a-z][a-z\d+.-]*:\/\//i.test(text) ? text : `https://${text}`,
-			).origin;
+			githubHost = githubHostFlag(flags.githubHost);
 		} catch (error) {
 			if (!(error instanceof GitHubHostError)) throw error;
 			problems.push(`--github-host: ${escapeControl(error.message)}`);

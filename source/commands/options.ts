@@ -8,12 +8,15 @@
 import {parseArgs} from 'node:util';
 import {escapeControl} from '../format/escape.js';
 import {closest} from '../format/suggest.js';
+import {STACKTOWER_APP_CLIENT_ID} from '../github/defaults.js';
+import {DEFAULT_GITHUB_HOST, GitHubHostError, githubHostFlag} from '../github/endpoints.js';
 import {isValidId} from '../session/ids.js';
 import {
 	appliesTo,
 	type Command,
 	commandNamed,
 	commandNames,
+	commandSpec,
 	type FlagSpec,
 	flagSpecs,
 	flagWord,
@@ -44,6 +47,20 @@ export type StoreChoice = {
 	readonly storeArgs: readonly string[];
 };
 
+/**
+ * What status, refresh and delete --revoke need to send a stored token to GitHub. They never
+ * log in, so unlike login's they take a GitHub Enterprise host without an app (a session
+ * records its own), and the secret matters only for the client id it belongs to.
+ */
+export type TokenOptions = {
+	/** The origin for sessions that record no github_host. */
+	readonly githubHost: string;
+	/** The client id for a refresh of a session that records none: the one login would use. */
+	readonly defaultClientId: string;
+	/** The OAuth app whose id and secret are both given (env secret only): refresh, revoke. */
+	readonly oauthApp: {readonly clientId: string; readonly clientSecret: string} | undefined;
+};
+
 type Common = {
 	/** Colour wanted: not turned off by --no-color or NO_COLOR (a terminal is still needed). */
 	readonly color: boolean;
@@ -66,6 +83,21 @@ export type Invocation = Common &
 				/** Valid ids, without duplicates. */
 				readonly ids: readonly string[];
 				readonly dryRun: boolean;
+				/** --revoke: the app and host to revoke the tokens with; undefined without it. */
+				readonly revoke: TokenOptions | undefined;
+		  } & StoreChoice)
+		| ({
+				readonly command: 'status';
+				/** Valid ids, without duplicates; empty for every active session. */
+				readonly ids: readonly string[];
+				readonly json: boolean;
+				readonly token: TokenOptions;
+		  } & StoreChoice)
+		| ({
+				readonly command: 'refresh';
+				/** Valid ids, without duplicates; empty for every active session with a refresh token. */
+				readonly ids: readonly string[];
+				readonly token: TokenOptions;
 		  } & StoreChoice)
 		| ({readonly command: 'logout'; readonly dryRun: boolean} & StoreChoice)
 		| ({readonly command: 'login'; readonly login: LoginConfig} & StoreChoice)
@@ -236,6 +268,57 @@ function loginValues(given: Given): LoginFlagValues {
 	return values as LoginFlagValues;
 }
 
+/** The commands that send a stored token to GitHub, and so read --client-id and --github-host. */
+const tokenCommands: ReadonlySet<Command> = new Set(['status', 'refresh', 'delete']);
+
+function trimmed(value: string | undefined): string | undefined {
+	const text = value?.trim();
+	return text === undefined || text === '' ? undefined : text;
+}
+
+/** --github-host and --client-id for the stored tokens, with the environment; --revoke's needs. */
+function parseTokenOptions(given: Given, env: Env, errors: string[]): TokenOptions {
+	let githubHost = DEFAULT_GITHUB_HOST;
+	const host = stringOf(given, 'githubHost');
+	if (host !== undefined) {
+		try {
+			githubHost = githubHostFlag(host);
+		} catch (error) {
+			if (!(error instanceof GitHubHostError)) throw error;
+			errors.push(`--github-host: ${escapeControl(error.message)}`);
+		}
+	}
+
+	const flagClientId = stringOf(given, 'clientId');
+	if (flagClientId !== undefined && trimmed(flagClientId) === undefined) {
+		errors.push("--client-id needs the app's client id: --client-id ID");
+	}
+
+	const oauthClientId = trimmed(flagClientId) ?? trimmed(env.STACKTOWER_GITHUB_CLIENT_ID);
+	// Not trimmed: a secret is used exactly as set; only an empty one counts as missing.
+	const secret = env.STACKTOWER_GITHUB_CLIENT_SECRET;
+	const oauthApp =
+		oauthClientId !== undefined && secret !== undefined && secret.trim() !== ''
+			? {clientId: oauthClientId, clientSecret: secret}
+			: undefined;
+
+	// Revoking takes the issuing app's id and secret; which sessions they fit is checked on reading them.
+	if (given.get('revoke') === true && oauthApp === undefined) {
+		errors.push(
+			`--revoke needs the app that issued the tokens: its client id (--client-id or STACKTOWER_GITHUB_CLIENT_ID) and secret (STACKTOWER_GITHUB_CLIENT_SECRET); without them, revoke a token by hand at ${githubHost}/settings/applications (GitHub Apps: ${githubHost}/settings/apps/authorizations)`,
+		);
+	}
+
+	return {
+		githubHost,
+		defaultClientId:
+			trimmed(flagClientId) ??
+			trimmed(env.STACKTOWER_GITHUB_APP_CLIENT_ID) ??
+			STACKTOWER_APP_CLIENT_ID,
+		oauthApp,
+	};
+}
+
 const commandList = commandNames.join(', ');
 
 function unknownCommand(word: string, what = 'command'): string {
@@ -243,9 +326,14 @@ function unknownCommand(word: string, what = 'command'): string {
 	return `unknown ${what} ${quote(word)}${hint ? ` (did you mean ${hint}?)` : ''}; the commands are ${commandList}`;
 }
 
-/** `delete`'s ids: each valid, without duplicates; at least one. */
-function parseIds(operands: readonly string[], command: string, errors: string[]): string[] {
-	if (operands.length === 0) {
+/** The ids of `delete` (at least one), `status` and `refresh`: each valid, without duplicates. */
+function parseIds(
+	operands: readonly string[],
+	command: string,
+	errors: string[],
+	required = true,
+): string[] {
+	if (required && operands.length === 0) {
 		errors.push(
 			`${command} needs the ids of the sessions to remove: stacktower-sessions ${command} ID...`,
 		);
@@ -319,7 +407,7 @@ export function parseCommandLine(argv: readonly string[], env: Env): ParseResult
 		);
 	}
 
-	if (command !== 'delete' && command !== 'completion' && operands.length > 0) {
+	if (commandSpec(command).operands === '' && operands.length > 0) {
 		errors.push(
 			`${command === 'inspect' ? 'the inspector' : command} takes no arguments, got ${operands.map((word) => quote(word)).join(' ')}`,
 		);
@@ -327,13 +415,15 @@ export function parseCommandLine(argv: readonly string[], env: Env): ParseResult
 
 	const dryRun = given.get('dryRun') === true;
 	const store = command === 'demo' ? undefined : parseStore(given, env, errors);
-	// Only where a login can run: elsewhere a login flag is already refused above, once.
+	// Only where a login can run: elsewhere a login flag is refused above, once, or (--client-id
+	// and --github-host of the token commands) read by parseTokenOptions.
 	const parsedLogin =
 		command === 'login' || command === 'inspect' || command === 'demo'
 			? parseLoginOptions(loginValues(given), env)
 			: undefined;
 	if (parsedLogin?.ok === false) errors.push(...parsedLogin.problems);
 	const login = parsedLogin?.ok ? parsedLogin.config : undefined;
+	const token = tokenCommands.has(command) ? parseTokenOptions(given, env, errors) : undefined;
 	let invocation: Invocation | undefined;
 	switch (command) {
 		case 'inspect':
@@ -366,7 +456,28 @@ export function parseCommandLine(argv: readonly string[], env: Env): ParseResult
 
 		case 'delete': {
 			const ids = parseIds(operands, first ?? command, errors);
-			invocation = {command, ids, dryRun, color, ...(store as StoreChoice)};
+			const revoke = given.get('revoke') === true ? token : undefined;
+			invocation = {command, ids, dryRun, revoke, color, ...(store as StoreChoice)};
+			break;
+		}
+
+		case 'status': {
+			const ids = parseIds(operands, command, errors, false);
+			const json = given.get('json') === true;
+			invocation = {
+				command,
+				ids,
+				json,
+				token: token as TokenOptions,
+				color,
+				...(store as StoreChoice),
+			};
+			break;
+		}
+
+		case 'refresh': {
+			const ids = parseIds(operands, command, errors, false);
+			invocation = {command, ids, token: token as TokenOptions, color, ...(store as StoreChoice)};
 			break;
 		}
 

@@ -10,6 +10,8 @@ export type GitHubEndpoints = {
 	readonly deviceCode: string;
 	readonly token: string;
 	readonly user: string;
+	/** The REST API's base, without a trailing slash (`https://api.github.com`). */
+	readonly api: string;
 };
 
 export const DEFAULT_GITHUB_HOST = 'https://github.com';
@@ -85,14 +87,26 @@ export function githubEndpoints(host: string = DEFAULT_GITHUB_HOST): GitHubEndpo
 	const authorize = `${origin}/login/oauth/authorize`;
 	const token = `${origin}/login/oauth/access_token`;
 	const deviceCode = `${origin}/login/device/code`;
-	if (url.hostname === 'github.com' && url.port === '') {
-		return {origin, authorize, deviceCode, token, user: 'https://api.github.com/user'};
-	}
-
+	const withApi = (api: string): GitHubEndpoints => ({
+		origin,
+		authorize,
+		deviceCode,
+		token,
+		user: `${api}/user`,
+		api,
+	});
+	if (url.hostname === 'github.com' && url.port === '') return withApi('https://api.github.com');
 	const tenant = /^([a-z\d](?:[a-z\d-]*[a-z\d])?)\.ghe\.com$/.exec(url.hostname);
-	if (tenant && url.port === '') {
-		return {origin, authorize, deviceCode, token, user: `https://api.${tenant[1]}.ghe.com/user`};
-	}
+	if (tenant && url.port === '') return withApi(`https://api.${tenant[1]}.ghe.com`);
+	return withApi(`${origin}/api/v3`);
+}
 
-	return {origin, authorize, deviceCode, token, user: `${origin}/api/v3/user`};
+/**
+ * The origin a `--github-host` names, typed as people type it: a bare host is https://HOST.
+ * Throws GitHubHostError for a host parseGitHubHost rejects.
+ */
+export function githubHostFlag(text: string): string {
+	const trimmed = text.trim();
+	return githubEndpoints(/^[a-z][a-z\d+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`)
+		.origin;
 }

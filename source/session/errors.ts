@@ -9,7 +9,8 @@ export type SessionErrorCode =
 	| 'INVALID_ID'
 	| 'CORRUPT'
 	| 'UNSAFE_DIRECTORY'
-	| 'STORE_UNAVAILABLE';
+	| 'STORE_UNAVAILABLE'
+	| 'LOCK_BUSY';
 
 export class SessionError extends Error {
 	readonly code: SessionErrorCode;
@@ -70,5 +71,12 @@ export class UnsafeDirectoryError extends SessionError {
 export class StoreUnavailableError extends SessionError {
 	constructor(message: string, options?: ErrorOptions) {
 		super('STORE_UNAVAILABLE', message, options);
+	}
+}
+
+/** Another process holds a session's lock (a refresh in progress) longer than we would wait. */
+export class LockBusyError extends SessionError {
+	constructor(what: string, where: string) {
+		super('LOCK_BUSY', `another process holds the lock on ${what} (${where}); try again shortly`);
 	}
 }

@@ -12,6 +12,7 @@ export {
 	ExpiredError,
 	InvalidIdError,
 	InvalidStateError,
+	LockBusyError,
 	NotFoundError,
 	SessionError,
 	type SessionErrorCode,
@@ -46,9 +47,13 @@ export {
 export {
 	type EachOptions,
 	isListableStore,
+	isLockingStore,
 	type ListableStore,
 	type ListEntry,
 	type ListOptions,
+	type LockingStore,
+	type LockOptions,
+	type SessionLock,
 	type StateStore,
 	type Store,
 } from './store.js';

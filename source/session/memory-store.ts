@@ -1,5 +1,6 @@
-import {ExpiredError} from './errors.js';
+import {ExpiredError, LockBusyError} from './errors.js';
 import {assertValidId, generateState} from './ids.js';
+import {DEFAULT_LOCK_WAIT_MS, delay, LOCK_POLL_MS} from './lock-timing.js';
 import {
 	assertSession,
 	assertTtl,
@@ -8,7 +9,15 @@ import {
 	isExpired,
 	type Session,
 } from './session.js';
-import type {ListableStore, ListEntry, ListOptions, StateStore} from './store.js';
+import type {
+	ListableStore,
+	ListEntry,
+	ListOptions,
+	LockingStore,
+	LockOptions,
+	SessionLock,
+	StateStore,
+} from './store.js';
 
 export type MemoryStoreOptions = {
 	/** The clock, for tests; defaults to Date.now. */
@@ -25,8 +34,9 @@ function sessionEntry(session: Session): ListEntry {
 }
 
 /** A Store in process memory, for tests and single-process servers. Copies in and out. */
-export class MemoryStore implements ListableStore {
+export class MemoryStore implements ListableStore, LockingStore {
 	readonly #sessions = new Map<string, Session>();
+	readonly #locks = new Set<string>();
 	readonly #now: () => number;
 
 	constructor(options: MemoryStoreOptions = {}) {
@@ -53,6 +63,29 @@ export class MemoryStore implements ListableStore {
 	async delete(id: string): Promise<void> {
 		assertValidId(id);
 		this.#sessions.delete(id);
+	}
+
+	/** Locks one session within this process (the store is nowhere else). */
+	async lock(id: string, options: LockOptions = {}): Promise<SessionLock> {
+		assertValidId(id);
+		const started = performance.now();
+		if (this.#locks.has(id)) options.onWait?.();
+		while (this.#locks.has(id)) {
+			if (performance.now() - started > (options.waitMs ?? DEFAULT_LOCK_WAIT_MS)) {
+				throw new LockBusyError(`session ${JSON.stringify(id)}`, 'memory');
+			}
+
+			await delay(LOCK_POLL_MS, options.signal);
+		}
+
+		this.#locks.add(id);
+		let released = false;
+		return {
+			release: async () => {
+				if (!released) this.#locks.delete(id);
+				released = true;
+			},
+		};
 	}
 
 	async cleanup(): Promise<number> {

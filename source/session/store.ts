@@ -14,6 +14,33 @@ export interface Store {
 	close(): Promise<void>;
 }
 
+/** Options for LockingStore.lock. */
+export type LockOptions = {
+	/** How long to wait for another holder; then a LockBusyError. Default 30 s. */
+	readonly waitMs?: number;
+	readonly signal?: AbortSignal;
+	/** Called once when the lock is held by another and this call starts to wait (to say so). */
+	readonly onWait?: () => void;
+};
+
+/** A held lock; release() is idempotent and never releases a lock taken over since. */
+export type SessionLock = {release(): Promise<void>};
+
+/**
+ * Not in Go. A store whose sessions can be locked one id at a time across processes: a
+ * refresh reads, spends a one-use refresh token and writes, and two processes doing so at once
+ * would spend the same token. A lock left by a crashed holder expires (FileStore: its process
+ * is gone or it is a minute old; RedisStore: PX), so it never blocks for good.
+ */
+export interface LockingStore {
+	lock(id: string, options?: LockOptions): Promise<SessionLock>;
+}
+
+/** True when `store` implements LockingStore. */
+export function isLockingStore(store: object): store is LockingStore {
+	return typeof (store as Partial<LockingStore>).lock === 'function';
+}
+
 /** Go: session.StateStore. OAuth state tokens: short-lived and single use. */
 export interface StateStore {
 	/** A fresh state token, valid for `ttlMs` (default DEFAULT_STATE_TTL_MS). */

@@ -117,6 +117,24 @@ export class FakeGitHub {
 	readonly tokenRequests: TokenRequest[] = [];
 	readonly userRequests: IncomingMessage['headers'][] = [];
 	readonly #grants = new Map<string, Grant>();
+	/** What GitHub knows about each token it issued beyond its user (see issueToken). */
+	readonly tokenInfo = new Map<string, TokenInfo>();
+	/** Refresh tokens (`ghr_`) by token: one use each, tied to the client id that issued them. */
+	readonly refreshGrants = new Map<string, RefreshGrant>();
+	/** Every refresh grant request that reached the token endpoint. */
+	readonly refreshRequests: TokenRequest[] = [];
+	/** Every DELETE /applications/{client_id}/token, with what it carried. */
+	readonly revokeRequests: {clientId: string; authorization: string; body: string}[] = [];
+	/** The primary rate limit of /user; each answer counts one down, at 0 GitHub answers 403. */
+	rateLimit = {limit: 5000, remaining: 5000, resetAt: new Date(Date.now() + 3_600_000)};
+	/** When set, /user misbehaves this way instead of answering (a stalled or broken GitHub). */
+	userFault: UserFault | undefined;
+	/** When set, /user answers this user object for every valid token (odd logins and names). */
+	userOverride: Record<string, unknown> | undefined;
+	/** When set, a refresh grant answers without a new refresh_token (GitHub should not). */
+	refreshWithoutRefreshToken = false;
+	/** Called when a refresh answer has been written (a test may kill the client then). */
+	onRefreshAnswered: (() => void) | undefined;
 	readonly #server: Server;
 	#hold: Promise<void> | undefined;
 	#release: (() => void) | undefined;
@@ -199,12 +217,30 @@ export class FakeGitHub {
 
 			this.tokenRequests.push(request);
 			await this.#hold;
+			if (params.grant_type === 'refresh_token') {
+				this.refreshRequests.push(request);
+				this.#refresh(req, params, res);
+				return;
+			}
+
 			if (this.tokenAnswer) this.tokenAnswer(req, res);
 			else this.#token(req, params, res);
 			return;
 		}
 
+		const revoke = /^\/api\/v3\/applications\/([^/]+)\/token$/.exec(url.pathname);
+		if (req.method === 'DELETE' && revoke) {
+			this.#revoke(req, decodeURIComponent(revoke[1] ?? ''), await readBody(req), res);
+			return;
+		}
+
 		if (req.method === 'GET' && url.pathname === '/api/v3/user') {
+			if (this.userFault) {
+				this.userRequests.push(req.headers);
+				answerFault(this.userFault, res);
+				return;
+			}
+
 			this.#user(req, res);
 			return;
 		}
@@ -435,14 +471,12 @@ export class FakeGitHub {
 			return {access_token: token, token_type: 'bearer', scope: 'read:user,user:email'};
 		}
 
-		const token = `ghu_${randomBytes(18).toString('hex')}`;
-		const refresh = `ghr_${randomBytes(38).toString('hex')}`;
-		this.tokens.set(token, user);
-		this.refreshTokens.add(refresh);
+		// Issued as issueToken does, so that a refresh grant can spend the refresh token later.
+		const pair = this.issueToken({user, expiresInMs: 28_800_000});
 		return {
-			access_token: token,
+			access_token: pair.accessToken,
 			expires_in: 28_800,
-			refresh_token: refresh,
+			refresh_token: pair.refreshToken,
 			refresh_token_expires_in: 15_811_200,
 			token_type: 'bearer',
 			scope: '',
@@ -451,18 +485,264 @@ export class FakeGitHub {
 
 	#user(req: IncomingMessage, res: ServerResponse): void {
 		this.userRequests.push(req.headers);
+		const rate = this.rateLimit;
+		const rateHeaders = {
+			'x-ratelimit-limit': String(rate.limit),
+			'x-ratelimit-remaining': String(Math.max(0, rate.remaining - 1)),
+			'x-ratelimit-reset': String(Math.floor(rate.resetAt.getTime() / 1000)),
+			'x-ratelimit-resource': 'core',
+		};
+		if (rate.remaining <= 0) {
+			json(
+				res,
+				403,
+				{
+					message: 'API rate limit exceeded for user ID 583231.',
+					documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+				},
+				{...rateHeaders, 'x-ratelimit-remaining': '0'},
+			);
+			return;
+		}
+
+		rate.remaining--;
 		const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
-		const user = match ? this.tokens.get(match[1] ?? '') : undefined;
-		if (!user) {
-			json(res, 401, {
-				message: 'Bad credentials',
+		const token = match?.[1] ?? '';
+		const user = this.tokens.get(token);
+		const info = this.tokenInfo.get(token);
+		if (!user || (info?.expiresAt !== undefined && info.expiresAt.getTime() <= Date.now())) {
+			json(
+				res,
+				401,
+				{message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest'},
+				rateHeaders,
+			);
+			return;
+		}
+
+		const headers: Record<string, string> = {...rateHeaders};
+		// OAuth app tokens list their scopes; GitHub App tokens send an expiry instead.
+		if (info?.scopes !== undefined) headers['x-oauth-scopes'] = info.scopes.join(', ');
+		if (info?.expiresAt !== undefined) {
+			headers['github-authentication-token-expiration'] = githubExpiration(info.expiresAt);
+		}
+
+		json(res, 200, this.userOverride ?? {...user, type: 'User', site_admin: false}, headers);
+	}
+
+	/**
+	 * A token GitHub knows, as if a login had issued it: an OAuth app's (`gho_`, with scopes)
+	 * or, with `expiresInMs`, a GitHub App's (`ghu_`, with a `ghr_` refresh token).
+	 */
+	issueToken(options: IssueOptions = {}): {accessToken: string; refreshToken?: string} {
+		const user = options.user ?? this.user;
+		const clientId = options.clientId ?? this.clientId;
+		if (options.expiresInMs === undefined) {
+			const accessToken = `gho_${randomBytes(18).toString('hex')}`;
+			this.tokens.set(accessToken, user);
+			this.tokenInfo.set(accessToken, {
+				clientId,
+				scopes: options.scopes ?? ['read:user', 'user:email'],
+			});
+			return {accessToken};
+		}
+
+		const accessToken = `ghu_${randomBytes(18).toString('hex')}`;
+		this.tokens.set(accessToken, user);
+		this.tokenInfo.set(accessToken, {
+			clientId,
+			expiresAt: new Date(Date.now() + options.expiresInMs),
+		});
+		const refreshToken = `ghr_${randomBytes(38).toString('hex')}`;
+		this.refreshTokens.add(refreshToken);
+		this.refreshGrants.set(refreshToken, {
+			clientId,
+			user,
+			used: false,
+			expiresAt: new Date(Date.now() + (options.refreshExpiresInMs ?? 15_811_200_000)),
+		});
+		return {accessToken, refreshToken};
+	}
+
+	/** Revokes a token as a user would on GitHub's settings page: /user answers 401 from now on. */
+	revokeToken(token: string): void {
+		this.tokens.delete(token);
+		this.tokenInfo.delete(token);
+	}
+
+	// POST /login/oauth/access_token with grant_type=refresh_token, as GitHub answers it for a
+	// GitHub App: a new ghu_/ghr_ pair, 8 hours and 6 months; the refresh token spent.
+	// https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens
+	#refresh(req: IncomingMessage, params: Record<string, string>, res: ServerResponse): void {
+		const fail = (error: string, description: string) =>
+			json(res, 200, {
+				error,
+				error_description: description,
+				error_uri:
+					'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors',
+			});
+		if (!(req.headers.accept ?? '').includes('application/json')) {
+			res.writeHead(200, {'Content-Type': 'application/x-www-form-urlencoded'});
+			res.end('error=accept_header_missing');
+			return;
+		}
+
+		const grant = this.refreshGrants.get(params.refresh_token ?? '');
+		if (
+			params.client_secret !== undefined &&
+			(params.client_id !== this.clientId || params.client_secret !== this.clientSecret)
+		) {
+			fail(
+				'incorrect_client_credentials',
+				'The client_id and/or client_secret passed are incorrect.',
+			);
+			return;
+		}
+
+		if (
+			!grant ||
+			grant.used ||
+			grant.clientId !== params.client_id ||
+			grant.expiresAt.getTime() <= Date.now()
+		) {
+			fail('bad_refresh_token', 'The refresh token passed is incorrect or expired.');
+			return;
+		}
+
+		grant.used = true;
+		const pair = this.issueToken({
+			user: grant.user,
+			clientId: grant.clientId,
+			expiresInMs: 28_800_000,
+		});
+		const body: Record<string, unknown> = {
+			access_token: pair.accessToken,
+			expires_in: 28_800,
+			refresh_token: pair.refreshToken,
+			refresh_token_expires_in: 15_811_200,
+			scope: '',
+			token_type: 'bearer',
+		};
+		if (this.refreshWithoutRefreshToken) {
+			delete body.refresh_token;
+			delete body.refresh_token_expires_in;
+		}
+
+		json(res, 200, body);
+		res.once('finish', () => this.onRefreshAnswered?.());
+	}
+
+	// DELETE /applications/{client_id}/token: Basic auth with the app's id and secret, the token
+	// in a JSON body. 204 revoked, 404 unknown token or credentials, 422 a malformed request.
+	// https://docs.github.com/en/rest/apps/oauth-applications#delete-an-app-token
+	#revoke(req: IncomingMessage, clientId: string, body: string, res: ServerResponse): void {
+		const authorization = req.headers.authorization ?? '';
+		this.revokeRequests.push({clientId, authorization, body});
+		const expected = `Basic ${Buffer.from(`${this.clientId}:${this.clientSecret}`).toString('base64')}`;
+		if (clientId !== this.clientId || authorization !== expected) {
+			json(res, 404, {message: 'Not Found', documentation_url: 'https://docs.github.com/rest'});
+			return;
+		}
+
+		let token: unknown;
+		try {
+			token = (JSON.parse(body) as {access_token?: unknown}).access_token;
+		} catch {
+			token = undefined;
+		}
+
+		if (typeof token !== 'string' || token === '') {
+			json(res, 422, {
+				message: 'Invalid request.',
 				documentation_url: 'https://docs.github.com/rest',
 			});
 			return;
 		}
 
-		json(res, 200, {...user, type: 'User', site_admin: false});
+		const info = this.tokenInfo.get(token);
+		if (!this.tokens.has(token) || (info !== undefined && info.clientId !== clientId)) {
+			json(res, 404, {message: 'Not Found', documentation_url: 'https://docs.github.com/rest'});
+			return;
+		}
+
+		this.revokeToken(token);
+		res.writeHead(204).end();
 	}
+}
+
+export type TokenInfo = {
+	clientId: string;
+	/** X-OAuth-Scopes (OAuth app tokens only). */
+	scopes?: string[];
+	/** GitHub App tokens expire; /user then answers 401. */
+	expiresAt?: Date;
+};
+
+export type RefreshGrant = {clientId: string; user: FakeUser; used: boolean; expiresAt: Date};
+
+export type IssueOptions = {
+	user?: FakeUser;
+	clientId?: string;
+	scopes?: string[];
+	/** Makes a GitHub App token with a refresh token. */
+	expiresInMs?: number;
+	refreshExpiresInMs?: number;
+};
+
+/** Ways a GitHub can fail that a client must bound: each tested. */
+export type UserFault = 'stall' | 'trickle' | 'html' | 'server-error' | 'huge';
+
+function answerFault(fault: UserFault, res: ServerResponse): void {
+	switch (fault) {
+		case 'stall': {
+			// Headers, then nothing: a client without a deadline for the body waits forever.
+			res.writeHead(200, {'Content-Type': 'application/json'});
+			res.flushHeaders();
+			return;
+		}
+
+		case 'trickle': {
+			res.writeHead(200, {'Content-Type': 'application/json'});
+			const timer = setInterval(() => res.write(' '), 200);
+			res.once('close', () => clearInterval(timer));
+			return;
+		}
+
+		case 'html': {
+			res.writeHead(200, {'Content-Type': 'text/html'});
+			res.end('<!DOCTYPE html><html><body>Sign in to GitHub</body></html>');
+			return;
+		}
+
+		case 'server-error': {
+			json(res, 500, {message: 'Server Error'});
+			return;
+		}
+
+		case 'huge': {
+			res.writeHead(200, {'Content-Type': 'application/json'});
+			const chunk = Buffer.alloc(64 * 1024, 0x20);
+			let sent = 0;
+			const pump = () => {
+				while (sent < 64 && !res.destroyed) {
+					sent++;
+					if (!res.write(chunk)) {
+						res.once('drain', pump);
+						return;
+					}
+				}
+
+				res.end();
+			};
+
+			pump();
+		}
+	}
+}
+
+/** GitHub's format for the token expiration header: `2023-05-01 12:00:00 UTC`. */
+function githubExpiration(date: Date): string {
+	return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -485,8 +765,13 @@ async function readParams(req: IncomingMessage): Promise<Record<string, string>>
 		: Object.fromEntries(new URLSearchParams(body));
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-	res.writeHead(status, {'Content-Type': 'application/json; charset=utf-8'});
+function json(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {},
+): void {
+	res.writeHead(status, {'Content-Type': 'application/json; charset=utf-8', ...headers});
 	res.end(JSON.stringify(body));
 }
 

@@ -5,16 +5,26 @@
 //   write.ts      how a session file is written safely (atomic, exclusive, fsync'ed)
 //   cleanup.ts    removing expired sessions without losing a concurrent renewal; leftovers
 //   reasons.ts    the texts shown for unreadable entries and fs errors
+//   lock.ts       a session's lock between processes (`<id>.json.lock`, O_EXCL)
 import {type Dirent, unlinkSync} from 'node:fs';
 import {encodeSession} from '../codec.js';
 import {CorruptError, ExpiredError, SessionError, StoreUnavailableError} from '../errors.js';
 import {assertValidId, isValidId} from '../ids.js';
 import {defaultSessionsDir} from '../paths.js';
 import {assertSession, isExpired, type Session} from '../session.js';
-import type {EachOptions, ListableStore, ListEntry, ListOptions} from '../store.js';
+import type {
+	EachOptions,
+	ListableStore,
+	ListEntry,
+	ListOptions,
+	LockingStore,
+	LockOptions,
+	SessionLock,
+} from '../store.js';
 import {Cleanup} from './cleanup.js';
 import {direntReason, isDirectory, SessionDirectory} from './directory.js';
 import {CHUNK, SUFFIX, yieldToEventLoop} from './layout.js';
+import {acquireLockFile} from './lock.js';
 import {isSession, SessionReader} from './read.js';
 import {BAD_NAME, DIRECTORY, describeError, errorCode} from './reasons.js';
 import {writeSessionFile} from './write.js';
@@ -39,7 +49,7 @@ export type FileStoreOptions = {
  * do, a directory that is a symlink, is not a directory, is not owned by the current user, or
  * is writable by group or others; every call checks it again.
  */
-export class FileStore implements ListableStore {
+export class FileStore implements ListableStore, LockingStore {
 	readonly #directory: SessionDirectory;
 	readonly #now: () => number;
 	readonly #reader = new SessionReader();
@@ -124,6 +134,20 @@ export class FileStore implements ListableStore {
 				{cause: error},
 			);
 		}
+	}
+
+	/**
+	 * Locks one session against other processes: `<id>.json.lock` beside it, created with
+	 * O_EXCL (see lock.ts for when a left-over lock counts as stale). list() and cleanup()
+	 * never touch it: it does not end in `.json`.
+	 */
+	async lock(id: string, options: LockOptions = {}): Promise<SessionLock> {
+		assertValidId(id);
+		this.#directory.checkIfPresent();
+		return acquireLockFile(`${this.#directory.file(id)}.lock`, `session ${JSON.stringify(id)}`, {
+			...options,
+			now: this.#now,
+		});
 	}
 
 	/** Removes `<id>.json`; no error when it is absent. */

@@ -3,7 +3,12 @@
 // (every call bounded, close() never waits on a stalled server), store.ts, state-store.ts.
 export type {AnyRedisClient} from './client.js';
 export type {Connection} from './connection.js';
-export {DEFAULT_SESSION_PREFIX, DEFAULT_STATE_PREFIX, type RedisStoreOptions} from './options.js';
+export {
+	DEFAULT_SESSION_PREFIX,
+	DEFAULT_STATE_PREFIX,
+	LOCK_KEY_PREFIX,
+	type RedisStoreOptions,
+} from './options.js';
 export {RedisStateStore} from './state-store.js';
 export {RedisStore} from './store.js';
 export {assertRedisUrl, redactRedisUrl} from './url.js';

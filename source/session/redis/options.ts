@@ -13,6 +13,8 @@ export type RedisStoreOptions = {
 };
 
 export const DEFAULT_SESSION_PREFIX = 'stacktower:session:';
+/** Session locks live at `<this><session key>`: outside the default prefixes, so no listing scans them. */
+export const LOCK_KEY_PREFIX = 'stacktower:lock:';
 export const DEFAULT_STATE_PREFIX = 'stacktower:state:';
 export const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 2000;

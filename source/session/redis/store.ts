@@ -2,14 +2,28 @@
 // Go package's advice). Sessions are stored as their Go-format JSON, so a Go RedisStore and this
 // one can share a prefix.
 import {decodeStored, encodeSession} from '../codec.js';
-import {CorruptError, ExpiredError} from '../errors.js';
+import {CorruptError, ExpiredError, LockBusyError} from '../errors.js';
 import {MAX_SESSION_FILE_BYTES} from '../file-store/read.js';
-import {assertValidId, isValidId} from '../ids.js';
+import {assertValidId, generateState, isValidId} from '../ids.js';
+import {DEFAULT_LOCK_WAIT_MS, delay, LOCK_POLL_MS, LOCK_STALE_MS} from '../lock-timing.js';
 import {assertSession, isExpired, type Session} from '../session.js';
-import type {EachOptions, ListableStore, ListEntry, ListOptions} from '../store.js';
+import type {
+	EachOptions,
+	ListableStore,
+	ListEntry,
+	ListOptions,
+	LockingStore,
+	LockOptions,
+	SessionLock,
+} from '../store.js';
 import type {AnyRedisClient} from './client.js';
 import {Connection, connectionTo, isWrongType, whereKey} from './connection.js';
-import {DEFAULT_SESSION_PREFIX, type RedisStoreOptions, resolveOptions} from './options.js';
+import {
+	DEFAULT_SESSION_PREFIX,
+	LOCK_KEY_PREFIX,
+	type RedisStoreOptions,
+	resolveOptions,
+} from './options.js';
 
 // SCAN's COUNT is a hint of how many keys to examine per call; one pipeline of reads fetches
 // each batch.
@@ -18,7 +32,8 @@ const SCAN_COUNT = 1000;
 const TOO_LARGE = 'it is larger than 1 MiB';
 const ID_MISMATCH = 'the id field does not match the key';
 // Deletes a key only while it still holds the value we judged expired: another instance may
-// have refreshed the session between our read and the delete, and that session must survive.
+// have refreshed the session between our read and the delete, and that session must survive;
+// and a lock is released only by its holder, never after PX handed it to another.
 const DELETE_IF_UNCHANGED =
 	"if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
@@ -47,7 +62,7 @@ function decodeKeyed(value: string, key: string, id: string): Session | {reason:
  * Sessions in Redis, one string key per session holding its Go-format JSON, with a TTL of the
  * time it has left: Redis removes expired sessions itself.
  */
-export class RedisStore implements ListableStore {
+export class RedisStore implements ListableStore, LockingStore {
 	readonly #connection: Connection;
 	readonly #prefix: string;
 	readonly #now: () => number;
@@ -126,6 +141,48 @@ export class RedisStore implements ListableStore {
 			(c) => c.set(key, value, {expiration: {type: 'PX', value: Math.ceil(msLeft)}}),
 			{write: true},
 		);
+	}
+
+	/**
+	 * Locks one session against other processes: `SET stacktower:lock:<key> <nonce> NX PX 60000`,
+	 * released only by its holder (compare and delete). Outside the prefix, so listing never
+	 * sees it; PX lets a crashed holder's lock lapse.
+	 */
+	async lock(id: string, options: LockOptions = {}): Promise<SessionLock> {
+		const key = `${LOCK_KEY_PREFIX}${this.key(id)}`;
+		const nonce = generateState();
+		const waitMs = options.waitMs ?? DEFAULT_LOCK_WAIT_MS;
+		const started = performance.now();
+		let waiting = false;
+		for (;;) {
+			options.signal?.throwIfAborted();
+			const taken = await this.#connection.run(
+				(c) =>
+					c.set(key, nonce, {
+						expiration: {type: 'PX', value: LOCK_STALE_MS},
+						condition: 'NX',
+					}),
+				{key, write: true},
+			);
+			if (taken !== null) break;
+			if (performance.now() - started > waitMs)
+				throw new LockBusyError(`session ${JSON.stringify(id)}`, key);
+			if (!waiting) {
+				waiting = true;
+				options.onWait?.();
+			}
+
+			await delay(LOCK_POLL_MS, options.signal);
+		}
+
+		let released = false;
+		return {
+			release: async () => {
+				if (released) return;
+				released = true;
+				await this.#deleteIfUnchanged(key, nonce);
+			},
+		};
 	}
 
 	async delete(id: string): Promise<void> {
