@@ -153,15 +153,8 @@ async function refreshOne(
 export async function refreshCommand(options: RefreshCommandOptions): Promise<number> {
 	const {output, location} = options;
 	const now = options.now ?? Date.now;
-	let selection: Awaited<ReturnType<typeof selectSessions>>;
-	try {
-		selection = await selectSessions(options.store, options.ids, location, output, now());
-	} catch (error) {
-		output.err(
-			`stacktower-sessions: cannot read the sessions in ${location}: ${errorMessage(error)}\n`,
-		);
-		return 1;
-	}
+	const selection = await selectSessions(options.store, options.ids, location, output, now());
+	if (selection === undefined) return 1;
 
 	let code = selection.code;
 	const sessions =

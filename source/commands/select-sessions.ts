@@ -4,7 +4,7 @@
 import {escapeControl} from '../format/escape.js';
 import {isExpired, type Session} from '../session/session.js';
 import type {ListableStore} from '../session/store.js';
-import type {Output} from './output.js';
+import {errorMessage, type Output} from './output.js';
 
 export type Selection = {
 	readonly sessions: Session[];
@@ -15,7 +15,8 @@ export type Selection = {
 /**
  * With `ids`, those sessions in that order (an expired one too: its token may still work on
  * GitHub); an id with no session, or an unreadable one, is reported and makes the code 1.
- * Without, every session that has not expired, sorted by id.
+ * Without, every session that has not expired, sorted by id. Undefined when the store could not
+ * be read (said on stderr; the command exits 1).
  */
 export async function selectSessions(
 	store: ListableStore,
@@ -23,8 +24,16 @@ export async function selectSessions(
 	location: string,
 	output: Output,
 	now: number,
-): Promise<Selection> {
-	const entries = await store.list();
+): Promise<Selection | undefined> {
+	let entries: Awaited<ReturnType<ListableStore['list']>>;
+	try {
+		entries = await store.list();
+	} catch (error) {
+		output.err(
+			`stacktower-sessions: cannot read the sessions in ${location}: ${errorMessage(error)}\n`,
+		);
+		return undefined;
+	}
 	if (ids.length === 0) {
 		const sessions = entries
 			.flatMap((entry) => (entry.kind === 'session' ? [entry.session] : []))

@@ -9,7 +9,7 @@ import type {CheckTokenOptions} from '../github/token-status.js';
 import type {ListableStore} from '../session/store.js';
 import {isoString} from './iso-time.js';
 import {terminalSafe} from './list.js';
-import {errorMessage, type Output} from './output.js';
+import type {Output} from './output.js';
 import {selectSessions} from './select-sessions.js';
 
 export type StatusCommandOptions = {
@@ -90,15 +90,8 @@ function renderTable(statuses: readonly SessionStatus[], now: number): string {
 export async function statusCommand(options: StatusCommandOptions): Promise<number> {
 	const {output, location} = options;
 	const now = options.now ?? Date.now;
-	let selection: Awaited<ReturnType<typeof selectSessions>>;
-	try {
-		selection = await selectSessions(options.store, options.ids, location, output, now());
-	} catch (error) {
-		output.err(
-			`stacktower-sessions: cannot read the sessions in ${location}: ${errorMessage(error)}\n`,
-		);
-		return 1;
-	}
+	const selection = await selectSessions(options.store, options.ids, location, output, now());
+	if (selection === undefined) return 1;
 
 	const {sessions} = selection;
 	if (sessions.length === 0) {
