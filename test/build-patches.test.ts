@@ -1,15 +1,15 @@
 // scripts/startup-patches.mjs rewrites some dependencies' code in the bundle for speed. A
 // rewrite that changes what the code does must not pass unnoticed: here the patched code,
 // bundled by esbuild with the very plugin the build uses, is held to the published code.
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {readFileSync, rmSync} from 'node:fs';
 import {createRequire} from 'node:module';
-import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {build} from 'esbuild';
 import fc from 'fast-check';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {startupPatches} from '../scripts/startup-patches.mjs';
+import {makeTempDir} from './helpers/temp-dir.js';
 
 type Style = {type: 'ansi'; code: string; endCode: string};
 type StyledChar = {type: 'char'; value: string; fullWidth: boolean; styles: Style[]};
@@ -52,7 +52,7 @@ let published: Functions;
 let patched: Functions;
 
 beforeAll(async () => {
-	work = mkdtempSync(path.join(tmpdir(), 'stacktower-patches-'));
+	work = makeTempDir('stacktower-patches-', {forFile: true});
 	const bundle = async (name: string, plugins: (typeof startupPatches)[]) => {
 		const outfile = path.join(work, `${name}.mjs`);
 		await build({

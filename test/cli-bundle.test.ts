@@ -5,20 +5,19 @@ import {spawnSync} from 'node:child_process';
 import {
 	appendFileSync,
 	cpSync,
-	mkdtempSync,
 	readdirSync,
 	readFileSync,
 	rmSync,
 	symlinkSync,
 	writeFileSync,
 } from 'node:fs';
-import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {describe, expect, test} from 'vitest';
 import {bundleCli} from '../scripts/bundle-cli.mjs';
 import {builtCli, cliEnv} from './helpers/cli.js';
 import {makeSessionDir} from './helpers/session-dir.js';
+import {makeTempDir} from './helpers/temp-dir.js';
 
 // Strings that occur only in the code of each package (checked below to be in some chunk).
 const markers = {
@@ -134,7 +133,7 @@ test('the chunks hold no second copy of the session library, and take it from cl
 // which rule and what to rename, rather than leave a chunk with an undefined import.
 test('the build refuses a shared module with a default export, or a name two of them export', async () => {
 	const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-	const copy = mkdtempSync(path.join(tmpdir(), 'stacktower-bundle-rule-'));
+	const copy = makeTempDir('stacktower-bundle-rule-');
 	try {
 		for (const name of ['cli.tsx', 'package.json', 'tsconfig.json', 'source']) {
 			cpSync(path.join(repo, name), path.join(copy, name), {recursive: true});

@@ -2,12 +2,12 @@
 // it, the shell is asked what it completes after a partial command line, and the answers come
 // from the built CLI (on the PATH as stacktower-sessions) and a real session directory.
 import {execFileSync, spawnSync} from 'node:child_process';
-import {chmodSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {chmodSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {builtCli, cliEnv, runCli} from './helpers/cli.js';
 import {makeSessionDir} from './helpers/session-dir.js';
+import {makeTempDir} from './helpers/temp-dir.js';
 
 function has(shell: string): boolean {
 	return spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0;
@@ -18,7 +18,7 @@ let scripts: Record<'bash' | 'zsh' | 'fish', string>;
 
 beforeAll(async () => {
 	// The scripts run `stacktower-sessions completion ids`: put the built CLI on the PATH.
-	bin = mkdtempSync(path.join(tmpdir(), 'stacktower-completion-'));
+	bin = makeTempDir('stacktower-completion-', {forFile: true});
 	const wrapper = path.join(bin, 'stacktower-sessions');
 	writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${await builtCli()}" "$@"\n`);
 	chmodSync(wrapper, 0o755);

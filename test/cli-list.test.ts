@@ -7,15 +7,12 @@ import {
 	createReadStream,
 	existsSync,
 	mkdirSync,
-	mkdtempSync,
 	openSync,
 	readFileSync,
-	rmSync,
 	symlinkSync,
 	writeFileSync,
 } from 'node:fs';
 import {Socket} from 'node:net';
-import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, onTestFinished, test} from 'vitest';
 import type {JsonEntry} from '../source/commands/list.js';
@@ -23,13 +20,12 @@ import {renderTable} from '../source/commands/list-table.js';
 import type {ListEntry} from '../source/session/store.js';
 import {builtCli, cliEnv, runCli} from './helpers/cli.js';
 import {fixtureTokens, makeSession, makeSessionDir, makeUser} from './helpers/session-dir.js';
+import {makeTempDir} from './helpers/temp-dir.js';
 
 const HOUR = 60 * 60 * 1000;
 
 function scratch(): string {
-	const dir = mkdtempSync(path.join(tmpdir(), 'stacktower-cli-scratch-'));
-	onTestFinished(() => rmSync(dir, {recursive: true, force: true}));
-	return dir;
+	return makeTempDir('stacktower-cli-scratch-');
 }
 
 const brokenFile = {

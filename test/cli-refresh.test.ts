@@ -8,6 +8,7 @@ import type {Session} from '../source/session/session.js';
 import {builtCli, cliEnv, runCli} from './helpers/cli.js';
 import {FakeGitHub, OCTOCAT} from './helpers/fake-github.js';
 import {idsIn, makeSession, makeSessionDir, makeUser} from './helpers/session-dir.js';
+import {waitFor} from './helpers/wait.js';
 
 let fake: FakeGitHub;
 
@@ -38,14 +39,6 @@ function appSession(id = 'github', extra: Partial<Session> = {}): Session {
 
 function read(dir: string, id = 'github'): Session {
 	return decodeSession(readFileSync(path.join(dir, `${id}.json`), 'utf8'));
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-	const deadline = Date.now() + 20_000;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
 }
 
 type Running = {
@@ -179,9 +172,9 @@ describe('refresh', () => {
 		const dir = makeSessionDir({fixtures: false, sessions: [before]});
 		fake.holdTokenRequests();
 		const first = await start(['refresh', '--dir', dir]);
-		await until(() => fake.tokenRequests.length === 1, 'the first exchange');
+		await waitFor(() => fake.tokenRequests.length === 1, 'the first exchange');
 		const second = await start(['refresh', '--dir', dir]);
-		await until(
+		await waitFor(
 			() => second.stderr().includes('waiting for another process refreshing github'),
 			'the second to wait',
 		);
@@ -216,7 +209,7 @@ describe('refresh', () => {
 		const file = path.join(dir, 'github.json');
 		fake.holdTokenRequests();
 		const running = await start(['refresh', '--dir', dir]);
-		await until(() => fake.tokenRequests.length === 1, 'the exchange');
+		await waitFor(() => fake.tokenRequests.length === 1, 'the exchange');
 		// A directory where the file was: the atomic rename onto it fails, even for root (a
 		// read-only directory would not stop root, who runs these tests in CI containers).
 		rmSync(file);

@@ -7,6 +7,7 @@ import {afterAll, describe, expect, test} from 'vitest';
 import {FileStore} from '../source/session/file-store/file-store.js';
 import {killAllPtys, type PtySession, spawnCli} from './helpers/pty.js';
 import {idsIn, makeSession, makeSessionDir, makeUser} from './helpers/session-dir.js';
+import {waitFor} from './helpers/wait.js';
 
 const MINUTE = 60 * 1000;
 const HOUR = 60 * MINUTE;
@@ -44,17 +45,6 @@ async function select(p: PtySession, id: string): Promise<void> {
 	}
 
 	throw new Error(`could not select ${id}; screen:\n${p.screenText()}`);
-}
-
-/** Polls until `check` holds: for effects outside the screen, such as a file being removed. */
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-		await new Promise((resolve) => {
-			setTimeout(resolve, 25);
-		});
-	}
 }
 
 async function quit(p: PtySession): Promise<void> {
@@ -114,7 +104,7 @@ describe('the inspector in a real terminal', () => {
 		p.press('d');
 		await p.waitFor('delete github (@octocat)? y/n');
 		p.press('y');
-		await until(() => !existsSync(path.join(dir, 'github.json')), 'github.json is deleted');
+		await waitFor(() => !existsSync(path.join(dir, 'github.json')), 'github.json is deleted');
 		await p.waitFor((s) => rowOf(s, 'github') === undefined && s.includes('deleted github'));
 		expect(idsIn(dir)).toEqual([
 			'active-berlin',

@@ -10,6 +10,7 @@ import {
 import {LoginError} from '../source/github/errors.js';
 import {MemoryStore, newSession} from '../source/session/index.js';
 import {FakeGitHub, MONALISA, OCTOCAT} from './helpers/fake-github.js';
+import {rejection} from './helpers/rejection.js';
 
 let fake: FakeGitHub;
 let store: MemoryStore;
@@ -36,17 +37,6 @@ function start(options: Partial<DeviceLoginOptions> = {}) {
 	});
 	result.catch(() => {});
 	return {result, prompts};
-}
-
-async function rejection(promise: Promise<unknown>): Promise<LoginError> {
-	try {
-		await promise;
-	} catch (error) {
-		expect(error).toBeInstanceOf(LoginError);
-		return error as LoginError;
-	}
-
-	throw new Error('expected the login to fail');
 }
 
 /** The gaps between consecutive polls, in ms. */
@@ -157,7 +147,7 @@ describe('GitHub ends it', () => {
 		['expire', 'EXPIRED_TOKEN', 'The one-time code expired before it was entered; log in again'],
 	] as const)('%s: %s, nothing saved', async (outcome, code, message) => {
 		fake.deviceOutcome = outcome;
-		const error = await rejection(start().result);
+		const error = await rejection(start().result, LoginError);
 		expect(error.code).toBe(code);
 		expect(error.message).toContain(message);
 		expect(await store.list()).toEqual([]);
@@ -169,7 +159,7 @@ describe('GitHub ends it', () => {
 			contentType: 'application/json',
 			body: JSON.stringify({error: 'token_expired'}),
 		};
-		expect((await rejection(start().result)).code).toBe('EXPIRED_TOKEN');
+		expect((await rejection(start().result, LoginError)).code).toBe('EXPIRED_TOKEN');
 	});
 
 	test.each([
@@ -189,7 +179,7 @@ describe('GitHub ends it', () => {
 			contentType: 'application/json',
 			body: JSON.stringify({error, error_description: 'x'}),
 		};
-		const failure = await rejection(start().result);
+		const failure = await rejection(start().result, LoginError);
 		expect(failure.code).toBe('DEVICE_FLOW_REFUSED');
 		expect(failure.message).toMatch(message);
 		expect(await store.list()).toEqual([]);
@@ -197,7 +187,7 @@ describe('GitHub ends it', () => {
 
 	test('an app with the device flow off is refused at the first step', async () => {
 		fake.deviceFlowEnabled = false;
-		const failure = await rejection(start().result);
+		const failure = await rejection(start().result, LoginError);
 		expect(failure.message).toMatch(/device_flow_disabled.*enable "Device Flow"/);
 		expect(fake.devicePolls).toHaveLength(0);
 	});
@@ -227,7 +217,7 @@ describe('an endpoint without a device flow', () => {
 		'HTTP %d %s is "no device flow", with --web suggested',
 		async (status, contentType, body, said) => {
 			fake.deviceCodeAnswer = {status, contentType, body};
-			const failure = await rejection(start().result);
+			const failure = await rejection(start().result, LoginError);
 			expect(failure.code).toBe('DEVICE_FLOW_UNAVAILABLE');
 			expect(failure.message).toMatch(noFlow);
 			expect(failure.message).toContain(said);
@@ -236,7 +226,7 @@ describe('an endpoint without a device flow', () => {
 	);
 
 	test('an unknown client id, as the fake GitHub answers it (404)', async () => {
-		const failure = await rejection(start({clientId: 'Iv1.nobody'}).result);
+		const failure = await rejection(start({clientId: 'Iv1.nobody'}).result, LoginError);
 		expect(failure.message).toMatch(noFlow);
 		expect(failure.message).toContain('"Iv1.nobody"');
 	});
@@ -246,7 +236,7 @@ describe('misbehaving peers and cancelling', () => {
 	test('a stalled poll is bounded by the whole wait (--timeout)', async () => {
 		fake.pollAnswer = {status: 200, contentType: 'application/json', body: '', stall: true};
 		const started = Date.now();
-		const failure = await rejection(start({timeoutMs: 1500}).result);
+		const failure = await rejection(start({timeoutMs: 1500}).result, LoginError);
 		expect(failure.code).toBe('TIMEOUT');
 		expect(failure.message).toBe('The login timed out: the code was not entered within 2s');
 		expect(Date.now() - started).toBeLessThan(10_000);
@@ -255,14 +245,14 @@ describe('misbehaving peers and cancelling', () => {
 
 	test('a stalled device-code request is bounded too', async () => {
 		fake.deviceCodeAnswer = {status: 200, contentType: 'application/json', body: '', stall: true};
-		const failure = await rejection(start({timeoutMs: 1000}).result);
+		const failure = await rejection(start({timeoutMs: 1000}).result, LoginError);
 		expect(failure.code).toBe('TIMEOUT');
 		expect(failure.message).toBe('The login timed out: GitHub gave no device code within 1s');
 	});
 
 	test('garbage while polling ends the login with what was wrong', async () => {
 		fake.pollAnswer = {status: 502, contentType: 'text/html', body: '<h1>Bad gateway</h1>'};
-		const failure = await rejection(start().result);
+		const failure = await rejection(start().result, LoginError);
 		expect(failure.message).toBe(
 			`Waiting for the code failed: ${fake.url} answered HTTP 502 with something that is not GitHub's JSON`,
 		);
@@ -274,7 +264,7 @@ describe('misbehaving peers and cancelling', () => {
 			contentType: 'application/json',
 			body: JSON.stringify({padding: 'x'.repeat(300_000)}),
 		};
-		const failure = await rejection(start().result);
+		const failure = await rejection(start().result, LoginError);
 		expect(failure.message).toBe(
 			`Asking GitHub for a device code failed: GitHub's device code endpoint (${fake.url}/login/device/code) sent an answer larger than 256 KiB; it was not read`,
 		);
@@ -282,7 +272,7 @@ describe('misbehaving peers and cancelling', () => {
 
 	test('an access token a header cannot carry is refused without echoing it', async () => {
 		fake.deviceTokenAnswer = {access_token: 'ghu_SECRET\r\nX-Evil: 1', token_type: 'bearer'};
-		const failure = await rejection(start().result);
+		const failure = await rejection(start().result, LoginError);
 		expect(failure.code).toBe('INVALID_TOKEN_ANSWER');
 		expect(failure.message).not.toContain('SECRET');
 		expect(fake.userRequests).toHaveLength(0);
@@ -295,7 +285,7 @@ describe('misbehaving peers and cancelling', () => {
 		const {result} = start({signal: controller.signal});
 		await expect.poll(() => fake.devicePolls.length, {timeout: 20_000}).toBeGreaterThan(1);
 		controller.abort();
-		const failure = await rejection(result);
+		const failure = await rejection(result, LoginError);
 		expect(failure.code).toBe('CANCELLED');
 		const code = fake.devicePolls[0]?.params.device_code;
 		const pollsOf = (deviceCode: string | undefined) =>

@@ -1,25 +1,24 @@
 // `l` in the inspector, end to end: the built CLI in a real pseudo-terminal logs in against
 // the fake GitHub, and Esc cancels a login and frees its port.
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {request} from 'node:http';
-import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, afterEach, beforeEach, describe, expect, test} from 'vitest';
 import {installFakeBrowser, waitForVisit} from './helpers/fake-browser.js';
 import {FakeGitHub} from './helpers/fake-github.js';
 import {killAllPtys, spawnCli} from './helpers/pty.js';
+import {makeTempDir} from './helpers/temp-dir.js';
 
 let fake: FakeGitHub;
 let dir: string;
 
 beforeEach(async () => {
 	fake = await FakeGitHub.start();
-	dir = mkdtempSync(path.join(tmpdir(), 'stacktower-inspector-login-'));
+	dir = makeTempDir('stacktower-inspector-login-');
 });
 
 afterEach(async () => {
 	await fake.close();
-	rmSync(dir, {recursive: true, force: true});
 });
 
 afterAll(() => killAllPtys());

@@ -1,6 +1,5 @@
 // `login` as a command: what a person sees on stderr, the exit codes, and the usage errors.
-import {existsSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {existsSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {Writable} from 'node:stream';
 import {afterEach, beforeEach, describe, expect, onTestFinished, test} from 'vitest';
@@ -11,6 +10,8 @@ import {runCli} from './helpers/cli.js';
 import {installFakeBrowser, waitForVisit} from './helpers/fake-browser.js';
 import {FakeGitHub, MONALISA} from './helpers/fake-github.js';
 import {type Answer, headersThenStall, misbehave} from './helpers/stalling-peer.js';
+import {makeTempDir} from './helpers/temp-dir.js';
+import {waitFor} from './helpers/wait.js';
 
 let fake: FakeGitHub;
 let store: MemoryStore;
@@ -19,12 +20,11 @@ let dir: string;
 beforeEach(async () => {
 	fake = await FakeGitHub.start();
 	store = new MemoryStore();
-	dir = mkdtempSync(path.join(tmpdir(), 'stacktower-login-cmd-'));
+	dir = makeTempDir('stacktower-login-cmd-');
 });
 
 afterEach(async () => {
 	await fake.close();
-	rmSync(dir, {recursive: true, force: true});
 });
 
 function capture() {
@@ -70,7 +70,7 @@ function expectNoTokenIn(text: string): void {
 }
 
 async function waitForText(read: () => string, pattern: RegExp): Promise<RegExpExecArray> {
-	await expect.poll(() => pattern.test(read()), {timeout: 20_000}).toBe(true);
+	await waitFor(() => pattern.test(read()), read);
 	return pattern.exec(read()) as RegExpExecArray;
 }
 

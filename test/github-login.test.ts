@@ -1,8 +1,8 @@
 // The loopback login flow against a fake GitHub on 127.0.0.1, with real HTTP on both sides.
-import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
+import {readFileSync, rmSync, statSync} from 'node:fs';
 import {request} from 'node:http';
 import {type AddressInfo, createServer} from 'node:net';
-import {networkInterfaces, tmpdir} from 'node:os';
+import {networkInterfaces} from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
 import {GitHubHostError} from '../source/github/endpoints.js';
@@ -19,6 +19,7 @@ import {
 } from '../source/session/index.js';
 import {installFakeBrowser, waitForVisit} from './helpers/fake-browser.js';
 import {FakeGitHub, MONALISA, OCTOCAT} from './helpers/fake-github.js';
+import {rejection} from './helpers/rejection.js';
 import {
 	type Answer,
 	headersThenStall,
@@ -26,6 +27,7 @@ import {
 	misbehave,
 	trickle,
 } from './helpers/stalling-peer.js';
+import {makeTempDir} from './helpers/temp-dir.js';
 
 let fake: FakeGitHub;
 let store: MemoryStore;
@@ -36,12 +38,11 @@ beforeEach(async () => {
 	fake = await FakeGitHub.start();
 	store = new MemoryStore();
 	stateStore = new MemoryStateStore();
-	dir = mkdtempSync(path.join(tmpdir(), 'stacktower-login-'));
+	dir = makeTempDir('stacktower-login-');
 });
 
 afterEach(async () => {
 	await fake.close();
-	rmSync(dir, {recursive: true, force: true});
 });
 
 type Reply = {status: number; headers: Record<string, string | string[] | undefined>; body: string};
@@ -117,17 +118,6 @@ function portOf(url: URL): number {
 
 function pathOf(url: URL): string {
 	return `${url.pathname}${url.search}`;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<LoginError> {
-	const error = await promise.then(
-		() => {
-			throw new Error('expected the login to fail');
-		},
-		(error: unknown) => error,
-	);
-	expect(error).toBeInstanceOf(LoginError);
-	return error as LoginError;
 }
 
 async function expectRefused(port: number, address = '127.0.0.1'): Promise<void> {
@@ -416,7 +406,7 @@ describe('login through the loopback callback', () => {
 		const {result, url} = start();
 		const callback = await callbackFor(await url);
 		const reply = await send(portOf(callback), pathOf(callback));
-		const error = await rejection(result);
+		const error = await rejection(result, LoginError);
 
 		expect(error.code).toBe('INVALID_TOKEN_ANSWER');
 		expect(error.message).toBe(
@@ -433,7 +423,7 @@ describe('login through the loopback callback', () => {
 		const {result, url} = start();
 		const callback = await callbackFor(await url);
 		const reply = await send(portOf(callback), pathOf(callback));
-		const error = await rejection(result);
+		const error = await rejection(result, LoginError);
 		expect(error.code).toBe('USER_FETCH_FAILED');
 		expect(error.message).toBe(
 			`Reading the GitHub user failed: GitHub's /user endpoint (${fake.url}/api/v3/user) sent an answer larger than 256 KiB; it was not read`,
@@ -453,7 +443,7 @@ describe('login through the loopback callback', () => {
 		const {result, url} = start({store: files});
 		const callback = await callbackFor(await url);
 		const reply = await send(portOf(callback), pathOf(callback));
-		const error = await rejection(result);
+		const error = await rejection(result, LoginError);
 		expect(error.code).toBe('STORE_FAILED');
 		expect(error.message).toBe(
 			"Not saved: the session for @octocat would take 1.1 MiB, over the 1.0 MiB a session store reads back (GitHub's /user answer is unusually large)",
@@ -503,7 +493,7 @@ describe('login through the loopback callback', () => {
 			'&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;',
 		);
 
-		const error = await rejection(result);
+		const error = await rejection(result, LoginError);
 		expect(error.code).toBe('ACCESS_DENIED');
 		expect(error.message).toContain('access_denied');
 		expect(error.message).toContain('<script>alert("pwned")</script>');
@@ -526,7 +516,7 @@ describe('login through the loopback callback', () => {
 		expect(reply.body).toContain('Login failed');
 		expect(reply.body).toContain(`described ${error}`);
 
-		const failure = await rejection(result);
+		const failure = await rejection(result, LoginError);
 		expect(failure.code).toBe(code);
 		expect(failure.message).toContain(`described ${error}`);
 		expect(await store.list()).toEqual([]);
@@ -536,7 +526,7 @@ describe('login through the loopback callback', () => {
 		const wrongSecret = start({clientSecret: 'not-the-secret'});
 		const callback = await callbackFor(await wrongSecret.url);
 		expect((await send(portOf(callback), pathOf(callback))).status).toBe(502);
-		const error = await rejection(wrongSecret.result);
+		const error = await rejection(wrongSecret.result, LoginError);
 		expect(error.code).toBe('INCORRECT_CLIENT_CREDENTIALS');
 		expect(error.message).toContain('STACKTOWER_GITHUB_CLIENT_SECRET');
 		expect(error.message).not.toContain('not-the-secret');
@@ -551,7 +541,7 @@ describe('login through the loopback callback', () => {
 		});
 		const second = await callbackFor(await swapped.url);
 		expect((await send(portOf(second), pathOf(second))).status).toBe(502);
-		expect((await rejection(swapped.result)).code).toBe('BAD_VERIFICATION_CODE');
+		expect((await rejection(swapped.result, LoginError)).code).toBe('BAD_VERIFICATION_CODE');
 	});
 
 	test('a GitHub that cannot be reached fails cleanly', async () => {
@@ -560,7 +550,7 @@ describe('login through the loopback callback', () => {
 		await fake.close();
 		const reply = await send(portOf(callback), pathOf(callback));
 		expect(reply.status).toBe(502);
-		const error = await rejection(result);
+		const error = await rejection(result, LoginError);
 		expect(error.code).toBe('TOKEN_EXCHANGE_FAILED');
 		expect(error.message).toContain('Could not reach');
 		fake = await FakeGitHub.start();
@@ -578,7 +568,7 @@ describe('login through the loopback callback', () => {
 			const {result, url} = start({requestTimeoutMs: 300});
 			const callback = await callbackFor(await url);
 			const reply = await send(portOf(callback), pathOf(callback));
-			const error = await rejection(result);
+			const error = await rejection(result, LoginError);
 
 			expect(error.code).toBe('TOKEN_EXCHANGE_FAILED');
 			expect(error.message).toContain(
@@ -603,7 +593,7 @@ describe('login through the loopback callback', () => {
 		const {result, url} = start({timeoutMs: 1000, requestTimeoutMs: 60_000});
 		const callback = await callbackFor(await url);
 		void send(portOf(callback), pathOf(callback)).catch(() => {});
-		const error = await rejection(result);
+		const error = await rejection(result, LoginError);
 		expect(error.code).toBe('TIMEOUT');
 		expect(error.message).toBe(
 			'The login timed out: the browser came back, but talking to GitHub and saving the session did not finish within 1s',
@@ -614,7 +604,7 @@ describe('login through the loopback callback', () => {
 	test('a timeout fails cleanly and frees the port', async () => {
 		const {result, url} = start({timeoutMs: 300});
 		const port = portOf(new URL(new URL(await url).searchParams.get('redirect_uri') ?? ''));
-		const error = await rejection(result);
+		const error = await rejection(result, LoginError);
 		expect(error.code).toBe('TIMEOUT');
 		expect(error.message).toContain('timed out');
 		await expectRefused(port);
@@ -627,7 +617,7 @@ describe('login through the loopback callback', () => {
 		const authorizeUrl = await url;
 		const callback = await callbackFor(authorizeUrl);
 		controller.abort();
-		const error = await rejection(result);
+		const error = await rejection(result, LoginError);
 		expect(error.code).toBe('CANCELLED');
 		await portIsFree(portOf(callback));
 		// The state was used up, so even a server on that port could not take the callback.
@@ -639,7 +629,7 @@ describe('login through the loopback callback', () => {
 		await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
 		const busy = (blocker.address() as AddressInfo).port;
 		try {
-			const error = await rejection(start({callbackPort: busy}).result);
+			const error = await rejection(start({callbackPort: busy}).result, LoginError);
 			expect(error.code).toBe('SERVER_FAILED');
 			expect(error.message).toContain(`Port ${busy}`);
 		} finally {
@@ -693,7 +683,7 @@ describe('login through the loopback callback', () => {
 	});
 
 	test('a callback port out of range is a listen failure, reported cleanly', async () => {
-		const error = await rejection(start({callbackPort: 70_000}).result);
+		const error = await rejection(start({callbackPort: 70_000}).result, LoginError);
 		expect(error.code).toBe('SERVER_FAILED');
 		expect(error.message).toBe('Could not listen on 127.0.0.1:70000 (ERR_SOCKET_BAD_PORT)');
 	});
@@ -769,7 +759,7 @@ describe('createStartLogin, for the inspector', () => {
 		outcome.catch(() => {});
 		const callback = await callbackFor(await url);
 		controller.abort();
-		expect((await rejection(outcome)).code).toBe('CANCELLED');
+		expect((await rejection(outcome, LoginError)).code).toBe('CANCELLED');
 		await portIsFree(portOf(callback));
 		expect(await store.list()).toEqual([]);
 	});

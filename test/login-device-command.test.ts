@@ -1,7 +1,6 @@
 // Plain `login` by the device flow, as a person sees it: the built CLI in a real
 // pseudo-terminal against the fake GitHub, and loginCommand's output for hostile answers.
-import {existsSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {existsSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {Writable} from 'node:stream';
 import {afterAll, afterEach, beforeEach, describe, expect, test} from 'vitest';
@@ -11,18 +10,18 @@ import {MemoryStateStore, MemoryStore} from '../source/session/index.js';
 import {installFakeBrowser, waitForVisit} from './helpers/fake-browser.js';
 import {FakeGitHub} from './helpers/fake-github.js';
 import {killAllPtys, spawnCli} from './helpers/pty.js';
+import {makeTempDir} from './helpers/temp-dir.js';
 
 let fake: FakeGitHub;
 let dir: string;
 
 beforeEach(async () => {
 	fake = await FakeGitHub.start();
-	dir = mkdtempSync(path.join(tmpdir(), 'stacktower-device-login-'));
+	dir = makeTempDir('stacktower-device-login-');
 });
 
 afterEach(async () => {
 	await fake.close();
-	rmSync(dir, {recursive: true, force: true});
 });
 
 afterAll(() => killAllPtys());

@@ -11,22 +11,13 @@ import {
 	startRedisServer,
 	waitFor,
 } from './helpers/redis-server.js';
+import {rejection} from './helpers/rejection.js';
 
 const available = redisServerAvailable();
 
 function session(id?: string) {
 	const s = newSession('gho_secret-token', null, 60 * 60 * 1000);
 	return id ? {...s, id} : s;
-}
-
-/** Resolves to the rejection of `promise`, failing the test if it resolves instead. */
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-	const outcome = await promise.then(
-		(value) => ({value}),
-		(error: unknown) => ({error}),
-	);
-	if (!('error' in outcome)) throw new Error(`expected a rejection, got ${String(outcome.value)}`);
-	return outcome.error as Error;
 }
 
 /** Waits until both stores answer again: each has its own connection, reconnecting on its own. */

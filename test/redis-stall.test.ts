@@ -15,6 +15,7 @@ import {
 	startRedisServer,
 	waitFor,
 } from './helpers/redis-server.js';
+import {rejection} from './helpers/rejection.js';
 import {
 	answerHandshakeThenStall,
 	answerNothing,
@@ -24,16 +25,6 @@ import {
 } from './helpers/stalled-redis.js';
 
 const COMMAND_MS = 300;
-
-/** Resolves to the rejection of `promise`, failing the test if it resolves instead. */
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-	const outcome = await promise.then(
-		(value) => ({value}),
-		(error: unknown) => ({error}),
-	);
-	if (!('error' in outcome)) throw new Error(`expected a rejection, got ${String(outcome.value)}`);
-	return outcome.error as Error;
-}
 
 /** Resolves with what `promise` settles to, or 'pending' if it has not settled within `ms`. */
 function within<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {

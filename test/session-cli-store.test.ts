@@ -1,7 +1,6 @@
-import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readdirSync, readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {
 	CLI_SESSION_ID,
 	CLIStore,
@@ -10,16 +9,10 @@ import {
 	type Session,
 } from '../source/session/index.js';
 import {mockLocal} from '../source/sessiontest/index.js';
-
-const roots: string[] = [];
-afterEach(() => {
-	for (const root of roots.splice(0)) rmSync(root, {recursive: true, force: true});
-});
+import {makeTempDir} from './helpers/temp-dir.js';
 
 function dir(): string {
-	const root = mkdtempSync(join(tmpdir(), 'st-cli-store-'));
-	roots.push(root);
-	return join(root, 'sessions');
+	return join(makeTempDir('st-cli-store-'), 'sessions');
 }
 
 const user = {id: 583231, login: 'octocat', name: 'Mona', avatarUrl: '', email: ''};

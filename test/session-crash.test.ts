@@ -2,26 +2,23 @@
 // moments while this process reads; no read and no file left behind may ever be partial. And a
 // writer refreshing sessions while cleanup() runs in a loop here must never lose one.
 import {type ChildProcess, spawn} from 'node:child_process';
-import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readdirSync, readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {decodeSession, encodeSession, FileStore, STALE_TEMP_MS} from '../source/session/index.js';
+import {makeTempDir} from './helpers/temp-dir.js';
 import {childScript} from './session-children/build.js';
 import {CRASH_IDS, versionOf, versionSession} from './session-children/versions.js';
 
-const roots: string[] = [];
 const children = new Set<ChildProcess>();
 afterEach(() => {
 	for (const child of children) child.kill('SIGKILL');
 	children.clear();
-	for (const root of roots.splice(0)) rmSync(root, {recursive: true, force: true});
 });
 
 function sessionsDir(): string {
-	const root = mkdtempSync(join(tmpdir(), 'st-crash-'));
-	roots.push(root);
-	return join(root, 'sessions');
+	// Removed after afterEach has killed the writers.
+	return join(makeTempDir('st-crash-'), 'sessions');
 }
 
 function start(script: string, args: string[], stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {

@@ -1,19 +1,12 @@
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, it} from 'vitest';
 import {FileStore} from '../source/session/index.js';
 import {describeStoreConformance} from '../source/sessiontest/index.js';
+import {makeTempDir} from './helpers/temp-dir.js';
 
 describeStoreConformance(
 	'FileStore',
-	() => {
-		const root = mkdtempSync(join(tmpdir(), 'st-conformance-'));
-		return {
-			store: new FileStore(join(root, 'sessions')),
-			teardown: () => rmSync(root, {recursive: true, force: true}),
-		};
-	},
+	() => new FileStore(join(makeTempDir('st-conformance-'), 'sessions')),
 	{describe, it},
 	{listable: true},
 );
@@ -21,13 +14,7 @@ describeStoreConformance(
 // As the CLI opens it: the directory is missing until the first set() makes it.
 describeStoreConformance(
 	'FileStore (createDirectory: false)',
-	() => {
-		const root = mkdtempSync(join(tmpdir(), 'st-conformance-'));
-		return {
-			store: new FileStore(join(root, 'sessions'), {createDirectory: false}),
-			teardown: () => rmSync(root, {recursive: true, force: true}),
-		};
-	},
+	() => new FileStore(join(makeTempDir('st-conformance-'), 'sessions'), {createDirectory: false}),
 	{describe, it},
 	{listable: true},
 );

@@ -8,7 +8,6 @@ import {
 	ftruncateSync,
 	lstatSync,
 	mkdirSync,
-	mkdtempSync,
 	openSync,
 	readdirSync,
 	readFileSync,
@@ -20,10 +19,9 @@ import {
 	writeFileSync,
 	writeSync,
 } from 'node:fs';
-import {tmpdir} from 'node:os';
 import {join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {afterEach, describe, expect, it, vi} from 'vitest';
+import {describe, expect, it, vi} from 'vitest';
 import {
 	CorruptError,
 	decodeSession,
@@ -42,20 +40,15 @@ import {
 	UnsafeDirectoryError,
 } from '../source/session/index.js';
 import {BAD_IDS} from '../source/sessiontest/index.js';
+import {rejection} from './helpers/rejection.js';
+import {makeTempDir} from './helpers/temp-dir.js';
 
 const fixtures = fileURLToPath(new URL('fixtures/go-written/', import.meta.url));
 const TOKEN = 'gho_FILESTORESECRET0123';
 const user = {id: 7, login: 'mona', name: 'Mona', avatarUrl: '', email: ''};
 
-const roots: string[] = [];
-afterEach(() => {
-	for (const root of roots.splice(0)) rmSync(root, {recursive: true, force: true});
-});
-
 function tempRoot(): string {
-	const root = mkdtempSync(join(tmpdir(), 'st-file-store-'));
-	roots.push(root);
-	return root;
+	return makeTempDir('st-file-store-');
 }
 
 function sessionsDir(): string {
@@ -81,16 +74,6 @@ function withUmask<T>(mask: number, body: () => T): T {
 	} finally {
 		process.umask(previous);
 	}
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-	try {
-		await promise;
-	} catch (error) {
-		return error as Error;
-	}
-
-	throw new Error('expected a rejection');
 }
 
 function mkfifo(path: string): void {

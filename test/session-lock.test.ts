@@ -1,20 +1,11 @@
 // Session locks (LockingStore): one holder at a time, across processes for files and Redis; a
 // lock left by a crashed holder does not block for good.
 import {type ChildProcessWithoutNullStreams, spawn, spawnSync} from 'node:child_process';
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {hostname, tmpdir} from 'node:os';
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {hostname} from 'node:os';
 import path from 'node:path';
 import {createClient} from 'redis';
-import {
-	afterAll,
-	afterEach,
-	beforeAll,
-	beforeEach,
-	describe,
-	expect,
-	onTestFinished,
-	test,
-} from 'vitest';
+import {afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test} from 'vitest';
 import {LockBusyError} from '../source/session/errors.js';
 import {FileStore} from '../source/session/file-store/file-store.js';
 import {LOCK_STALE_MS} from '../source/session/lock-timing.js';
@@ -23,16 +14,14 @@ import {LOCK_KEY_PREFIX, RedisStore} from '../source/session/redis/index.js';
 import type {LockingStore} from '../source/session/store.js';
 import {type RedisServer, redisServerAvailable, startRedisServer} from './helpers/redis-server.js';
 import {makeSession} from './helpers/session-dir.js';
+import {makeTempDir} from './helpers/temp-dir.js';
+import {waitFor} from './helpers/wait.js';
 import {childScript} from './session-children/build.js';
 
 let dir: string;
 
 beforeEach(() => {
-	dir = mkdtempSync(path.join(tmpdir(), 'stacktower-lock-'));
-});
-
-afterEach(() => {
-	rmSync(dir, {recursive: true, force: true});
+	dir = makeTempDir('stacktower-lock-');
 });
 
 /** Takes the lock a second time and reports whether it waited and when it got it. */
@@ -46,18 +35,10 @@ async function secondTaker(store: LockingStore, id: string) {
 	return {taken, waited: () => waited, got: () => got};
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-	const deadline = Date.now() + 10_000;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
-}
-
 async function exercise(store: LockingStore & {close(): Promise<void>}, other: LockingStore) {
 	const first = await store.lock('github');
 	const second = await secondTaker(other, 'github');
-	await until(second.waited, 'the second to wait');
+	await waitFor(second.waited, 'the second to wait');
 	expect(second.got()).toBe(false);
 	// Another id is not held up.
 	await (await other.lock('other')).release();
@@ -133,14 +114,14 @@ describe('FileStore.lock', () => {
 		child.stdout.on('data', (chunk: Buffer) => {
 			out += chunk.toString();
 		});
-		await until(() => out.includes('locked'), 'the child to lock');
+		await waitFor(() => out.includes('locked'), 'the child to lock');
 		return child;
 	}
 
 	test('across processes: a child holding the lock keeps this process waiting until it releases', async () => {
 		const child = await holder();
 		const second = await secondTaker(new FileStore(dir), 'github');
-		await until(second.waited, 'this process to wait');
+		await waitFor(second.waited, 'this process to wait');
 		expect(second.got()).toBe(false);
 		child.stdin.write('go\n');
 		await (await second.taken).release();
@@ -149,7 +130,7 @@ describe('FileStore.lock', () => {
 	test('a holder killed with SIGKILL: its lock is broken as soon as it is gone', async () => {
 		const child = await holder();
 		const second = await secondTaker(new FileStore(dir), 'github');
-		await until(second.waited, 'this process to wait');
+		await waitFor(second.waited, 'this process to wait');
 		child.kill('SIGKILL');
 		await (await second.taken).release();
 	});

@@ -13,7 +13,7 @@ import {
 	MINUTE,
 	TestStore,
 	unreadableEntry,
-} from './ui-helpers.js';
+} from './helpers/ink.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {

@@ -10,8 +10,8 @@ import {FileStore} from '../source/session/file-store/file-store.js';
 import type {ListEntry, ListOptions} from '../source/session/store.js';
 import App, {type Props} from '../source/ui/App.js';
 import {startFirstListing} from '../source/ui/first-listing.js';
+import {createTestSession, driver, gate, TestStore} from './helpers/ink.js';
 import {makeSessionDir} from './helpers/session-dir.js';
-import {createTestSession, driver, gate, TestStore} from './ui-helpers.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {

@@ -1,23 +1,14 @@
 // The inspector over time: the one clock, expiry without a key, and changes made by other
 // processes, on a MemoryStore-backed store and on a real FileStore directory.
-import {
-	chmodSync,
-	copyFileSync,
-	existsSync,
-	mkdirSync,
-	mkdtempSync,
-	readdirSync,
-	rmSync,
-	writeFileSync,
-} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {existsSync, mkdirSync, rmSync} from 'node:fs';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {FileStore} from '../source/session/file-store/file-store.js';
 import App, {type Props} from '../source/ui/App.js';
-import {createTestSession, driver, HOUR, keys, NOW, SECOND, TestStore} from './ui-helpers.js';
+import {createTestSession, driver, HOUR, keys, NOW, SECOND, TestStore} from './helpers/ink.js';
+import {makeSessionDir} from './helpers/session-dir.js';
+import {makeTempDir} from './helpers/temp-dir.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -86,24 +77,8 @@ describe('changes by other processes', () => {
 });
 
 describe('on a real session directory', () => {
-	const fixtures = path.join(
-		path.dirname(fileURLToPath(import.meta.url)),
-		'fixtures',
-		'go-written',
-	);
-
-	function sessionDir() {
-		const dir = mkdtempSync(path.join(tmpdir(), 'ui-live-'));
-		cleanups.push(() => rmSync(dir, {recursive: true, force: true}));
-		for (const name of readdirSync(fixtures)) {
-			copyFileSync(path.join(fixtures, name), path.join(dir, name));
-			chmodSync(path.join(dir, name), 0o600);
-		}
-
-		writeFileSync(path.join(dir, 'broken.json'), '{"id": "broken", ', {mode: 0o600});
-		writeFileSync(path.join(dir, 'evil\u001B[31m.json'), '{}', {mode: 0o600});
-		return dir;
-	}
+	const sessionDir = () =>
+		makeSessionDir({files: {'broken.json': '{"id": "broken", ', 'evil\u001B[31m.json': '{}'}});
 
 	it('lists Go-written files, escapes hostile names, follows changes and deletes files', async () => {
 		const dir = sessionDir();
@@ -137,8 +112,7 @@ describe('on a real session directory', () => {
 	});
 
 	it('shows the empty state for a missing directory and the sessions once it appears', async () => {
-		const parent = mkdtempSync(path.join(tmpdir(), 'ui-live-'));
-		cleanups.push(() => rmSync(parent, {recursive: true, force: true}));
+		const parent = makeTempDir('ui-live-');
 		const dir = path.join(parent, 'sessions');
 		const store = new FileStore(dir);
 		rmSync(dir, {recursive: true, force: true});

@@ -22,7 +22,7 @@ import {
 	SECOND,
 	sessionEntry,
 	unreadableEntry,
-} from './ui-helpers.js';
+} from './helpers/ink.js';
 
 describe('formatCountdown', () => {
 	const at = (ms: number) => formatCountdown(NOW + ms, NOW);

@@ -11,7 +11,7 @@ import {
 	MINUTE,
 	sessionEntry,
 	unreadableEntry,
-} from './ui-helpers.js';
+} from './helpers/ink.js';
 
 const ids = (rows: readonly {id: string}[]) => rows.map((row) => row.id);
 

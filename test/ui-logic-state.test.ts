@@ -12,7 +12,7 @@ import {
 	NOW,
 	sessionEntry,
 	unreadableEntry,
-} from './ui-helpers.js';
+} from './helpers/ink.js';
 
 function entries(count: number) {
 	// Ids sort the same way as expiry, so the default sort is predictable.

@@ -5,7 +5,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import type {Session} from '../source/session/session.js';
 import App, {type Props} from '../source/ui/App.js';
 import type {StartLogin} from '../source/ui/types.js';
-import {createTestSession, driver, keys, TestStore, waitFor} from './ui-helpers.js';
+import {createTestSession, driver, keys, TestStore, waitFor} from './helpers/ink.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {

@@ -4,7 +4,7 @@ import {EventEmitter} from 'node:events';
 import {render} from 'ink';
 import {describe, expect, it} from 'vitest';
 import App from '../source/ui/App.js';
-import {createTestSession, keys, TestStore, waitFor} from './ui-helpers.js';
+import {createTestSession, keys, TestStore, waitFor} from './helpers/ink.js';
 
 class FakeStdout extends EventEmitter {
 	columns = 100;

@@ -6,7 +6,15 @@ import {afterEach, describe, expect, it} from 'vitest';
 import App, {type Props} from '../source/ui/App.js';
 import StatusLine, {MESSAGE_MS} from '../source/ui/StatusLine.js';
 import {initialState, update} from '../source/ui/state.js';
-import {createTestSession, driver, HOUR, keys, NOW, sessionEntry, TestStore} from './ui-helpers.js';
+import {
+	createTestSession,
+	driver,
+	HOUR,
+	keys,
+	NOW,
+	sessionEntry,
+	TestStore,
+} from './helpers/ink.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {

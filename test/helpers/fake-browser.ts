@@ -1,6 +1,7 @@
 import {chmodSync, existsSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {waitFor} from './wait.js';
 
 export type BrowserVisit = {
 	argv: string[];
@@ -29,11 +30,7 @@ export function installFakeBrowser(
 }
 
 export async function waitForVisit(logFile: string, timeoutMs = 30_000): Promise<BrowserVisit> {
-	const deadline = Date.now() + timeoutMs;
-	while (!existsSync(logFile)) {
-		if (Date.now() > deadline) throw new Error('the fake browser never reported a visit');
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
+	await waitFor(() => existsSync(logFile), 'the fake browser to report a visit', timeoutMs);
 
 	return JSON.parse(readFileSync(logFile, 'utf8')) as BrowserVisit;
 }

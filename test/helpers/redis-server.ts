@@ -6,6 +6,10 @@ import {createConnection, createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {delimiter, join} from 'node:path';
 import {test} from 'vitest';
+import {waitFor} from './wait.js';
+
+/** The shared poll, here too because the Redis tests import it from this file. */
+export {waitFor};
 
 /** The absolute path of an executable on the PATH, or undefined. */
 export function which(command: string): string | undefined {
@@ -97,20 +101,6 @@ export async function ping(port: number): Promise<boolean> {
 			if (reply.includes('\r\n')) done(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
 		});
 	});
-}
-
-/** Polls `condition` until it holds; throws with `what` after `timeoutMs`. */
-export async function waitFor(
-	condition: () => boolean | Promise<boolean>,
-	what: string,
-	timeoutMs = 20_000,
-): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-		if (await condition()) return;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, delay));
-	}
 }
 
 export type RedisServer = {

@@ -1,12 +1,11 @@
 // Real session directories for the CLI tests: the Go-written fixtures plus sessions made here
 // relative to now, written as the Go FileStore writes them (dir 0700, files 0600).
-import {chmodSync, copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {chmodSync, copyFileSync, readdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {onTestFinished} from 'vitest';
 import {encodeSession} from '../../source/session/codec.js';
 import type {GitHubUser, Session} from '../../source/session/session.js';
 import {repoRoot} from './cli.js';
+import {makeTempDir} from './temp-dir.js';
 
 export const fixturesDir = path.join(repoRoot, 'test/fixtures/go-written');
 
@@ -30,13 +29,16 @@ export function makeUser(login: string, overrides: Partial<GitHubUser> = {}): Gi
 	};
 }
 
-/** A session expiring `expiresInMs` from now (negative: already expired). */
+/**
+ * The tests' one session factory: a session expiring `expiresInMs` after `now` (negative:
+ * already expired), made an hour before it.
+ */
 export function makeSession(
 	id: string,
 	expiresInMs: number,
 	overrides: Partial<Session> = {},
+	now = Date.now(),
 ): Session {
-	const now = Date.now();
 	return {
 		id,
 		accessToken: `gho_${id.replace(/[^A-Za-z0-9]/g, '')}SECRET0123456789abcdef`,
@@ -63,13 +65,7 @@ export type SessionDirOptions = {
 
 /** A fresh temp directory holding sessions; removed when the test finishes. */
 export function makeSessionDir(options: SessionDirOptions = {}): string {
-	const dir = mkdtempSync(path.join(tmpdir(), 'stacktower-sessions-test-'));
-	chmodSync(dir, 0o700);
-	try {
-		onTestFinished(() => rmSync(dir, {recursive: true, force: true}));
-	} catch {
-		// Made outside a test: the caller removes it.
-	}
+	const dir = makeTempDir('stacktower-sessions-test-');
 
 	if (options.fixtures ?? true) {
 		for (const name of readdirSync(fixturesDir)) {

@@ -1,10 +1,10 @@
 // Child processes run the library's real code: each entry is bundled once with esbuild (Node 20
 // cannot run TypeScript itself) into a temp directory that is removed when the process exits.
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {rmSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
+import {makeTempDir} from '../helpers/temp-dir.js';
 
 const built = new Map<string, Promise<string>>();
 let outDir: string | undefined;
@@ -14,7 +14,7 @@ export function childScript(name: string): Promise<string> {
 	let script = built.get(name);
 	if (!script) {
 		if (!outDir) {
-			const dir = mkdtempSync(join(tmpdir(), 'st-children-'));
+			const dir = makeTempDir('st-children-', {forFile: true});
 			outDir = dir;
 			process.once('exit', () => rmSync(dir, {recursive: true, force: true}));
 		}

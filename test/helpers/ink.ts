@@ -1,10 +1,11 @@
-// Shared by the inspector's tests: sessions with an explicit clock, a listable store that can
-// also hold unreadable entries and fail on demand, and polling waits (never fixed sleeps).
-import {setTimeout as sleep} from 'node:timers/promises';
+// Shared by the inspector's tests: sessions on a fixed clock, a listable store that can also
+// hold unreadable entries and fail on demand, and a driver that looks, types and waits.
 import type {Key} from 'ink';
-import {MemoryStore} from '../source/session/memory-store.js';
-import type {GitHubUser, Session} from '../source/session/session.js';
-import type {ListableStore, ListEntry, ListOptions} from '../source/session/store.js';
+import {MemoryStore} from '../../source/session/memory-store.js';
+import type {GitHubUser, Session} from '../../source/session/session.js';
+import type {ListableStore, ListEntry, ListOptions} from '../../source/session/store.js';
+import {makeSession, makeUser} from './session-dir.js';
+import {waitFor} from './wait.js';
 
 /** The tests' "now": 2026-11-26 12:00:00 UTC. */
 export const NOW = Date.parse('2026-11-26T12:00:00Z');
@@ -28,27 +29,29 @@ export type TestSessionOptions = {
 
 let counter = 0;
 
+/** makeSession on the inspector's fixed clock, with a fresh id, user and token each call. */
 export function createTestSession(options: TestSessionOptions = {}): Session {
 	counter++;
 	const now = options.now ?? NOW;
 	const login = options.login ?? `user${counter}`;
-	const user: GitHubUser | null =
+	const user =
 		options.user === undefined
-			? {
+			? makeUser(login, {
 					id: 1000 + counter,
-					login,
 					name: options.name ?? `User ${counter}`,
 					avatarUrl: `https://avatars.example.com/u/${1000 + counter}`,
-					email: `${login}@example.com`,
-				}
+				})
 			: options.user;
-	return {
-		id: options.id ?? `session-${counter}`,
-		accessToken: options.token ?? `gho_secretTOKEN${counter}abcdefghijklmnop`,
-		user,
-		expiresAt: new Date(now + (options.expiresIn ?? DAY)),
-		createdAt: new Date(now + (options.createdIn ?? -HOUR)),
-	};
+	return makeSession(
+		options.id ?? `session-${counter}`,
+		options.expiresIn ?? DAY,
+		{
+			accessToken: options.token ?? `gho_secretTOKEN${counter}abcdefghijklmnop`,
+			user,
+			createdAt: new Date(now + (options.createdIn ?? -HOUR)),
+		},
+		now,
+	);
 }
 
 export function sessionEntry(session: Session): ListEntry {
@@ -111,25 +114,8 @@ export class TestStore extends MemoryStore implements ListableStore {
 	}
 }
 
-/** Polls until `check` returns true (or stops throwing); fails with the last frame after `timeoutMs`. */
-export async function waitFor(
-	check: () => boolean,
-	describe: () => string = () => '',
-	timeoutMs = 10_000,
-): Promise<void> {
-	const started = performance.now();
-	for (;;) {
-		if (check()) return;
-		if (performance.now() - started > timeoutMs) {
-			throw new Error(`timed out waiting; last state:\n${describe()}`);
-		}
-
-		// node:timers/promises is not touched by vi.useFakeTimers, so polling works under fake time.
-		await sleep(5);
-	}
-}
-
-export {keys} from './helpers/keys.js';
+export {keys} from './keys.js';
+export {waitFor} from './wait.js';
 
 type Rendered = {
 	lastFrame: () => string | undefined;
