@@ -2,7 +2,7 @@
 // no client secret and no callback, so it works over SSH. Ask for a code, show it with its
 // URL, poll the token endpoint until the person has entered it, then GET /user and save.
 // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps#device-flow
-import type {Session, StateStore, Store} from '../session/index.js';
+import type {StateStore} from '../session/index.js';
 import {isValidId} from '../session/index.js';
 import {
 	DEFAULT_LOGIN_TTL_MS,
@@ -13,9 +13,10 @@ import {
 } from './defaults.js';
 import {DEFAULT_GITHUB_HOST, GitHubHostError, githubEndpoints} from './endpoints.js';
 import {LoginError, safeText} from './errors.js';
+import type {LoginFlowOptions} from './flow-options.js';
 import {type HttpContext, parseJson, REQUEST_TIMEOUT_MS} from './http.js';
 import {loginRequest} from './login-request.js';
-import {openInBrowser} from './open-browser.js';
+import {browserOpener, openInBackground} from './open-browser.js';
 import {type LoginOutcome, saveLogin} from './save-login.js';
 import {readTokenAnswer} from './token-answer.js';
 import {fetchUser} from './user.js';
@@ -45,34 +46,13 @@ export type DeviceCodePrompt = {
 	readonly notOpenedBecause?: string;
 };
 
-export type DeviceLoginOptions = {
-	store: Store;
+export type DeviceLoginOptions = LoginFlowOptions & {
 	/** Unused by this flow (it has no state parameter); accepted so both flows take one shape. */
 	stateStore?: StateStore;
-	/** The id the new session is saved under; kept on re-login. */
-	sessionId: string;
-	/** The session being re-logged in: decides userChanged. */
-	previous?: Session | null;
-	clientId: string;
-	/** Default https://github.com. */
-	githubHost?: string;
-	/** Default 'read:user user:email' (a GitHub App ignores scopes: its permissions apply). */
-	scopes?: string;
-	/** How long the saved session lasts; default 30 days, as the stacktower CLI. */
-	ttlMs?: number;
 	/** Shortens the wait for the person, which is otherwise as long as the code lives. */
 	timeoutMs?: number;
-	/** Default true: $BROWSER or the platform's opener; only for a URL on the host's origin. */
-	openBrowser?: boolean | ((url: string) => Promise<void>);
-	/** Cancels the login (Ctrl-C, Esc): polling stops at once. */
-	signal?: AbortSignal;
 	/** Called once with the code and URL to show (callers always show them). */
 	onCode?: (prompt: DeviceCodePrompt) => void;
-	/** The browser could not be started; the flow goes on (the URL has been shown). */
-	onBrowserError?: (error: LoginError) => void;
-	/** Each request to GitHub; default REQUEST_TIMEOUT_MS, never past the end of the whole wait. */
-	requestTimeoutMs?: number;
-	fetch?: typeof fetch;
 };
 
 type Answer = {status: number; json: unknown; isJson: boolean};
@@ -357,12 +337,7 @@ export async function deviceLogin(options: DeviceLoginOptions): Promise<LoginOut
 		armDeadline();
 		let intervalMs = (seconds(body.interval) ?? DEFAULT_POLL_INTERVAL_MS / 1000) * 1000;
 
-		const opener =
-			options.openBrowser === false
-				? undefined
-				: typeof options.openBrowser === 'function'
-					? options.openBrowser
-					: (url: string) => openInBrowser(url);
+		const opener = browserOpener(options.openBrowser);
 		const refusal = opener ? refuseToOpen(body.verification_uri, host) : undefined;
 		const verificationUri = body.verification_uri;
 		codeShown = true;
@@ -374,19 +349,7 @@ export async function deviceLogin(options: DeviceLoginOptions): Promise<LoginOut
 			...(refusal === undefined ? {} : {notOpenedBecause: refusal}),
 		});
 		if (opener && refusal === undefined) {
-			Promise.resolve()
-				.then(() => opener(verificationUri))
-				.catch((error: unknown) => {
-					const failure =
-						error instanceof LoginError && error.code === 'BROWSER_FAILED'
-							? error
-							: new LoginError(
-									'BROWSER_FAILED',
-									`Could not open a browser: ${safeText((error as Error)?.message)}`,
-									{cause: error},
-								);
-					if (!flow.signal.aborted) options.onBrowserError?.(failure);
-				});
+			openInBackground(opener, verificationUri, () => flow.signal.aborted, options.onBrowserError);
 		}
 
 		for (;;) {

@@ -8,7 +8,6 @@ import {
 	DEFAULT_STATE_TTL_MS,
 	type Session,
 	type StateStore,
-	type Store,
 } from '../session/index.js';
 import {
 	DEFAULT_LOGIN_TIMEOUT_MS,
@@ -18,11 +17,12 @@ import {
 } from './defaults.js';
 import {DEFAULT_GITHUB_HOST, type GitHubEndpoints, githubEndpoints} from './endpoints.js';
 import {LoginError, safeText} from './errors.js';
+import type {LoginFlowOptions} from './flow-options.js';
 import {type HttpContext, REQUEST_TIMEOUT_MS} from './http.js';
 import {authorizationCode, CALLBACK_PATH, checkCallback, loginEnded} from './loopback/callback.js';
 import {completeLogin} from './loopback/flow.js';
 import {answer, type CallbackServer, startCallbackServer} from './loopback/server.js';
-import {openInBrowser} from './open-browser.js';
+import {browserOpener, openInBackground} from './open-browser.js';
 import {createPkce, type Pkce} from './pkce.js';
 import type {LoginOutcome} from './save-login.js';
 
@@ -36,36 +36,15 @@ export {LoginError, type LoginErrorCode} from './errors.js';
 export {CALLBACK_PATH} from './loopback/callback.js';
 export type {LoginOutcome} from './save-login.js';
 
-export type LoginOptions = {
-	store: Store;
+export type LoginOptions = LoginFlowOptions & {
 	stateStore: StateStore;
-	/** The id the new session is saved under; kept on re-login. */
-	sessionId: string;
-	/** The session being re-logged in: adds `login=` to the authorize URL and decides userChanged. */
-	previous?: Session | null;
-	clientId: string;
 	clientSecret: string;
-	/** Default https://github.com; see githubEndpoints for the rules. */
-	githubHost?: string;
-	/** Default 'read:user user:email'. */
-	scopes?: string;
 	/** Default 0: any free port. */
 	callbackPort?: number;
-	/** How long the saved session lasts; default 30 days, as the stacktower CLI. */
-	ttlMs?: number;
 	/** The whole flow, from listening to the saved session. Default 5 minutes. */
 	timeoutMs?: number;
-	/** Default true: the command in $BROWSER with the URL as its argument, else the platform's opener. */
-	openBrowser?: boolean | ((url: string) => Promise<void>);
-	/** Cancels the login (Esc in the inspector). */
-	signal?: AbortSignal;
 	/** Called once the server listens, with the authorize URL (callers always show it). */
 	onUrl?: (url: string) => void;
-	/** The browser could not be started; the flow goes on (the URL has been shown). */
-	onBrowserError?: (error: LoginError) => void;
-	/** The bound on each request to GitHub, for its whole answer; default REQUEST_TIMEOUT_MS (10 s). */
-	requestTimeoutMs?: number;
-	fetch?: typeof fetch;
 };
 
 /** The longest delay a Node timer holds; a longer one would fire at once. */
@@ -283,27 +262,9 @@ class LoopbackLogin {
 	}
 
 	#openBrowser(url: string): void {
-		const choice = this.#options.openBrowser;
-		const opener =
-			choice === false
-				? undefined
-				: typeof choice === 'function'
-					? choice
-					: (target: string) => openInBrowser(target);
+		const opener = browserOpener(this.#options.openBrowser);
 		if (!opener || this.#ended) return;
-		Promise.resolve()
-			.then(() => opener(url))
-			.catch((error: unknown) => {
-				const failure =
-					error instanceof LoginError && error.code === 'BROWSER_FAILED'
-						? error
-						: new LoginError(
-								'BROWSER_FAILED',
-								`Could not open a browser: ${safeText((error as Error)?.message)}`,
-								{cause: error},
-							);
-				if (!this.#ended) this.#options.onBrowserError?.(failure);
-			});
+		openInBackground(opener, url, () => this.#ended, this.#options.onBrowserError);
 	}
 
 	/** One request to the callback server. */

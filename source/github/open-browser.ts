@@ -100,3 +100,37 @@ export async function openInBrowser(
 		);
 	}
 }
+
+/** A login option's browser choice as the function to call, or undefined for none. */
+export function browserOpener(
+	choice: boolean | ((url: string) => Promise<void>) | undefined,
+): ((url: string) => Promise<void>) | undefined {
+	if (choice === false) return undefined;
+	return typeof choice === 'function' ? choice : (url: string) => openInBrowser(url);
+}
+
+/**
+ * Opens `url` without waiting: the flow goes on whether or not a browser starts (the URL is
+ * shown). A failure reaches `onError` as a BROWSER_FAILED LoginError, unless `ended()` says the
+ * login is over by then.
+ */
+export function openInBackground(
+	opener: (url: string) => Promise<void>,
+	url: string,
+	ended: () => boolean,
+	onError: ((error: LoginError) => void) | undefined,
+): void {
+	Promise.resolve()
+		.then(() => opener(url))
+		.catch((error: unknown) => {
+			const failure =
+				error instanceof LoginError && error.code === 'BROWSER_FAILED'
+					? error
+					: new LoginError(
+							'BROWSER_FAILED',
+							`Could not open a browser: ${safeText((error as Error)?.message)}`,
+							{cause: error},
+						);
+			if (!ended()) onError?.(failure);
+		});
+}
