@@ -70,6 +70,17 @@ export type ListEntry =
 			readonly location: string;
 	  };
 
+/** The entry a listing shows for what was read under `id`: the session, or why it is not one. */
+export function toListEntry(
+	id: string,
+	location: string,
+	read: Session | {readonly reason: string},
+): ListEntry {
+	return 'reason' in read
+		? {kind: 'unreadable', id, reason: read.reason, location}
+		: {kind: 'session', id, session: read, location};
+}
+
 export type ListOptions = {
 	/** Called now and then while listing a large store: entries done so far, and the total when known. */
 	readonly onProgress?: (done: number, total: number | undefined) => void;
@@ -84,6 +95,16 @@ export type EachOptions = ListOptions & {
 	 */
 	readonly onEntry: (entry: ListEntry) => void | Promise<void>;
 };
+
+/** list() of a store that has each(): the entries it hands over, in one array. */
+export async function listFromEach(
+	store: {each(options: EachOptions): Promise<void>},
+	options: ListOptions,
+): Promise<ListEntry[]> {
+	const entries: ListEntry[] = [];
+	await store.each({...options, onEntry: (entry) => void entries.push(entry)});
+	return entries;
+}
 
 /** A Store that can also enumerate what it holds, as the inspector needs. */
 export interface ListableStore extends Store {

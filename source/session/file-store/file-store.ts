@@ -12,14 +12,16 @@ import {CorruptError, ExpiredError, SessionError, StoreUnavailableError} from '.
 import {assertValidId, isValidId} from '../ids.js';
 import {defaultSessionsDir} from '../paths.js';
 import {assertSession, isExpired, type Session} from '../session.js';
-import type {
-	EachOptions,
-	ListableStore,
-	ListEntry,
-	ListOptions,
-	LockingStore,
-	LockOptions,
-	SessionLock,
+import {
+	type EachOptions,
+	type ListableStore,
+	type ListEntry,
+	type ListOptions,
+	type LockingStore,
+	type LockOptions,
+	listFromEach,
+	type SessionLock,
+	toListEntry,
 } from '../store.js';
 import {Cleanup} from './cleanup.js';
 import {direntReason, isDirectory, SessionDirectory} from './directory.js';
@@ -115,10 +117,7 @@ export class FileStore implements ListableStore, LockingStore {
 		this.#directory.checkIfPresent();
 		const location = this.#directory.file(id);
 		const loaded = this.#reader.load(location, id);
-		if (loaded === null) return null;
-		return isSession(loaded)
-			? {kind: 'session', id, session: loaded, location}
-			: {kind: 'unreadable', id, reason: loaded.reason, location};
+		return loaded === null ? null : toListEntry(id, location, loaded);
 	}
 
 	/** Writes the session atomically: see write.ts for the steps. */
@@ -184,9 +183,7 @@ export class FileStore implements ListableStore, LockingStore {
 	 * symlink, opens nothing that is not a regular file, deletes nothing.
 	 */
 	async list(options: ListOptions = {}): Promise<ListEntry[]> {
-		const entries: ListEntry[] = [];
-		await this.each({...options, onEntry: (entry) => void entries.push(entry)});
-		return entries;
+		return listFromEach(this, options);
 	}
 
 	/**
@@ -221,11 +218,7 @@ export class FileStore implements ListableStore, LockingStore {
 
 				const loaded = this.#reader.load(location, id, false);
 				if (loaded === null) continue; // removed since readdir
-				handOver(
-					isSession(loaded)
-						? {kind: 'session', id, session: loaded, location}
-						: {kind: 'unreadable', id, reason: loaded.reason, location},
-				);
+				handOver(toListEntry(id, location, loaded));
 			}
 
 			if (pending.length > 0) {

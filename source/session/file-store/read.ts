@@ -30,11 +30,19 @@ export function isSession(loaded: Loaded): loaded is Session {
 	return loaded !== null && !('reason' in loaded);
 }
 
-/** The file's text as a session stored under `id` (checked with isValidId), or why it is not one. */
-export function decodeNamed(text: string, file: string, id: string): Session | Unreadable {
+/**
+ * The file's text as a session stored under `id` (checked with isValidId), or why it is not one;
+ * `mismatch` says where the id came from (RedisStore: the key).
+ */
+export function decodeNamed(
+	text: string,
+	file: string,
+	id: string,
+	mismatch = ID_MISMATCH,
+): Session | Unreadable {
 	try {
 		const session = decodeStored(text, file, id);
-		return session.id === id ? session : {reason: ID_MISMATCH};
+		return session.id === id ? session : {reason: mismatch};
 	} catch (error) {
 		if (error instanceof CorruptError) return {reason: error.reason};
 		throw error;

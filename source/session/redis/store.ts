@@ -1,20 +1,22 @@
 // Sessions in Redis, so every instance of a multi-instance deployment sees the same ones (the
 // Go package's advice). Sessions are stored as their Go-format JSON, so a Go RedisStore and this
 // one can share a prefix.
-import {decodeStored, encodeSession} from '../codec.js';
+import {encodeSession} from '../codec.js';
 import {CorruptError, ExpiredError, LockBusyError} from '../errors.js';
-import {MAX_SESSION_FILE_BYTES} from '../file-store/read.js';
+import {decodeNamed, MAX_SESSION_FILE_BYTES} from '../file-store/read.js';
 import {assertValidId, generateState, isValidId} from '../ids.js';
 import {DEFAULT_LOCK_WAIT_MS, delay, LOCK_POLL_MS, LOCK_STALE_MS} from '../lock-timing.js';
 import {assertSession, isExpired, type Session} from '../session.js';
-import type {
-	EachOptions,
-	ListableStore,
-	ListEntry,
-	ListOptions,
-	LockingStore,
-	LockOptions,
-	SessionLock,
+import {
+	type EachOptions,
+	type ListableStore,
+	type ListEntry,
+	type ListOptions,
+	type LockingStore,
+	type LockOptions,
+	listFromEach,
+	type SessionLock,
+	toListEntry,
 } from '../store.js';
 import type {AnyRedisClient} from './client.js';
 import {Connection, connectionTo, isWrongType, whereKey} from './connection.js';
@@ -49,13 +51,7 @@ function globEscape(text: string): string {
  */
 function decodeKeyed(value: string, key: string, id: string): Session | {reason: string} {
 	if (Buffer.byteLength(value) > MAX_SESSION_FILE_BYTES) return {reason: TOO_LARGE};
-	try {
-		const session = decodeStored(value, key, id);
-		return session.id === id ? session : {reason: ID_MISMATCH};
-	} catch (error) {
-		if (error instanceof CorruptError) return {reason: error.reason};
-		throw error;
-	}
+	return decodeNamed(value, key, id, ID_MISMATCH);
 }
 
 /**
@@ -217,9 +213,7 @@ export class RedisStore implements ListableStore, LockingStore {
 	 * a value that is not a session is listed unreadable. Deletes nothing.
 	 */
 	async list(options: ListOptions = {}): Promise<ListEntry[]> {
-		const entries: ListEntry[] = [];
-		await this.each({...options, onEntry: (entry) => void entries.push(entry)});
-		return entries;
+		return listFromEach(this, options);
 	}
 
 	/**
@@ -286,9 +280,7 @@ export class RedisStore implements ListableStore, LockingStore {
 			};
 		}
 
-		const session = decodeKeyed(value, key, id);
-		if ('reason' in session) return {kind: 'unreadable', id, reason: session.reason, location: key};
-		return {kind: 'session', id, session, location: key};
+		return toListEntry(id, key, decodeKeyed(value, key, id));
 	}
 
 	/** Key/value batches under the prefix; a value is null when the key is gone or not a string. */
