@@ -1,13 +1,11 @@
 // Plain `list` on a real terminal: the built CLI in a pseudo-terminal, its output read back
 // through @xterm/headless, cell by cell, as a person would see it.
-import {Unicode11Addon} from '@xterm/addon-unicode11';
-import xterm from '@xterm/headless';
 import {describe, expect, test} from 'vitest';
 import {runCli} from './helpers/cli.js';
 import {spawnCli} from './helpers/pty.js';
+import {cellOf, headlessTerminal, rowsOf} from './helpers/screen.js';
 import {makeSession, makeSessionDir, makeUser} from './helpers/session-dir.js';
 
-const {Terminal} = xterm;
 const HOUR = 60 * 60 * 1000;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for colour codes
 const sgr = /\u001B\[[\d;]*m/;
@@ -41,38 +39,13 @@ type Screen = {
  * one by U+200D are left out of the samples: terminals disagree about their width.
  */
 async function render(raw: string, cols: number): Promise<Screen> {
-	const terminal = new Terminal({cols, rows: 40, allowProposedApi: true, scrollback: 100});
-	terminal.loadAddon(new Unicode11Addon());
-	terminal.unicode.activeVersion = '11';
+	const terminal = headlessTerminal(cols, 40, 100);
 	await new Promise<void>((resolve) => {
 		terminal.write(raw, resolve);
 	});
-	const buffer = terminal.buffer.active;
-	const lines: string[] = [];
-	for (let y = 0; y < buffer.length; y++) {
-		lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
-	}
-
-	while (lines.length > 0 && lines.at(-1) === '') lines.pop();
 	return {
-		lines,
-		cellOf(y, text) {
-			const line = buffer.getLine(y);
-			if (!line) return -1;
-			// The text of each cell that starts a character, and where it starts.
-			let joined = '';
-			const starts: number[] = [];
-			for (let x = 0; x < cols; x++) {
-				const cell = line.getCell(x);
-				if (!cell || cell.getWidth() === 0) continue;
-				const chars = cell.getChars() || ' ';
-				for (let i = 0; i < chars.length; i++) starts.push(x);
-				joined += chars;
-			}
-
-			const index = joined.indexOf(text);
-			return index === -1 ? -1 : (starts[index] ?? -1);
-		},
+		lines: rowsOf(terminal, 0, terminal.buffer.active.length),
+		cellOf: (y, text) => cellOf(terminal, y, text),
 	};
 }
 

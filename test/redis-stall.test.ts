@@ -1,8 +1,3 @@
-// A Redis that accepts the connection and then stops answering: a real redis-server paused with
-// CLIENT PAUSE, and a fake peer on loopback that answers the handshake or PING and nothing else.
-// Every call and close() must end within its bound, leave no socket open, and say when a write
-// may still have been applied; the CLI must exit, and the inspector must quit on q at once.
-import {createClient} from 'redis';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {StoreUnavailableError} from '../source/session/errors.js';
 import {RedisStateStore, RedisStore} from '../source/session/redis/index.js';
@@ -10,9 +5,10 @@ import {newSession} from '../source/session/session.js';
 import {runCli} from './helpers/cli.js';
 import {killAllPtys, spawnCli} from './helpers/pty.js';
 import {
+	type RawRedisClient,
 	type RedisServer,
 	redisServerAvailable,
-	startRedisServer,
+	useRedisServer,
 	waitFor,
 } from './helpers/redis-server.js';
 import {rejection} from './helpers/rejection.js';
@@ -139,18 +135,10 @@ describe('a peer that accepts and then stalls', () => {
 
 describe.skipIf(!redisServerAvailable())('a real redis-server under CLIENT PAUSE', () => {
 	let server: RedisServer;
-	let raw: ReturnType<typeof createClient>;
-
-	beforeAll(async () => {
-		server = await startRedisServer();
-		raw = createClient({url: server.url});
-		raw.on('error', () => {});
-		await raw.connect();
-	});
-
-	afterAll(async () => {
-		raw?.destroy();
-		await server?.stop();
+	let raw: RawRedisClient;
+	useRedisServer((started, client) => {
+		server = started;
+		raw = client;
 	});
 
 	test('a DEL that timed out is said to have maybe been applied, and was applied once the pause ends', async () => {

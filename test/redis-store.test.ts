@@ -2,7 +2,7 @@
 import {readFileSync} from 'node:fs';
 import {createServer, type Server} from 'node:net';
 import {createClient} from 'redis';
-import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {encodeSession} from '../source/session/codec.js';
 import {
 	CorruptError,
@@ -21,9 +21,11 @@ import type {ListEntry} from '../source/session/store.js';
 import {BAD_IDS} from '../source/sessiontest/conformance.js';
 import {
 	freePort,
+	type RawRedisClient,
 	type RedisServer,
 	redisServerAvailable,
 	startRedisServer,
+	useRedisServer,
 	waitFor,
 } from './helpers/redis-server.js';
 
@@ -51,18 +53,10 @@ function sessionWith(overrides: Partial<Session> = {}): Session {
 
 describe.skipIf(!available)('Redis stores', () => {
 	let server: RedisServer;
-	let raw: ReturnType<typeof createClient>;
-
-	beforeAll(async () => {
-		server = await startRedisServer();
-		raw = createClient({url: server.url});
-		raw.on('error', () => {});
-		await raw.connect();
-	});
-
-	afterAll(async () => {
-		raw?.destroy();
-		await server?.stop();
+	let raw: RawRedisClient;
+	useRedisServer((started, client) => {
+		server = started;
+		raw = client;
 	});
 
 	describe('RedisStore', () => {

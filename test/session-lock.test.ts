@@ -4,15 +4,19 @@ import {type ChildProcessWithoutNullStreams, spawn, spawnSync} from 'node:child_
 import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {hostname} from 'node:os';
 import path from 'node:path';
-import {createClient} from 'redis';
-import {afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test} from 'vitest';
+import {beforeEach, describe, expect, onTestFinished, test} from 'vitest';
 import {LockBusyError} from '../source/session/errors.js';
 import {FileStore} from '../source/session/file-store/file-store.js';
 import {LOCK_STALE_MS} from '../source/session/lock-timing.js';
 import {MemoryStore} from '../source/session/memory-store.js';
 import {LOCK_KEY_PREFIX, RedisStore} from '../source/session/redis/index.js';
 import type {LockingStore} from '../source/session/store.js';
-import {type RedisServer, redisServerAvailable, startRedisServer} from './helpers/redis-server.js';
+import {
+	type RawRedisClient,
+	type RedisServer,
+	redisServerAvailable,
+	useRedisServer,
+} from './helpers/redis-server.js';
 import {makeSession} from './helpers/session-dir.js';
 import {makeTempDir} from './helpers/temp-dir.js';
 import {waitFor} from './helpers/wait.js';
@@ -145,18 +149,10 @@ describe('MemoryStore.lock', () => {
 
 describe.skipIf(!redisServerAvailable())('RedisStore.lock', () => {
 	let server: RedisServer;
-	let raw: ReturnType<typeof createClient>;
-
-	beforeAll(async () => {
-		server = await startRedisServer();
-		raw = createClient({url: server.url});
-		raw.on('error', () => {});
-		await raw.connect();
-	});
-
-	afterAll(async () => {
-		raw?.destroy();
-		await server?.stop();
+	let raw: RawRedisClient;
+	useRedisServer((started, client) => {
+		server = started;
+		raw = client;
 	});
 
 	test('SET NX PX outside the session prefix; one holder at a time across connections', async () => {

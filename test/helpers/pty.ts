@@ -2,16 +2,11 @@
 // screen it draws, and tests read that screen as text, the way a person would. Every spawned
 // process is killed when the test that started it finishes (or at the latest by killAllPtys()).
 import {execFile} from 'node:child_process';
-import unicode11 from '@xterm/addon-unicode11';
-import xterm from '@xterm/headless';
 import * as pty from 'node-pty';
 import {onTestFinished} from 'vitest';
 import {builtCli, cliEnv, repoRoot} from './cli.js';
 import {type KeyName, keys} from './keys.js';
-
-// @xterm/headless is CommonJS; its named exports are not visible to ES module import.
-const {Terminal} = xterm;
-const {Unicode11Addon} = unicode11;
+import {cellOf, headlessTerminal, rowsOf} from './screen.js';
 
 export type Condition = string | RegExp | ((screen: string) => boolean);
 
@@ -82,11 +77,7 @@ export async function spawnCli(options: PtyOptions = {}): Promise<PtySession> {
 		LINES: undefined,
 		...options.env,
 	});
-	const terminal = new Terminal({cols, rows, allowProposedApi: true, scrollback: 0});
-	// Character widths as today's terminals (tmux, iTerm2, GNOME, Windows Terminal) draw them:
-	// an emoji takes two cells. xterm's default tables (Unicode 6) draw most emoji one cell wide.
-	terminal.loadAddon(new Unicode11Addon());
-	terminal.unicode.activeVersion = '11';
+	const terminal = headlessTerminal(cols, rows);
 	const child = pty.spawn(process.execPath, [cli, ...(options.args ?? [])], {
 		name: 'xterm-256color',
 		cols,
@@ -119,35 +110,9 @@ export async function spawnCli(options: PtyOptions = {}): Promise<PtySession> {
 		});
 	});
 
-	const screenText = () => {
-		const buffer = terminal.buffer.active;
-		const lines: string[] = [];
-		for (let y = 0; y < rows; y++) {
-			lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
-		}
-
-		while (lines.length > 0 && lines.at(-1) === '') lines.pop();
-		return lines.join('\n');
-	};
-
-	const columnOf = (row: number, text: string) => {
-		const line = terminal.buffer.active.getLine(terminal.buffer.active.viewportY + row);
-		if (!line) return -1;
-		// The text each cell starts, and the cell it starts in (a wide character's second cell
-		// holds nothing).
-		let joined = '';
-		const starts: number[] = [];
-		for (let x = 0; x < cols; x++) {
-			const cell = line.getCell(x);
-			if (!cell || cell.getWidth() === 0) continue;
-			const chars = cell.getChars() || ' ';
-			for (let i = 0; i < chars.length; i++) starts.push(x);
-			joined += chars;
-		}
-
-		const index = joined.indexOf(text);
-		return index === -1 ? -1 : (starts[index] ?? -1);
-	};
+	const screenText = () => rowsOf(terminal, terminal.buffer.active.viewportY, rows).join('\n');
+	const columnOf = (row: number, text: string) =>
+		cellOf(terminal, terminal.buffer.active.viewportY + row, text);
 
 	const waitFor = (condition: Condition, timeoutMs = 20_000) =>
 		new Promise<string>((resolve, reject) => {

@@ -5,7 +5,8 @@ import {accessSync, constants, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {createConnection, createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {delimiter, join} from 'node:path';
-import {test} from 'vitest';
+import {createClient} from 'redis';
+import {afterAll, beforeAll, test} from 'vitest';
 import {waitFor} from './wait.js';
 
 /** The shared poll, here too because the Redis tests import it from this file. */
@@ -321,4 +322,28 @@ export async function startRedisCluster({masters = 3} = {}): Promise<RedisCluste
 			await Promise.allSettled(nodes.map((node) => node.stop()));
 		},
 	};
+}
+
+/** A plain node-redis client on a test server, for looking at keys behind a store's back. */
+export type RawRedisClient = ReturnType<typeof createClient>;
+
+/**
+ * A redis-server and a plain client on it for the enclosing describe: started in beforeAll
+ * (`use` then gets both), stopped in afterAll.
+ */
+export function useRedisServer(use: (server: RedisServer, raw: RawRedisClient) => void): void {
+	let server: RedisServer | undefined;
+	let raw: RawRedisClient | undefined;
+	beforeAll(async () => {
+		server = await startRedisServer();
+		raw = createClient({url: server.url});
+		raw.on('error', () => {});
+		await raw.connect();
+		use(server, raw);
+	});
+
+	afterAll(async () => {
+		raw?.destroy();
+		await server?.stop();
+	});
 }
