@@ -3,51 +3,32 @@
 // that it expires a moment later, waits until they all have (so the cleanups racing in other
 // processes find them expired), renews each in place, then checks each renewed session is
 // there. argv: dir, count, rounds. Prints one JSON line: {"renewed": n, "lost": [ids]}.
-import {readFileSync, writeFileSync} from 'node:fs';
+import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {encodeSession} from '../../source/session/codec.js';
+import {racer, tokenOf, waitUntilPast} from './race.js';
 
 const [dir = '', countText, roundsText] = process.argv.slice(2);
 const ids = Array.from({length: Number(countText)}, (_, i) => `w${i}`);
 const rounds = Number(roundsText);
-const user = {id: 1, login: 'racer', name: '', avatarUrl: '', email: ''};
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => {
-		setTimeout(resolve, ms);
-	});
-}
 
 /** Go's os.WriteFile: O_WRONLY|O_CREAT|O_TRUNC, then one write. */
 function writeInPlace(id: string, token: string, expiresAt: number): void {
 	const text = encodeSession({
 		id,
 		accessToken: token,
-		user,
+		user: racer,
 		createdAt: new Date(),
 		expiresAt: new Date(expiresAt),
 	});
 	writeFileSync(join(dir, `${id}.json`), text, {mode: 0o600});
 }
 
-/** The token in <id>.json. A cleanup may hold the file aside for microseconds: look again a while. */
-async function tokenOf(id: string): Promise<string | undefined> {
-	const deadline = Date.now() + 1000;
-	for (;;) {
-		try {
-			return JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')).access_token;
-		} catch {
-			if (Date.now() > deadline) return undefined;
-			await sleep(1);
-		}
-	}
-}
-
 const lost: string[] = [];
 for (let round = 0; round < rounds; round++) {
 	const short = Date.now() + 1;
 	for (const id of ids) writeInPlace(id, `short-${round}`, short);
-	while (Date.now() <= short) await sleep(1);
+	await waitUntilPast(short);
 	// Renew in a random order with short pauses, so renewals land at every point of a cleanup.
 	for (const id of [...ids].sort(() => Math.random() - 0.5)) {
 		writeInPlace(id, `renewed-${round}`, Date.now() + 60 * 60 * 1000);
@@ -55,7 +36,7 @@ for (let round = 0; round < rounds; round++) {
 	}
 
 	for (const id of ids) {
-		if ((await tokenOf(id)) !== `renewed-${round}`) lost.push(`${id}@${round}`);
+		if ((await tokenOf(dir, id, 1000)) !== `renewed-${round}`) lost.push(`${id}@${round}`);
 	}
 }
 

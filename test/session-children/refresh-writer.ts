@@ -4,38 +4,13 @@
 // round it checks that every refreshed session is still there: a cleanup that read the
 // short-lived version and then deleted by name would have removed the refreshed one.
 // argv: dir, rounds. Prints `done`, or `lost <id> <round>` and exits 1.
-import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
 import {FileStore} from '../../source/session/file-store/file-store.js';
+import {racer, tokenOf, waitUntilPast} from './race.js';
 
 const [dir = '', roundsText] = process.argv.slice(2);
 const store = new FileStore(dir);
 const rounds = Number(roundsText);
 const ids = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7'];
-const user = {id: 1, login: 'racer', name: '', avatarUrl: '', email: ''};
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => {
-		setTimeout(resolve, ms);
-	});
-}
-
-async function waitUntilPast(time: number): Promise<void> {
-	while (Date.now() <= time) await sleep(1);
-}
-
-/** The token in <id>.json. A cleanup may hold the file aside for microseconds: look again a while. */
-async function tokenOf(id: string): Promise<string | undefined> {
-	const deadline = Date.now() + 500;
-	for (;;) {
-		try {
-			return JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')).access_token;
-		} catch {
-			if (Date.now() > deadline) return undefined;
-			await sleep(1);
-		}
-	}
-}
 
 for (let round = 0; round < rounds; round++) {
 	for (const id of ids) {
@@ -43,7 +18,7 @@ for (let round = 0; round < rounds; round++) {
 		await store.set({
 			id,
 			accessToken: `short-${round}`,
-			user,
+			user: racer,
 			createdAt: new Date(),
 			expiresAt: new Date(short),
 		});
@@ -51,14 +26,14 @@ for (let round = 0; round < rounds; round++) {
 		await store.set({
 			id,
 			accessToken: `refreshed-${round}`,
-			user,
+			user: racer,
 			createdAt: new Date(),
 			expiresAt: new Date(Date.now() + 60 * 60 * 1000),
 		});
 	}
 
 	for (const id of ids) {
-		if ((await tokenOf(id)) !== `refreshed-${round}`) {
+		if ((await tokenOf(dir, id, 500)) !== `refreshed-${round}`) {
 			process.stdout.write(`lost ${id} ${round}\n`);
 			process.exit(1);
 		}
