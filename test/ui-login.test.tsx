@@ -1,22 +1,9 @@
-// `l` in the inspector with a StartLogin stand-in that behaves as the real flow's contract says:
-// it reports the URL, saves the session in the store, and rejects when aborted.
-import {render} from 'ink-testing-library';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import type {Session} from '../source/session/session.js';
-import App, {type Props} from '../source/ui/App.js';
 import type {StartLogin} from '../source/ui/types.js';
-import {createTestSession, driver, keys, TestStore, waitFor} from './helpers/ink.js';
+import {createTestSession, keys, openApp, TestStore, waitFor} from './helpers/ink.js';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-	for (const cleanup of cleanups.splice(0)) cleanup();
-});
-
-function open(store: TestStore, props: Partial<Props> = {}) {
-	const app = render(<App store={store} location="/sessions" height={14} {...props} />);
-	cleanups.push(() => app.unmount());
-	return driver(app);
-}
+const open = openApp;
 
 const URL = 'http://127.0.0.1:4567/login/oauth/authorize?client_id=abc&state=xyz';
 

@@ -2,30 +2,20 @@
 // seconds, `r`'s confirmation, the position in a long list, "more below" in a scrolled help, a
 // filter that matches nothing, and columns that keep their place while a filter is typed.
 import {render} from 'ink-testing-library';
-import {afterEach, describe, expect, it} from 'vitest';
-import App, {type Props} from '../source/ui/App.js';
+import {describe, expect, it, onTestFinished} from 'vitest';
 import StatusLine, {MESSAGE_MS} from '../source/ui/StatusLine.js';
 import {initialState, update} from '../source/ui/state.js';
 import {
 	createTestSession,
-	driver,
 	HOUR,
 	keys,
 	NOW,
+	openApp,
 	sessionEntry,
 	TestStore,
 } from './helpers/ink.js';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-	for (const cleanup of cleanups.splice(0)) cleanup();
-});
-
-function open(store: TestStore, props: Partial<Props> = {}) {
-	const app = render(<App store={store} location="/sessions" height={14} {...props} />);
-	cleanups.push(() => app.unmount());
-	return driver(app);
-}
+const open = openApp;
 
 function sessions(count: number, now = Date.now()) {
 	return Array.from({length: count}, (_, i) =>
@@ -63,10 +53,10 @@ describe('state that stays visible', () => {
 		expect(state.message?.text).toBe('no expired sessions to remove');
 		const at = state.message?.at ?? 0;
 		const shown = render(<StatusLine state={state} now={at + MESSAGE_MS - 1000} />);
-		cleanups.push(() => shown.unmount());
+		onTestFinished(() => shown.unmount());
 		expect(shown.lastFrame()).toContain('no expired sessions to remove');
 		const later = render(<StatusLine state={state} now={at + MESSAGE_MS} />);
-		cleanups.push(() => later.unmount());
+		onTestFinished(() => later.unmount());
 		expect(later.lastFrame()).not.toContain('no expired sessions');
 		expect(later.lastFrame()).toContain('sorted by expiry');
 	});

@@ -1,9 +1,13 @@
 // Shared by the inspector's tests: sessions on a fixed clock, a listable store that can also
 // hold unreadable entries and fail on demand, and a driver that looks, types and waits.
 import type {Key} from 'ink';
+import {render} from 'ink-testing-library';
+import {createElement} from 'react';
+import {onTestFinished} from 'vitest';
 import {MemoryStore} from '../../source/session/memory-store.js';
 import type {GitHubUser, Session} from '../../source/session/session.js';
 import type {ListableStore, ListEntry, ListOptions} from '../../source/session/store.js';
+import App, {type Props} from '../../source/ui/App.js';
 import {makeSession, makeUser} from './session-dir.js';
 import {waitFor} from './wait.js';
 
@@ -139,6 +143,13 @@ export function driver(app: Rendered) {
 		},
 		write: (data: string) => app.stdin.write(data),
 	};
+}
+
+/** The inspector on `store` at /sessions, 14 rows high, unmounted when the test finishes. */
+export function openApp(store: Props['store'], props: Partial<Props> = {}) {
+	const app = render(createElement(App, {store, location: '/sessions', height: 14, ...props}));
+	onTestFinished(() => app.unmount());
+	return driver(app);
 }
 
 /** A promise and the function that settles it, for holding a store call open. */
