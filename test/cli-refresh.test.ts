@@ -284,7 +284,7 @@ describe('delete --revoke', () => {
 		fake = await FakeGitHub.start();
 		expect(result.code).toBe(1);
 		expect(result.stderr).toMatch(
-			/github: revoking the token failed: Could not reach .+; revoke it by hand at/,
+			/github: revoking the token failed: could not reach .+; revoke it by hand at/,
 		);
 		expect(result.stdout).toBe('deleted github (@octocat)\n');
 		expect(idsIn(dir)).toEqual([]);

@@ -30,7 +30,7 @@ describe('help and version', () => {
 			'login',
 			'completion SHELL',
 			'help [COMMAND]',
-			'--dir PATH',
+			'--dir DIR',
 			'STACKTOWER_SESSIONS_DIR',
 			'--redis URL',
 			'STACKTOWER_REDIS_URL',
@@ -38,13 +38,14 @@ describe('help and version', () => {
 			'--show-token',
 			'--dry-run',
 			'--no-color',
-			'--client-id',
-			'--github-host',
-			'--scopes',
-			'--callback-port',
-			'--timeout',
+			'--client-id ID',
+			'--github-host URL',
+			'--scopes SCOPES',
+			'--callback-port PORT',
+			'--timeout DURATION',
+			'--ttl DURATION',
 			'--no-browser',
-			'--id',
+			'--id ID',
 			'Exit codes',
 			'Examples',
 		]) {
@@ -53,12 +54,29 @@ describe('help and version', () => {
 	});
 
 	test.each([
-		['list', '$ stacktower-sessions list [options]', ['--json', '--show-token', '--dir PATH']],
+		['list', '$ stacktower-sessions list [options]', ['--json', '--show-token', '--dir DIR']],
 		['cleanup', '$ stacktower-sessions cleanup [options]', ['--dry-run', '--redis URL']],
 		['delete', '$ stacktower-sessions delete ID... [options]', ['--dry-run', 'rm']],
 		['logout', '$ stacktower-sessions logout [options]', ['--dry-run', '"github"']],
-		['login', '$ stacktower-sessions login [options]', ['--client-id ID', '--timeout DURATION']],
-		['demo', '$ stacktower-sessions demo [options]', ['--no-color', '--client-id']],
+		[
+			'login',
+			'$ stacktower-sessions login [options]',
+			[
+				'--client-id ID',
+				'--timeout DURATION',
+				'--callback-port PORT',
+				// Where to get the loopback flow's OAuth app, and what to set.
+				'The loopback web flow needs an OAuth app: register one at\n    https://github.com/settings/developers',
+				'with the callback URL http://127.0.0.1/callback',
+				'its id in STACKTOWER_GITHUB_CLIENT_ID',
+				'its secret in STACKTOWER_GITHUB_CLIENT_SECRET',
+			],
+		],
+		[
+			'demo',
+			'$ stacktower-sessions demo [options]',
+			['--no-color', '--client-id ID', '--ttl DURATION'],
+		],
 		['completion', '$ stacktower-sessions completion SHELL [options]', ['bash', 'zsh', 'fish']],
 		['status', '$ stacktower-sessions status [ID...] [options]', ['--json', 'Stored tokens']],
 		[
@@ -129,8 +147,14 @@ describe('usage errors exit 2 and say how to fix them', () => {
 			'--dir and --redis both name a store',
 		],
 		[['list', '--redis', 'http://example.com'], 'is not a Redis URL'],
-		[['list', '--dir'], '--dir needs a value: --dir PATH'],
-		[['list', '--dir='], '--dir needs a value: --dir PATH'],
+		[
+			['list', '--dir'],
+			'--dir needs a value: --dir DIR (e.g. --dir ~/.config/stacktower/sessions)',
+		],
+		[
+			['list', '--dir='],
+			'--dir needs a value: --dir DIR (e.g. --dir ~/.config/stacktower/sessions)',
+		],
 		[['list', '--json=yes'], '--json takes no value, got "yes"'],
 		[['list', '--dir', '/a', '--dir', '/b'], '--dir can only be given once'],
 		[['cleanup', 'extra'], 'cleanup takes no arguments, got "extra"'],
@@ -149,19 +173,50 @@ describe('usage errors exit 2 and say how to fix them', () => {
 		[['--timeout', '90m'], '--timeout 90m is too long: at most 1h'],
 		[
 			['login', '--client-id', 'x', '--github-host', 'ftp://x'],
-			'--github-host: The GitHub host "ftp://x" must start with https://',
+			'--github-host: the GitHub host "ftp://x" must start with https://',
 		],
 		[['status', '--show-token'], '--show-token does not apply to status; it is for list'],
 		[['refresh', '--json'], '--json does not apply to refresh; it is for list, status'],
 		[['list', '--revoke'], '--revoke does not apply to list; it is for delete'],
 		[['status', '--client-id', 'x'], '--client-id does not apply to status'],
 		[['refresh', '.hidden'], 'invalid session id ".hidden"'],
-		[['status', '--github-host', 'ftp://x'], '--github-host: The GitHub host "ftp://x"'],
+		[['status', '--github-host', 'ftp://x'], '--github-host: the GitHub host "ftp://x"'],
 		[['delete', '--revoke', 'github'], '--revoke needs the app that issued the tokens'],
 		[
 			['login', '--web'],
-			'--web needs an OAuth app, and a client id and a client secret are missing: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID',
+			'--web needs an OAuth app, and a client id and a client secret are missing: register an OAuth app at https://github.com/settings/developers with the callback URL http://127.0.0.1/callback (or use one you have); pass its client id with --client-id ID or STACKTOWER_GITHUB_CLIENT_ID, and its secret in STACKTOWER_GITHUB_CLIENT_SECRET',
 		],
+		[
+			['login', '--github-host', 'https://ghe.example.com'],
+			'to log in to https://ghe.example.com, register an app there (a GitHub App at https://ghe.example.com/settings/apps/new or an OAuth app at https://ghe.example.com/settings/developers',
+		],
+		// A flag that takes a value, given none: the value's word and an example, for each
+		// family (the store, the login, the stored tokens).
+		[
+			['list', '--redis'],
+			'--redis needs a value: --redis URL (e.g. --redis redis://localhost:6379)',
+		],
+		[['login', '--ttl'], '--ttl needs a value: --ttl DURATION (e.g. --ttl 30d)'],
+		[['login', '--timeout='], '--timeout needs a value: --timeout DURATION (e.g. --timeout 5m)'],
+		[['login', '--id'], '--id needs a value: --id ID (e.g. --id ci-runner)'],
+		[
+			['login', '--scopes', ' '],
+			'--scopes needs a value: --scopes SCOPES (e.g. --scopes "read:user user:email")',
+		],
+		[
+			['login', '--web', '--callback-port'],
+			'--callback-port needs a value: --callback-port PORT (e.g. --callback-port 8765)',
+		],
+		[
+			['status', '--github-host'],
+			'--github-host needs a value: --github-host URL (e.g. --github-host https://github.example.com)',
+		],
+		[
+			['refresh', '--client-id', ' '],
+			'--client-id needs a value: --client-id ID (e.g. --client-id Iv1.0123456789abcdef)',
+		],
+		// The next word is a flag: the value was forgotten, not `--web`.
+		[['login', '--ttl', '--web'], '--ttl needs a value: --ttl DURATION (e.g. --ttl 30d)'],
 	])('%j', async (args, message) => {
 		const result = await runCli(args);
 		expect(result.code).toBe(2);

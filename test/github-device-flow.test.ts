@@ -143,8 +143,8 @@ describe('a device login', () => {
 
 describe('GitHub ends it', () => {
 	test.each([
-		['deny', 'ACCESS_DENIED', 'The login was denied on GitHub'],
-		['expire', 'EXPIRED_TOKEN', 'The one-time code expired before it was entered; log in again'],
+		['deny', 'ACCESS_DENIED', 'the login was denied on GitHub'],
+		['expire', 'EXPIRED_TOKEN', 'the one-time code expired before it was entered: log in again'],
 	] as const)('%s: %s, nothing saved', async (outcome, code, message) => {
 		fake.deviceOutcome = outcome;
 		const error = await rejection(start().result, LoginError);
@@ -238,7 +238,7 @@ describe('misbehaving peers and cancelling', () => {
 		const started = Date.now();
 		const failure = await rejection(start({timeoutMs: 1500}).result, LoginError);
 		expect(failure.code).toBe('TIMEOUT');
-		expect(failure.message).toBe('The login timed out: the code was not entered within 2s');
+		expect(failure.message).toBe('the login timed out: the code was not entered within 2s');
 		expect(Date.now() - started).toBeLessThan(10_000);
 		expect(await store.list()).toEqual([]);
 	});
@@ -247,14 +247,14 @@ describe('misbehaving peers and cancelling', () => {
 		fake.deviceCodeAnswer = {status: 200, contentType: 'application/json', body: '', stall: true};
 		const failure = await rejection(start({timeoutMs: 1000}).result, LoginError);
 		expect(failure.code).toBe('TIMEOUT');
-		expect(failure.message).toBe('The login timed out: GitHub gave no device code within 1s');
+		expect(failure.message).toBe('the login timed out: GitHub gave no device code within 1s');
 	});
 
 	test('garbage while polling ends the login with what was wrong', async () => {
 		fake.pollAnswer = {status: 502, contentType: 'text/html', body: '<h1>Bad gateway</h1>'};
 		const failure = await rejection(start().result, LoginError);
 		expect(failure.message).toBe(
-			`Waiting for the code failed: ${fake.url} answered HTTP 502 with something that is not GitHub's JSON`,
+			`waiting for the code failed: ${fake.url} answered HTTP 502 with something that is not GitHub's JSON`,
 		);
 	});
 
@@ -266,7 +266,7 @@ describe('misbehaving peers and cancelling', () => {
 		};
 		const failure = await rejection(start().result, LoginError);
 		expect(failure.message).toBe(
-			`Asking GitHub for a device code failed: GitHub's device code endpoint (${fake.url}/login/device/code) sent an answer larger than 256 KiB; it was not read`,
+			`asking GitHub for a device code failed: GitHub's device code endpoint (${fake.url}/login/device/code) sent an answer larger than 256 KiB; it was not read`,
 		);
 	});
 

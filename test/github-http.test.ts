@@ -170,7 +170,7 @@ describe('requestGitHub', () => {
 		const error = await failure(requestGitHub(token(url), {timeoutMs: 5000}));
 		expect(error.code).toBe('UNREACHABLE');
 		expect(error.message).toBe(
-			`Could not reach GitHub's token endpoint (${url}/login/oauth/access_token) (ECONNREFUSED)`,
+			`could not reach GitHub's token endpoint (${url}/login/oauth/access_token) (ECONNREFUSED)`,
 		);
 	});
 });

@@ -54,8 +54,9 @@ describe('logging in from the inspector', () => {
 	test('--web without the client secret is a usage error before the inspector starts', async () => {
 		const p = await inspector(['--web', '--no-browser'], {STACKTOWER_GITHUB_CLIENT_SECRET: ''});
 		expect((await p.exit).exitCode).toBe(2);
-		expect(p.screenText()).toContain(
-			'--web needs an OAuth app, and a client secret is missing: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID, and set STACKTOWER_GITHUB_CLIENT_SECRET',
+		// The raw output: the screen wraps this long line at its width.
+		expect(p.output()).toContain(
+			`--web needs an OAuth app, and a client secret is missing: register an OAuth app at ${fake.url}/settings/developers with the callback URL http://127.0.0.1/callback (or use one you have); pass its client id with --client-id ID or STACKTOWER_GITHUB_CLIENT_ID, and its secret in STACKTOWER_GITHUB_CLIENT_SECRET`,
 		);
 		expect(fake.authorizeQueries).toHaveLength(0);
 		expect(fake.deviceCodeRequests).toHaveLength(0);
@@ -126,7 +127,7 @@ describe('l by the device flow', () => {
 		const screen = await p.waitFor(codePattern);
 		const lines = screen.split('\n');
 		expect(lines).toContain(`   ${fake.url}/login/device`);
-		expect(lines).toContain(' Open this URL in a browser, on any device:');
+		expect(lines).toContain(' open this URL in a browser, on any device:');
 		expect(screen).toMatch(/waiting for the code to be entered · it expires in 1[45]m \d+s/);
 		const code = codePattern.exec(screen)?.[1];
 		await expect.poll(() => fake.devicePolls.length, {timeout: 20_000}).toBeGreaterThan(0);

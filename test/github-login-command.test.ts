@@ -92,13 +92,15 @@ describe('the login command', () => {
 		expect(visit.env).not.toContain('STACKTOWER_GITHUB_CLIENT_SECRET');
 
 		const text = stderr();
-		expect(text).toContain(`Logging in to ${fake.url} for session "github".`);
+		expect(text).toContain(
+			`logging in to ${fake.url} for session "github" by the loopback web flow\n`,
+		);
 		expect(text).toContain(`  ${visit.argv[0]}\n`);
 		expect(text).toMatch(
-			/Waiting for the callback on http:\/\/127\.0\.0\.1:\d+\/callback \(up to 5m; Ctrl-C cancels\)/,
+			/waiting for the callback on http:\/\/127\.0\.0\.1:\d+\/callback \(up to 5m; Ctrl-C cancels\)/,
 		);
 		expect(text).toMatch(
-			/Logged in as @octocat \(The Octocat\); saved session "github" \(expires \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+05:30, in 30d\)\./,
+			/logged in as @octocat \(The Octocat\): saved session "github" \(expires \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+05:30, in 30d\)\n/,
 		);
 		expectNoTokenIn(text);
 		expect(text).not.toContain(fake.clientSecret);
@@ -115,7 +117,7 @@ describe('the login command', () => {
 		});
 		fake.user = MONALISA;
 		const {code, stderr} = run({browser: false, id: 'laptop'});
-		const [, url] = await waitForText(stderr, /Open this URL in your browser:\n\n {2}(\S+)\n/);
+		const [, url] = await waitForText(stderr, /open this URL in your browser:\n\n {2}(\S+)\n/);
 		const authorize = new URL(url ?? '');
 		expect(authorize.searchParams.get('login')).toBe('octocat');
 		const redirect = await fetch(authorize, {redirect: 'manual'});
@@ -124,8 +126,8 @@ describe('the login command', () => {
 
 		expect(await code).toBe(0);
 		const text = stderr();
-		expect(text).toContain('Logged in as @monalisa (Mona Lisa); saved session "laptop"');
-		expect(text).toContain('Note: session "laptop" belonged to @octocat; it is now @monalisa\'s.');
+		expect(text).toContain('logged in as @monalisa (Mona Lisa): saved session "laptop"');
+		expect(text).toContain('note: session "laptop" belonged to @octocat; it is now @monalisa\'s\n');
 		expectNoTokenIn(text);
 		expect((await store.get('laptop'))?.user?.login).toBe('monalisa');
 	});
@@ -138,7 +140,7 @@ describe('the login command', () => {
 		expect((await fetch(redirect.headers.get('location') ?? '')).status).toBe(400);
 		expect(await code).toBe(1);
 		expect(stderr()).toContain(
-			'Login failed: The login was denied on GitHub (access_denied: The user said no [31m)',
+			'stacktower-sessions: the login was denied on GitHub (access_denied: The user said no [31m)\n',
 		);
 		expect(stderr()).not.toContain('\u001b');
 		expect(await store.list()).toEqual([]);
@@ -147,7 +149,9 @@ describe('the login command', () => {
 	test('a timeout exits 1', async () => {
 		const {code, stderr} = run({browser: false, timeout: '0.3'});
 		expect(await code).toBe(1);
-		expect(stderr()).toContain('Login failed: The login timed out');
+		expect(stderr()).toContain(
+			'stacktower-sessions: the login timed out: no answer from the browser within',
+		);
 	});
 });
 
@@ -176,7 +180,7 @@ describe('the built CLI', () => {
 				},
 			},
 		);
-		expect(result.stderr).toContain('Logged in as @octocat (The Octocat); saved session "ci"');
+		expect(result.stderr).toContain('logged in as @octocat (The Octocat): saved session "ci"');
 		expect(result.code).toBe(0);
 		expect(result.stdout).toBe('');
 		expectNoTokenIn(result.stderr);
@@ -213,7 +217,7 @@ describe('the built CLI', () => {
 		);
 		expect(result.code).toBe(1);
 		expect(result.stderr).toContain(
-			`Login failed: Exchanging the authorization code failed: GitHub's token endpoint (${fake.url}/login/oauth/access_token) did not finish its answer within 10s (1 bytes received)`,
+			`stacktower-sessions: exchanging the authorization code failed: GitHub's token endpoint (${fake.url}/login/oauth/access_token) did not finish its answer within 10s (1 bytes received)`,
 		);
 		expect(result.stderr).not.toMatch(/browser within/);
 		expect(answers[0]?.closed).toBe(true);

@@ -426,7 +426,7 @@ describe('login through the loopback callback', () => {
 		const error = await rejection(result, LoginError);
 		expect(error.code).toBe('USER_FETCH_FAILED');
 		expect(error.message).toBe(
-			`Reading the GitHub user failed: GitHub's /user endpoint (${fake.url}/api/v3/user) sent an answer larger than 256 KiB; it was not read`,
+			`reading the GitHub user failed: GitHub's /user endpoint (${fake.url}/api/v3/user) sent an answer larger than 256 KiB; it was not read`,
 		);
 		expect(reply.status).toBe(502);
 		expect(await store.list()).toEqual([]);
@@ -446,7 +446,7 @@ describe('login through the loopback callback', () => {
 		const error = await rejection(result, LoginError);
 		expect(error.code).toBe('STORE_FAILED');
 		expect(error.message).toBe(
-			"Not saved: the session for @octocat would take 1.1 MiB, over the 1.0 MiB a session store reads back (GitHub's /user answer is unusually large)",
+			"not saved: the session for @octocat would take 1.1 MiB, over the 1.0 MiB a session store reads back (GitHub's /user answer is unusually large)",
 		);
 		expect(reply.status).toBe(500);
 		expect((await files.get('github'))?.accessToken).toBe('gho_previous_token');
@@ -489,12 +489,14 @@ describe('login through the loopback callback', () => {
 		expect(reply.headers['content-type']).toBe('text/html; charset=utf-8');
 		expect(reply.body).not.toContain('<script>');
 		expect(reply.body).not.toContain('<b>');
+		// The page says it as prose (a capital, a full stop); the terminal's message as a message.
 		expect(reply.body).toContain(
-			'&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;',
+			'<p>The login was denied on GitHub (access_denied: &lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;). You can close this tab.</p>',
 		);
 
 		const error = await rejection(result, LoginError);
 		expect(error.code).toBe('ACCESS_DENIED');
+		expect(error.message).toMatch(/^the login was denied on GitHub \(access_denied: /);
 		expect(error.message).toContain('access_denied');
 		expect(error.message).toContain('<script>alert("pwned")</script>');
 		expect(fake.tokenRequests).toHaveLength(0);
@@ -552,7 +554,7 @@ describe('login through the loopback callback', () => {
 		expect(reply.status).toBe(502);
 		const error = await rejection(result, LoginError);
 		expect(error.code).toBe('TOKEN_EXCHANGE_FAILED');
-		expect(error.message).toContain('Could not reach');
+		expect(error.message).toContain('could not reach');
 		fake = await FakeGitHub.start();
 	});
 
@@ -572,7 +574,7 @@ describe('login through the loopback callback', () => {
 
 			expect(error.code).toBe('TOKEN_EXCHANGE_FAILED');
 			expect(error.message).toContain(
-				`Exchanging the authorization code failed: GitHub's token endpoint (${fake.url}/login/oauth/access_token) ${said}`,
+				`exchanging the authorization code failed: GitHub's token endpoint (${fake.url}/login/oauth/access_token) ${said}`,
 			);
 			// What the login had received when the bound cut the answer: at most what was sent.
 			const received = /\((\d+) bytes received\)$/.exec(error.message);
@@ -596,7 +598,7 @@ describe('login through the loopback callback', () => {
 		const error = await rejection(result, LoginError);
 		expect(error.code).toBe('TIMEOUT');
 		expect(error.message).toBe(
-			'The login timed out: the browser came back, but talking to GitHub and saving the session did not finish within 1s',
+			'the login timed out: the browser came back, but talking to GitHub and saving the session did not finish within 1s',
 		);
 		await portIsFree(portOf(callback));
 	});
@@ -631,7 +633,9 @@ describe('login through the loopback callback', () => {
 		try {
 			const error = await rejection(start({callbackPort: busy}).result, LoginError);
 			expect(error.code).toBe('SERVER_FAILED');
-			expect(error.message).toContain(`Port ${busy}`);
+			expect(error.message).toContain(
+				`port ${busy} on 127.0.0.1 is in use: choose another --callback-port`,
+			);
 		} finally {
 			await new Promise<void>((resolve) => blocker.close(() => resolve()));
 		}
@@ -685,7 +689,7 @@ describe('login through the loopback callback', () => {
 	test('a callback port out of range is a listen failure, reported cleanly', async () => {
 		const error = await rejection(start({callbackPort: 70_000}).result, LoginError);
 		expect(error.code).toBe('SERVER_FAILED');
-		expect(error.message).toBe('Could not listen on 127.0.0.1:70000 (ERR_SOCKET_BAD_PORT)');
+		expect(error.message).toBe('could not listen on 127.0.0.1:70000 (ERR_SOCKET_BAD_PORT)');
 	});
 
 	test('a $BROWSER that cannot start is reported, and the login goes on', async () => {

@@ -146,7 +146,7 @@ describe('revokeToken', () => {
 		await expect(
 			revokeToken({githubHost: url, clientId: 'x', clientSecret: 'y', accessToken: 'z'}),
 		).rejects.toThrow(
-			/^Could not reach GitHub's token revocation endpoint \(.+\) \(ECONNREFUSED\)$/,
+			/^could not reach GitHub's token revocation endpoint \(.+\) \(ECONNREFUSED\)$/,
 		);
 		fake = await FakeGitHub.start();
 	});

@@ -135,7 +135,7 @@ describe('checkToken', () => {
 			expect(await checkToken({githubHost: url, accessToken: 'gho_x'})).toMatchObject({
 				status: 'error',
 				error: expect.stringMatching(
-					/^Could not reach GitHub's API \/user \(http:\/\/127\.0\.0\.1:\d+\/api\/v3\/user\) \(ECONNREFUSED\)$/,
+					/^could not reach GitHub's API \/user \(http:\/\/127\.0\.0\.1:\d+\/api\/v3\/user\) \(ECONNREFUSED\)$/,
 				),
 			});
 			fake = await FakeGitHub.start();

@@ -52,10 +52,10 @@ describe('login in a terminal', () => {
 	test('shows the code and URL, waits, and Ctrl-C exits 130 with nothing saved', async () => {
 		fake.pendingPolls = 100_000;
 		const p = await login(['--no-browser'], {NO_COLOR: undefined, TERM: 'xterm-256color'});
-		const screen = await p.waitFor('Waiting for the code to be entered');
-		expect(screen).toContain(`Logging in to ${fake.url} for session "github" by the device flow.`);
+		const screen = await p.waitFor('waiting for the code to be entered');
+		expect(screen).toContain(`logging in to ${fake.url} for session "github" by the device flow\n`);
 		expect(screen).toContain(
-			`Open ${fake.url}/login/device in a browser on any device, and enter this one-time code:`,
+			`open ${fake.url}/login/device in a browser on any device, and enter this one-time code:`,
 		);
 		expect(screen).toMatch(codeLine);
 		expect(screen).toMatch(/\(up to 15m; Ctrl-C cancels\)/);
@@ -67,7 +67,8 @@ describe('login in a terminal', () => {
 		p.press('ctrlC');
 		const {exitCode} = await p.exit;
 		expect(exitCode).toBe(130);
-		expect(p.screenText()).toContain('Login cancelled; nothing was saved.');
+		// After the ^C the terminal echoes.
+		expect(p.screenText()).toMatch(/\^Cstacktower-sessions: login cancelled: nothing was saved$/);
 		expect(existsSync(path.join(sessions(), 'github.json'))).toBe(false);
 	});
 
@@ -80,8 +81,10 @@ describe('login in a terminal', () => {
 		const visit = await waitForVisit(browser.logFile);
 		expect(visit.argv).toEqual([`${fake.url}/login/device`]);
 		expect(visit.authorize?.status).toBe(200);
-		const screen = await p.waitFor('Logged in as @octocat');
-		expect(screen).toContain(`Opening ${fake.url}/login/device in your browser`);
+		const screen = await p.waitFor('logged in as @octocat');
+		expect(screen).toContain(
+			`opening ${fake.url}/login/device in your browser (if it does not open, open it yourself)`,
+		);
 		expect(screen).toMatch(/saved session "github" \(expires \d{4}-/);
 		expect((await p.exit).exitCode).toBe(0);
 
@@ -141,8 +144,8 @@ describe('what reaches the terminal', () => {
 		// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
 		expect(text).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
 		expect(text).toContain('    ABCD\\x1b]0;pwned\\x07-EFGH\n');
-		expect(text).toContain('Open https://evil.example/\\x1b[2Jlogin in a browser on any device');
-		expect(text).toContain(`(Not opened in the browser: it is not on ${fake.url}.)`);
-		expect(text).not.toContain('Could not start $BROWSER');
+		expect(text).toContain('open https://evil.example/\\x1b[2Jlogin in a browser on any device');
+		expect(text).toContain(`(not opened in the browser: it is not on ${fake.url})\n`);
+		expect(text).not.toContain('could not start $BROWSER');
 	});
 });

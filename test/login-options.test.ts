@@ -85,7 +85,13 @@ describe('which flow, and which app', () => {
 	test('--web without an OAuth app, and --web --device, are refused', () => {
 		expect(problems({web: true})).toEqual([
 			expect.stringMatching(
-				/^--web needs an OAuth app, and a client id and a client secret are missing: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID, and set STACKTOWER_GITHUB_CLIENT_SECRET/,
+				/^--web needs an OAuth app, and a client id and a client secret are missing: register an OAuth app at https:\/\/github\.com\/settings\/developers with the callback URL http:\/\/127\.0\.0\.1\/callback \(or use one you have\); pass its client id with --client-id ID or STACKTOWER_GITHUB_CLIENT_ID, and its secret in STACKTOWER_GITHUB_CLIENT_SECRET/,
+			),
+		]);
+		// Where to register names the GitHub the login is for.
+		expect(problems({web: true, githubHost: 'ghe.example.com'})).toEqual([
+			expect.stringContaining(
+				'register an OAuth app at https://ghe.example.com/settings/developers with the callback URL http://127.0.0.1/callback',
 			),
 		]);
 		expect(problems({web: true, clientId: 'x'})).toEqual([
@@ -99,7 +105,7 @@ describe('which flow, and which app', () => {
 	test("another GitHub needs an app of its own: stacktower's is on github.com only", () => {
 		expect(problems({githubHost: 'ghe.example.com'})).toEqual([
 			expect.stringMatching(
-				/^stacktower's GitHub App is on github\.com only: to log in to https:\/\/ghe\.example\.com, pass --client-id ID/,
+				/^stacktower's GitHub App is on github\.com only: to log in to https:\/\/ghe\.example\.com, register an app there \(a GitHub App at https:\/\/ghe\.example\.com\/settings\/apps\/new or an OAuth app at https:\/\/ghe\.example\.com\/settings\/developers, with "Enable Device Flow" checked\) and pass its client id with --client-id ID or STACKTOWER_GITHUB_APP_CLIENT_ID/,
 			),
 		]);
 		expect(config({githubHost: 'ghe.example.com', clientId: 'Iv1.ghe'})).toMatchObject({
@@ -165,11 +171,11 @@ describe('the other values', () => {
 		).toEqual([
 			expect.stringMatching(/^--id "\.\.\/x" is not a valid session id: use 1 to 128/),
 			expect.stringMatching(
-				/^--github-host: The GitHub host "ftp:\/\/x" must start with https:\/\//,
+				/^--github-host: the GitHub host "ftp:\/\/x" must start with https:\/\//,
 			),
-			"--client-id needs the app's client id: --client-id ID",
+			'--client-id needs a value: --client-id ID (e.g. --client-id Iv1.0123456789abcdef)',
 			'--callback-port is for the loopback web flow; the device flow has no callback (add --web to use it)',
-			'--scopes needs a value, e.g. --scopes "read:user user:email"',
+			'--scopes needs a value: --scopes SCOPES (e.g. --scopes "read:user user:email")',
 			'--callback-port "70000" is not a port: use 1 to 65535, or 0 for any free port',
 			'--timeout 2h is too long: at most 1h',
 			'--ttl "30" needs a unit: e.g. 30d for days, 30h for hours',

@@ -201,8 +201,8 @@ describe.skipIf(!available)('--redis', () => {
 			});
 			const running = child;
 			const exited = new Promise<number | null>((resolve) => running.on('close', resolve));
-			await waitFor(() => /Open this URL in your browser:\n\n {2}\S+\n/.test(stderr), 'the URL');
-			const authorize = /Open this URL in your browser:\n\n {2}(\S+)\n/.exec(stderr)?.[1] ?? '';
+			await waitFor(() => /open this URL in your browser:\n\n {2}\S+\n/.test(stderr), 'the URL');
+			const authorize = /open this URL in your browser:\n\n {2}(\S+)\n/.exec(stderr)?.[1] ?? '';
 			// The state the login generated waits in Redis, with a TTL.
 			const states = await raw.keys('stacktower:state:*');
 			expect(states).toHaveLength(1);

@@ -54,7 +54,7 @@ describe('login from the inspector', () => {
 	it('shows the URL, a spinner and the time left, then who is logged in, and reloads', async () => {
 		const {fake, ui} = await pressL('olduser');
 		const frame = ui.frame();
-		expect(frame).toContain('Logging in session work (@olduser)');
+		expect(frame).toContain('logging in session work (@olduser)');
 		expect(frame).toMatch(/waiting for GitHub · (5m 0s|4m 5\ds) left/);
 		expect(frame).toContain('Esc cancel');
 		expect(fake.calls[0]?.sessionId).toBe('work');
@@ -83,7 +83,7 @@ describe('login from the inspector', () => {
 			);
 		await ui.see('✘ login failed for session work');
 		expect(ui.frame()).toContain('GitHub refused: access_denied');
-		expect(ui.frame()).toContain('Press l to try again, Esc to go back.');
+		expect(ui.frame()).toContain('press l to try again, Esc to go back');
 		expect(ui.frame()).toContain('l try again');
 		await ui.press(keys.enter, (f) => f.includes('EXPIRES IN'));
 	});
@@ -92,7 +92,7 @@ describe('login from the inspector', () => {
 		const {fake, ui} = await pressL('olduser');
 		fake.settle()?.reject(new Error('GitHub refused: access_denied'));
 		await ui.see('✘ login failed for session work');
-		await ui.press('l', (f) => f.includes('Logging in session work (@olduser)'));
+		await ui.press('l', (f) => f.includes('logging in session work (@olduser)'));
 		expect(fake.calls.map((call) => call.sessionId)).toEqual(['work', 'work']);
 		fake.settle()?.resolve('olduser');
 		await ui.see('✔ logged in as @olduser');
@@ -115,7 +115,7 @@ describe('login from the inspector', () => {
 		const fake = controllableLogin(store);
 		const ui = open(store, {login: fake.login});
 		await ui.see('Press l to log in.');
-		await ui.press('l', (f) => f.includes('Logging in session github') && f.includes(URL));
+		await ui.press('l', (f) => f.includes('logging in session github') && f.includes(URL));
 		expect(fake.calls[0]?.sessionId).toBe('github');
 		expect(fake.calls[0]?.previous).toBeNull();
 		fake.settle()?.resolve('octocat');
@@ -127,7 +127,8 @@ describe('login from the inspector', () => {
 		const store = new TestStore([createTestSession({id: 'work', now: Date.now()})]);
 		const ui = open(store, {
 			loginUnavailable:
-				'Missing the GitHub OAuth app client id: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID',
+				'the GitHub OAuth app client id is missing: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID',
+			width: 200,
 		});
 		await ui.see('work');
 		await ui.press('l', (f) => f.includes('login is not configured'));
@@ -135,8 +136,23 @@ describe('login from the inspector', () => {
 			/✘ cannot log in session work \(@user\d+\): login is not configured/,
 		);
 		expect(ui.frame()).toContain(
-			'• Missing the GitHub OAuth app client id: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID',
+			'• the GitHub OAuth app client id is missing: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID',
 		);
+		// What to set, for either flow, where every way of starting the inspector shares it (not
+		// a command line the user may not have typed), and where to get an OAuth app.
+		expect(ui.frame()).toContain(
+			'set in the environment the inspector starts in, then start it again:',
+		);
+		expect(ui.frame()).toContain(
+			'• the device flow: STACKTOWER_GITHUB_APP_CLIENT_ID, a GitHub App or OAuth app with "Enable Device Flow" checked',
+		);
+		expect(ui.frame()).toContain(
+			'• the loopback web flow: STACKTOWER_GITHUB_CLIENT_ID and STACKTOWER_GITHUB_CLIENT_SECRET of an OAuth app: register an OAuth app at https://github.com/settings/developers with the callback URL',
+		);
+		expect(ui.frame()).toContain(
+			'http://127.0.0.1/callback (on GitHub Enterprise: HOST/settings/developers)',
+		);
+		expect(ui.frame()).not.toContain('start stacktower-sessions again');
 		expect(ui.frame()).toContain('Esc back');
 		await ui.press(keys.escape, (f) => f.includes('work') && !f.includes('cannot log in'));
 	});
@@ -145,14 +161,14 @@ describe('login from the inspector', () => {
 		const store = new TestStore([createTestSession({id: 'work', now: Date.now()})]);
 		const ui = open(store, {
 			loginUnavailable:
-				'Missing the client secret: set STACKTOWER_GITHUB_CLIENT_SECRET (it is never taken from a flag)\nbad\u001B[2J host',
+				'the client secret is missing: set STACKTOWER_GITHUB_CLIENT_SECRET (it is never taken from a flag)\nbad\u001B[2J host',
 			width: 140,
 		});
 		await ui.see('work');
 		// Every problem whole, one per line, escaped.
 		await ui.press('l', (f) => f.includes('login is not configured'));
 		expect(ui.frame()).toContain(
-			'• Missing the client secret: set STACKTOWER_GITHUB_CLIENT_SECRET (it is never taken from a flag)\n',
+			'• the client secret is missing: set STACKTOWER_GITHUB_CLIENT_SECRET (it is never taken from a flag)\n',
 		);
 		expect(ui.frame()).toContain('• bad\\x1b[2J host');
 		expect(ui.frame()).not.toContain('\u001B');

@@ -44,8 +44,10 @@ export type FlagSpec = {
 	readonly name: string;
 	readonly type: 'string' | 'boolean';
 	readonly shortFlag?: string;
-	/** How it is written: `--dir PATH`, `--no-color`. */
+	/** How it is written: `--dir DIR`, `--no-color`; a flag that takes a value names it. */
 	readonly usage: string;
+	/** A value it takes, for the error that asks for one: `30d` for --ttl. */
+	readonly example?: string;
 	/** What it does, one line or more. */
 	readonly description: string;
 	/** The commands it applies to; 'all' for every one. */
@@ -100,7 +102,12 @@ const loginFlags: readonly FlagSpec[] = Object.entries(loginFlagDefinitions).map
 		name,
 		type: definition.type,
 		usage:
-			definition.type === 'boolean' && name === 'browser' ? '--no-browser' : `--${kebabCase(name)}`,
+			definition.type === 'string'
+				? `--${kebabCase(name)} ${definition.value}`
+				: name === 'browser'
+					? '--no-browser'
+					: `--${kebabCase(name)}`,
+		...(definition.type === 'string' ? {example: definition.example} : {}),
 		// Described by loginHelp, which the login page shows whole.
 		description: '',
 		commands: name === 'id' ? ['login'] : [...loginCommands, ...(tokenFlagCommands[name] ?? [])],
@@ -155,7 +162,8 @@ export const flagSpecs: readonly FlagSpec[] = [
 	{
 		name: 'dir',
 		type: 'string',
-		usage: '--dir PATH',
+		usage: '--dir DIR',
+		example: '~/.config/stacktower/sessions',
 		description:
 			'the session directory (env STACKTOWER_SESSIONS_DIR;\ndefault ~/.config/stacktower/sessions)',
 		commands: storeCommands,
@@ -164,6 +172,7 @@ export const flagSpecs: readonly FlagSpec[] = [
 		name: 'redis',
 		type: 'string',
 		usage: '--redis URL',
+		example: 'redis://localhost:6379',
 		description: 'use the sessions in Redis instead (env STACKTOWER_REDIS_URL)',
 		commands: storeCommands,
 	},

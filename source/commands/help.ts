@@ -30,6 +30,24 @@ function table(rows: ReadonlyArray<readonly [string, string]>, indent = '    '):
 		.join('\n');
 }
 
+/** The width the help pages keep within, as a terminal's default. */
+const PAGE_WIDTH = 80;
+
+/** Words joined by two spaces into lines of at most `width` (a longer word has a line of its own). */
+function packed(words: readonly string[], width: number): string {
+	const lines: string[] = [];
+	for (const word of words) {
+		const last = lines.at(-1);
+		if (last !== undefined && last.length + 2 + word.length <= width) {
+			lines[lines.length - 1] = `${last}  ${word}`;
+		} else {
+			lines.push(word);
+		}
+	}
+
+	return lines.join('\n');
+}
+
 /** A block written with tab indents (as login-options.ts writes its help), indented by two spaces a tab. */
 function indentBlock(text: string): string {
 	return text.replace(/^\t+/gm, (tabs) => '  '.repeat(tabs.length));
@@ -56,13 +74,18 @@ export function mainHelp(): string {
 	const shared = flagSpecs.filter(
 		(flag) => flag.commands === 'all' || flag.name === 'dir' || flag.name === 'redis',
 	);
+	const names = commandSpecs.map((spec) => (spec.name === 'inspect' ? '(none)' : spec.name));
+	// The flags packed into lines that fit 80 columns beside the widest command name.
+	const room = PAGE_WIDTH - 4 - Math.max(...names.map((name) => name.length)) - 2;
 	const own = commandSpecs
-		.map((spec): [string, string] => [
-			spec.name === 'inspect' ? '(none)' : spec.name,
-			flagsOf(spec.name)
-				.filter((flag) => !shared.includes(flag))
-				.map((flag) => flag.usage)
-				.join('  '),
+		.map((spec, i): [string, string] => [
+			names[i] ?? spec.name,
+			packed(
+				flagsOf(spec.name)
+					.filter((flag) => !shared.includes(flag))
+					.map((flag) => flag.usage),
+				room,
+			),
 		])
 		.filter(([, flags]) => flags !== '');
 	return [
@@ -115,7 +138,12 @@ export function commandHelp(command: Command): string {
 		lines.push(
 			'',
 			'  Logging in (the l key), as login does',
-			`    ${undescribed.map((flag) => flag.usage).join(', ')}`,
+			indentBlock(
+				`\t\t${packed(
+					undescribed.map((flag) => flag.usage),
+					PAGE_WIDTH - 4,
+				).replaceAll('\n', '\n\t\t')}`,
+			),
 			`    (see ${BIN} login --help)`,
 		);
 	}

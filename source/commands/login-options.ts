@@ -10,9 +10,11 @@ import {
 	DEFAULT_SCOPES,
 	DEVICE_CODE_LIFETIME_MS,
 	formatTimeout,
+	LOOPBACK_CALLBACK_URL,
 	MAX_LOGIN_TIMEOUT_MS,
 	MAX_LOGIN_TTL_MS,
 	MIN_LOGIN_TTL_MS,
+	registerOAuthApp,
 	STACKTOWER_APP_CLIENT_ID,
 } from '../github/defaults.js';
 import {DEFAULT_GITHUB_HOST, GitHubHostError, githubHostFlag} from '../github/endpoints.js';
@@ -22,15 +24,19 @@ import {isValidId} from '../session/ids.js';
 
 export type {LoginConfig} from '../github/start-login.js';
 
-/** meow's definitions of the login flags (merged into the command line's by usage.ts). */
+/**
+ * The login flags, for the catalog (catalog.ts): their type and, for those that take a value,
+ * the word that stands for it on the help pages and an example, both used by the error for a
+ * missing value (`--ttl needs a value: --ttl DURATION (e.g. --ttl 30d)`).
+ */
 export const loginFlagDefinitions = {
-	id: {type: 'string'},
-	clientId: {type: 'string'},
-	githubHost: {type: 'string'},
-	scopes: {type: 'string'},
-	callbackPort: {type: 'string'},
-	timeout: {type: 'string'},
-	ttl: {type: 'string'},
+	id: {type: 'string', value: 'ID', example: 'ci-runner'},
+	clientId: {type: 'string', value: 'ID', example: 'Iv1.0123456789abcdef'},
+	githubHost: {type: 'string', value: 'URL', example: 'https://github.example.com'},
+	scopes: {type: 'string', value: 'SCOPES', example: `"${DEFAULT_SCOPES}"`},
+	callbackPort: {type: 'string', value: 'PORT', example: '8765'},
+	timeout: {type: 'string', value: 'DURATION', example: '5m'},
+	ttl: {type: 'string', value: 'DURATION', example: '30d'},
 	browser: {type: 'boolean'},
 	web: {type: 'boolean'},
 	device: {type: 'boolean'},
@@ -63,6 +69,11 @@ export const loginHelp = `
 	                            STACKTOWER_GITHUB_CLIENT_ID, the secret only from env
 	                            STACKTOWER_GITHUB_CLIENT_SECRET
 	    --web                   the loopback web flow; a usage error without both
+	  The loopback web flow needs an OAuth app: register one at
+	  https://github.com/settings/developers (GitHub Enterprise: its own
+	  HOST/settings/developers) with the callback URL ${LOOPBACK_CALLBACK_URL}
+	  (GitHub accepts any port), then set its id in STACKTOWER_GITHUB_CLIENT_ID
+	  (or pass --client-id) and its secret in STACKTOWER_GITHUB_CLIENT_SECRET.
 	  --id ID               login: the session id to log in (default ${CLI_SESSION_ID}; a
 	                        re-login keeps the session's id)
 	  --client-id ID        the GitHub App or OAuth app to log in with (see above)
@@ -89,13 +100,30 @@ export function quote(text: string): string {
 	return `"${escaped.length > 60 ? `${escaped.slice(0, 60)}…` : escaped}"`;
 }
 
+/**
+ * The error for a flag given without its value (or a blank one): `--ttl needs a value:
+ * --ttl DURATION (e.g. --ttl 30d)`. `usage` is the flag as the help pages write it.
+ */
+export function needsValue(usage: string, example?: string): string {
+	const flag = usage.split(' ')[0];
+	return `${flag} needs a value: ${usage}${example === undefined ? '' : ` (e.g. ${flag} ${example})`}`;
+}
+
+/** needsValue for one of the login flags, by its name. */
+function loginNeedsValue(name: 'clientId' | 'scopes'): string {
+	const {value, example} = loginFlagDefinitions[name];
+	return needsValue(`--${name === 'clientId' ? 'client-id' : 'scopes'} ${value}`, example);
+}
+
 function given(value: string | undefined): string | undefined {
 	const trimmed = value?.trim();
 	return trimmed === undefined || trimmed === '' ? undefined : trimmed;
 }
 
-const OAUTH_APP_NEEDED =
-	'pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID, and set STACKTOWER_GITHUB_CLIENT_SECRET (never a flag: it would show in ps)';
+/** What the loopback flow needs, and where to get it, on `githubHost`. */
+function oauthAppNeeded(githubHost: string): string {
+	return `${registerOAuthApp(escapeControl(githubHost))} (or use one you have); pass its client id with --client-id ID or STACKTOWER_GITHUB_CLIENT_ID, and its secret in STACKTOWER_GITHUB_CLIENT_SECRET (never a flag: it would show in ps)`;
+}
 
 /**
  * Parses and checks the login flags with the environment: the flow and app by the table in
@@ -125,7 +153,7 @@ export function parseLoginOptions(
 	}
 
 	if (flags.clientId !== undefined && given(flags.clientId) === undefined) {
-		problems.push("--client-id needs the app's client id: --client-id ID");
+		problems.push(loginNeedsValue('clientId'));
 	}
 
 	const flagClientId = given(flags.clientId);
@@ -149,7 +177,7 @@ export function parseLoginOptions(
 				hasSecret ? '' : 'a client secret',
 			].filter(Boolean);
 			problems.push(
-				`--web needs an OAuth app, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing: ${OAUTH_APP_NEEDED}; or leave out --web to use the device flow`,
+				`--web needs an OAuth app, and ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing: ${oauthAppNeeded(githubHost)}; or leave out --web to use the device flow`,
 			);
 		} else {
 			clientId = oauthClientId;
@@ -161,8 +189,9 @@ export function parseLoginOptions(
 		} else if (githubHost === DEFAULT_GITHUB_HOST) {
 			clientId = STACKTOWER_APP_CLIENT_ID;
 		} else {
+			const host = escapeControl(githubHost);
 			problems.push(
-				`stacktower's GitHub App is on github.com only: to log in to ${escapeControl(githubHost)}, pass --client-id ID (or set STACKTOWER_GITHUB_APP_CLIENT_ID) of an app registered there`,
+				`stacktower's GitHub App is on github.com only: to log in to ${host}, register an app there (a GitHub App at ${host}/settings/apps/new or an OAuth app at ${host}/settings/developers, with "Enable Device Flow" checked) and pass its client id with --client-id ID or STACKTOWER_GITHUB_APP_CLIENT_ID; or use the loopback web flow (--web, see login --help)`,
 			);
 		}
 
@@ -176,7 +205,7 @@ export function parseLoginOptions(
 	let scopes = DEFAULT_SCOPES;
 	if (flags.scopes !== undefined) {
 		if (flags.scopes.trim() === '') {
-			problems.push(`--scopes needs a value, e.g. --scopes "${DEFAULT_SCOPES}"`);
+			problems.push(loginNeedsValue('scopes'));
 		} else {
 			scopes = flags.scopes.trim();
 		}

@@ -1,6 +1,7 @@
 // `stacktower-sessions login [--id ID]`: the device flow (default) or the loopback web flow
 // from the command line. What to do and the outcome go to stderr (stdout stays empty:
-// nothing here is data to pipe).
+// nothing here is data to pipe), in output.ts's style: lowercase, no final period; a failure,
+// like every error of the CLI, prefixed `stacktower-sessions: `.
 import {formatLocal, formatRelative} from '../format/duration.js';
 import {escapeControl} from '../format/escape.js';
 import {formatTimeout} from '../github/defaults.js';
@@ -46,20 +47,20 @@ function deviceInstructions(prompt: DeviceCodePrompt, args: LoginCommandArgs): s
 			: Math.max(1000, Math.round(leftMs / 1000) * 1000),
 	);
 	const where = prompt.opening
-		? `Opening ${url} in your browser; if it does not open, open it yourself`
-		: `Open ${url} in a browser on any device`;
+		? `opening ${url} in your browser (if it does not open, open it yourself)`
+		: `open ${url} in a browser on any device`;
 	const notOpened =
 		prompt.notOpenedBecause === undefined
 			? []
-			: [`(Not opened in the browser: ${escapeControl(prompt.notOpenedBecause)}.)`];
+			: [`(not opened in the browser: ${escapeControl(prompt.notOpenedBecause)})`];
 	return [
-		`Logging in to ${config.githubHost} for session "${config.id}" by the device flow.`,
+		`logging in to ${config.githubHost} for session "${config.id}" by the device flow`,
 		`${where}, and enter this one-time code:`,
 		...notOpened,
 		'',
 		`    ${highlight(escapeControl(prompt.userCode), args)}`,
 		'',
-		`Waiting for the code to be entered (up to ${lifetime}; Ctrl-C cancels)...`,
+		`waiting for the code to be entered (up to ${lifetime}; Ctrl-C cancels)...`,
 		'',
 	].join('\n');
 }
@@ -68,14 +69,14 @@ function webInstructions(url: string, args: LoginCommandArgs): string {
 	const {config} = args;
 	const callback = new URL(new URL(url).searchParams.get('redirect_uri') ?? '');
 	return [
-		`Logging in to ${config.githubHost} for session "${config.id}".`,
+		`logging in to ${config.githubHost} for session "${config.id}" by the loopback web flow`,
 		config.openBrowser
-			? 'Opening your browser; if it does not open, open this URL yourself:'
-			: 'Open this URL in your browser:',
+			? 'opening your browser (if it does not open, open this URL yourself):'
+			: 'open this URL in your browser:',
 		'',
 		`  ${url}`,
 		'',
-		`Waiting for the callback on ${callback.origin}${callback.pathname} (up to ${formatTimeout(config.timeoutMs ?? 0)}; Ctrl-C cancels)...`,
+		`waiting for the callback on ${callback.origin}${callback.pathname} (up to ${formatTimeout(config.timeoutMs ?? 0)}; Ctrl-C cancels)...`,
 		'',
 	].join('\n');
 }
@@ -107,33 +108,33 @@ export async function loginCommand(args: LoginCommandArgs): Promise<number> {
 			onUrl: (url) => write(webInstructions(url, args)),
 			onDeviceCode: (prompt) => write(deviceInstructions(prompt, args)),
 			onBrowserError(error) {
-				write(`${escapeControl(error.message)}; open the URL above yourself.\n`);
+				write(`${escapeControl(error.message)}; open the URL above yourself\n`);
 			},
 		});
 		// Local time with its offset, as a person reads it, and relative to the save (`in 30d`).
 		const {expiresAt, createdAt} = outcome.session;
 		const expires = `${formatLocal(expiresAt)}, ${formatRelative(expiresAt, createdAt)}`;
-		write(
-			`Logged in as ${who(outcome.user)}; saved session "${config.id}" (expires ${expires}).\n`,
-		);
+		write(`logged in as ${who(outcome.user)}: saved session "${config.id}" (expires ${expires})\n`);
 		if (outcome.userChanged && outcome.previousLogin !== undefined) {
 			write(
-				`Note: session "${config.id}" belonged to @${escapeControl(outcome.previousLogin)}; it is now @${escapeControl(outcome.user.login)}'s.\n`,
+				`note: session "${config.id}" belonged to @${escapeControl(outcome.previousLogin)}; it is now @${escapeControl(outcome.user.login)}'s\n`,
 			);
 		}
 
 		return 0;
 	} catch (error) {
 		if (error instanceof LoginError && error.code === 'CANCELLED' && args.signal?.aborted) {
-			write('Login cancelled; nothing was saved.\n');
+			write('stacktower-sessions: login cancelled: nothing was saved\n');
 			return CANCELLED_EXIT_CODE;
 		}
 
+		// A LoginError says what happened to the login itself (`the login timed out: …`), so it
+		// is not wrapped in a second `login failed:`.
 		const message =
 			error instanceof LoginError
 				? error.message
-				: `unexpected error: ${(error as Error)?.message}`;
-		write(`Login failed: ${escapeControl(message)}\n`);
+				: `login failed: unexpected error: ${(error as Error)?.message}`;
+		write(`stacktower-sessions: ${escapeControl(message)}\n`);
 		return 1;
 	}
 }

@@ -31,6 +31,7 @@ import {
 	type LoginConfig,
 	type LoginFlagValues,
 	loginFlagDefinitions,
+	needsValue,
 	parseLoginOptions,
 	quote,
 } from './login-options.js';
@@ -127,6 +128,12 @@ for (const spec of flagSpecs) {
 	if (spec.shortFlag) specByWord.set(spec.shortFlag, {spec});
 }
 
+function specByName(name: string): FlagSpec {
+	const spec = flagSpecs.find((candidate) => candidate.name === name);
+	if (spec === undefined) throw new TypeError(`Expected a flag, got ${name}`);
+	return spec;
+}
+
 /** Every flag as typed, for suggestions: `--json`, `--no-color`, `--dir`. */
 const flagWords = [...specByWord.keys()].filter((word) => word.length > 1);
 
@@ -202,8 +209,15 @@ function readTokens(argv: readonly string[]): {
 			} else {
 				given.set(spec.name, known.value ?? true);
 			}
-		} else if (token.value === undefined || token.value === '') {
-			errors.push(`${word} needs a value: ${spec.usage}`);
+		} else if (
+			token.value === undefined ||
+			token.value === '' ||
+			// `--ttl --web`: parseArgs takes the next word as the value, but a word that starts
+			// with `--` is a flag the user meant as one, and the value was forgotten
+			// (`--ttl=--x` still gives that value).
+			(!token.inlineValue && token.value.startsWith('--'))
+		) {
+			errors.push(needsValue(spec.usage, spec.example));
 		} else {
 			given.set(spec.name, token.value);
 		}
@@ -291,7 +305,7 @@ function parseTokenOptions(given: Given, env: Env, errors: string[]): TokenOptio
 
 	const flagClientId = stringOf(given, 'clientId');
 	if (flagClientId !== undefined && trimmed(flagClientId) === undefined) {
-		errors.push("--client-id needs the app's client id: --client-id ID");
+		errors.push(needsValue(specByName('clientId').usage, specByName('clientId').example));
 	}
 
 	const oauthClientId = trimmed(flagClientId) ?? trimmed(env.STACKTOWER_GITHUB_CLIENT_ID);

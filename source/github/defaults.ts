@@ -15,6 +15,19 @@ export const MAX_LOGIN_TIMEOUT_MS = 60 * 60 * 1000;
  */
 export const STACKTOWER_APP_CLIENT_ID = 'Iv23liRkeVtW225qGBef';
 
+/** The path the loopback flow's callback server answers on. */
+export const CALLBACK_PATH = '/callback';
+/**
+ * The callback URL to register on an OAuth app for the loopback flow: GitHub accepts any port
+ * of a loopback redirect URI, so one registration serves every free port the flow listens on.
+ */
+export const LOOPBACK_CALLBACK_URL = `http://127.0.0.1${CALLBACK_PATH}`;
+
+/** Where an OAuth app for the loopback flow is registered, with the callback URL it needs. */
+export function registerOAuthApp(githubHost: string): string {
+	return `register an OAuth app at ${githubHost}/settings/developers with the callback URL ${LOOPBACK_CALLBACK_URL}`;
+}
+
 /** A session's lifetime when `--ttl` is not given: 30 days, as the stacktower CLI saves them. */
 export const DEFAULT_LOGIN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 /** Shorter than a minute would expire before anyone used it. */

@@ -69,7 +69,7 @@ function checkOptions(options: DeviceLoginOptions) {
 	}
 
 	if (typeof options.clientId !== 'string' || options.clientId.trim() === '') {
-		throw problem('Missing the GitHub App client id');
+		throw problem('Expected a GitHub App client id, got an empty one');
 	}
 
 	const ttlMs = options.ttlMs ?? DEFAULT_LOGIN_TTL_MS;
@@ -191,25 +191,25 @@ function pollFailure(error: string, description: string, clientId: string, host:
 		case 'token_expired': {
 			return new LoginError(
 				'EXPIRED_TOKEN',
-				'The one-time code expired before it was entered; log in again for a new one',
+				'the one-time code expired before it was entered: log in again for a new one',
 			);
 		}
 
 		case 'access_denied': {
-			return new LoginError('ACCESS_DENIED', 'The login was denied on GitHub');
+			return new LoginError('ACCESS_DENIED', 'the login was denied on GitHub');
 		}
 
 		case 'device_flow_disabled': {
 			return new LoginError(
 				'DEVICE_FLOW_REFUSED',
-				`The app ${app} has the device flow turned off (device_flow_disabled): enable "Device Flow" in its settings on ${host}, or log in with --web and an OAuth app`,
+				`the app ${app} has the device flow turned off (device_flow_disabled): enable "Device Flow" in its settings on ${host}, or log in with --web and an OAuth app`,
 			);
 		}
 
 		case 'unauthorized_client': {
 			return new LoginError(
 				'DEVICE_FLOW_REFUSED',
-				`The app ${app} may not use the device flow (unauthorized_client${said}): enable "Device Flow" in its settings on ${host}, or log in with --web and an OAuth app`,
+				`the app ${app} may not use the device flow (unauthorized_client${said}): enable "Device Flow" in its settings on ${host}, or log in with --web and an OAuth app`,
 			);
 		}
 
@@ -249,9 +249,9 @@ export async function deviceLogin(options: DeviceLoginOptions): Promise<LoginOut
 	const aborted = () =>
 		flow.signal.reason instanceof LoginError
 			? flow.signal.reason
-			: new LoginError('CANCELLED', 'The login was cancelled');
-	const onCancel = () => flow.abort(new LoginError('CANCELLED', 'The login was cancelled'));
-	if (options.signal?.aborted) throw new LoginError('CANCELLED', 'The login was cancelled');
+			: new LoginError('CANCELLED', 'the login was cancelled');
+	const onCancel = () => flow.abort(new LoginError('CANCELLED', 'the login was cancelled'));
+	if (options.signal?.aborted) throw new LoginError('CANCELLED', 'the login was cancelled');
 	options.signal?.addEventListener('abort', onCancel, {once: true});
 
 	// Until the code is known the wait is bounded by --timeout, else by GitHub's usual lifetime.
@@ -275,8 +275,8 @@ export async function deviceLogin(options: DeviceLoginOptions): Promise<LoginOut
 					new LoginError(
 						'TIMEOUT',
 						codeShown
-							? `The login timed out: the code was not entered within ${formatTimeout(waitLimit)}`
-							: `The login timed out: GitHub gave no device code within ${formatTimeout(waitLimit)}`,
+							? `the login timed out: the code was not entered within ${formatTimeout(waitLimit)}`
+							: `the login timed out: GitHub gave no device code within ${formatTimeout(waitLimit)}`,
 					),
 				),
 			Math.max(0, left()),
@@ -290,7 +290,7 @@ export async function deviceLogin(options: DeviceLoginOptions): Promise<LoginOut
 			"GitHub's device code endpoint",
 			endpoints.deviceCode,
 			{client_id: options.clientId, scope: options.scopes ?? DEFAULT_SCOPES},
-			'Asking GitHub for a device code failed',
+			'asking GitHub for a device code failed',
 		);
 		const body = codeAnswer.json;
 		if (isObject(body) && typeof body.error === 'string' && codeAnswer.isJson) {
@@ -359,14 +359,14 @@ export async function deviceLogin(options: DeviceLoginOptions): Promise<LoginOut
 				"GitHub's token endpoint",
 				endpoints.token,
 				{client_id: options.clientId, device_code: deviceCode, grant_type: DEVICE_GRANT_TYPE},
-				'Waiting for the code failed',
+				'waiting for the code failed',
 			);
 			const json = answer.json;
 			const receivedAt = Date.now();
 			if (!answer.isJson || !isObject(json)) {
 				throw new LoginError(
 					'TOKEN_EXCHANGE_FAILED',
-					`Waiting for the code failed: ${host} answered HTTP ${answer.status} with something that is not GitHub's JSON`,
+					`waiting for the code failed: ${host} answered HTTP ${answer.status} with something that is not GitHub's JSON`,
 				);
 			}
 
@@ -389,7 +389,7 @@ export async function deviceLogin(options: DeviceLoginOptions): Promise<LoginOut
 			if (answer.status !== 200) {
 				throw new LoginError(
 					'TOKEN_EXCHANGE_FAILED',
-					`Waiting for the code failed: ${host} answered HTTP ${answer.status}`,
+					`waiting for the code failed: ${host} answered HTTP ${answer.status}`,
 				);
 			}
 
@@ -416,6 +416,6 @@ export async function deviceLogin(options: DeviceLoginOptions): Promise<LoginOut
 	} finally {
 		clearTimeout(timer);
 		options.signal?.removeEventListener('abort', onCancel);
-		if (!flow.signal.aborted) flow.abort(new LoginError('CANCELLED', 'The login has ended'));
+		if (!flow.signal.aborted) flow.abort(new LoginError('CANCELLED', 'the login has ended'));
 	}
 }

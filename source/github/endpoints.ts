@@ -47,29 +47,29 @@ export function parseGitHubHost(input: string): URL {
 		url = new URL(input.trim());
 	} catch {
 		throw new GitHubHostError(
-			`The GitHub host ${shown} is not a URL; expected something like https://github.example.com`,
+			`the GitHub host ${shown} is not a URL: expected something like https://github.example.com`,
 		);
 	}
 
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
 		throw new GitHubHostError(
-			`The GitHub host ${shown} must start with https:// (like https://github.example.com)`,
+			`the GitHub host ${shown} must start with https:// (like https://github.example.com)`,
 		);
 	}
 
 	if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
 		throw new GitHubHostError(
-			`The GitHub host ${shown} must use https://; plain http:// is allowed only for 127.0.0.1 and localhost`,
+			`the GitHub host ${shown} must use https://: plain http:// is allowed only for 127.0.0.1 and localhost`,
 		);
 	}
 
 	if (url.username !== '' || url.password !== '') {
-		throw new GitHubHostError(`The GitHub host ${shown} must not contain a user name or password`);
+		throw new GitHubHostError(`the GitHub host ${shown} must not contain a user name or password`);
 	}
 
 	if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
 		throw new GitHubHostError(
-			`The GitHub host ${shown} must be just the scheme and host, without a path, query or fragment (like https://github.example.com)`,
+			`the GitHub host ${shown} must be just the scheme and host, without a path, query or fragment (like https://github.example.com)`,
 		);
 	}
 

@@ -105,7 +105,7 @@ export async function requestGitHub(
 		if (!headerValue.test(value)) {
 			throw new GitHubHttpError(
 				'INVALID_REQUEST',
-				`Not sent to ${where}: the ${header} header would hold characters a header cannot carry`,
+				`not sent to ${where}: the ${header} header would hold characters a header cannot carry`,
 			);
 		}
 	}
@@ -150,7 +150,7 @@ export async function requestGitHub(
 			if (callerSignal?.aborted) throw callerSignal.reason;
 			throw new GitHubHttpError(
 				'UNREACHABLE',
-				`Could not reach ${where} (${networkDetail(error)})`,
+				`could not reach ${where} (${networkDetail(error)})`,
 			);
 		}
 

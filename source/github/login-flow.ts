@@ -23,6 +23,7 @@ import {authorizationCode, CALLBACK_PATH, checkCallback, loginEnded} from './loo
 import {completeLogin} from './loopback/flow.js';
 import {answer, type CallbackServer, startCallbackServer} from './loopback/server.js';
 import {browserOpener, openInBackground} from './open-browser.js';
+import {sentence} from './pages.js';
 import {createPkce, type Pkce} from './pkce.js';
 import type {LoginOutcome} from './save-login.js';
 
@@ -207,7 +208,7 @@ class LoopbackLogin {
 	}
 
 	readonly #cancel = () => {
-		this.#flow.abort(new LoginError('CANCELLED', 'The login was cancelled'));
+		this.#flow.abort(new LoginError('CANCELLED', 'the login was cancelled'));
 	};
 
 	#timeOut(): void {
@@ -218,7 +219,7 @@ class LoopbackLogin {
 		this.#flow.abort(
 			new LoginError(
 				'TIMEOUT',
-				`The login timed out: ${waitingFor} within ${formatTimeout(this.#checked.timeoutMs)}`,
+				`the login timed out: ${waitingFor} within ${formatTimeout(this.#checked.timeoutMs)}`,
 			),
 		);
 	}
@@ -227,7 +228,7 @@ class LoopbackLogin {
 		const reason: unknown = this.#flow.signal.reason;
 		return reason instanceof LoginError
 			? reason
-			: new LoginError('CANCELLED', 'The login was cancelled');
+			: new LoginError('CANCELLED', 'the login was cancelled');
 	}
 
 	#onAbort(): void {
@@ -312,13 +313,13 @@ class LoopbackLogin {
 			const error =
 				caught instanceof LoginError
 					? caught
-					: new LoginError('TOKEN_EXCHANGE_FAILED', 'The login failed with an unexpected error', {
+					: new LoginError('TOKEN_EXCHANGE_FAILED', 'the login failed with an unexpected error', {
 							cause: caught,
 						});
 			await answer(res, {
 				status: failureStatus[error.code] ?? 502,
 				title: 'Login failed',
-				message: `${error.message} You can close this tab.`,
+				message: `${sentence(error.message)} You can close this tab.`,
 			});
 			await this.#finish({ok: false, error});
 			return;
@@ -357,7 +358,7 @@ class LoopbackLogin {
 		await this.#server?.close();
 		if (!this.#stateUsed) this.#spendState();
 		if (!this.#flow.signal.aborted) {
-			this.#flow.abort(new LoginError('CANCELLED', 'The login has ended'));
+			this.#flow.abort(new LoginError('CANCELLED', 'the login has ended'));
 		}
 
 		this.#settle(ending);
@@ -371,7 +372,7 @@ class LoopbackLogin {
  */
 export async function login(options: LoginOptions): Promise<LoginOutcome> {
 	const checked = checkOptions(options);
-	if (options.signal?.aborted) throw new LoginError('CANCELLED', 'The login was cancelled');
+	if (options.signal?.aborted) throw new LoginError('CANCELLED', 'the login was cancelled');
 
 	let state: string;
 	try {
@@ -381,7 +382,7 @@ export async function login(options: LoginOptions): Promise<LoginOutcome> {
 	} catch (error) {
 		throw new LoginError(
 			'STORE_FAILED',
-			`Could not create an OAuth state: ${safeText((error as Error).message)}`,
+			`could not create an OAuth state: ${safeText((error as Error).message)}`,
 			{cause: error},
 		);
 	}

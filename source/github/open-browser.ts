@@ -34,7 +34,7 @@ function startBrowser(command: string, url: string, env: NodeJS.ProcessEnv, show
 			reject(
 				new LoginError(
 					'BROWSER_FAILED',
-					`Could not start ${shown}: ${error.code ?? safeText(error.message)}`,
+					`could not start ${shown}: ${error.code ?? safeText(error.message)}`,
 					{cause: error},
 				),
 			);
@@ -95,7 +95,7 @@ export async function openInBrowser(
 	} catch (error) {
 		throw new LoginError(
 			'BROWSER_FAILED',
-			`Could not open a browser: ${safeText((error as Error).message, 200)}`,
+			`could not open a browser: ${safeText((error as Error).message, 200)}`,
 			{cause: error},
 		);
 	}
@@ -128,7 +128,7 @@ export function openInBackground(
 					? error
 					: new LoginError(
 							'BROWSER_FAILED',
-							`Could not open a browser: ${safeText((error as Error)?.message)}`,
+							`could not open a browser: ${safeText((error as Error)?.message)}`,
 							{cause: error},
 						);
 			if (!ended()) onError?.(failure);

@@ -1,5 +1,8 @@
 // The pages the callback server answers the browser with. Every value in them passes through
-// escapeHtml: an error_description or a user's name comes from the network.
+// escapeHtml: an error_description or a user's name comes from the network. A page is read as a
+// web page, so its title is a heading ("Login failed") and its message is prose: sentences with
+// a capital and a full stop, unlike the terminal's messages (lowercase, no final period), which
+// sentence() turns into one.
 
 /** The five characters that matter in HTML text and quoted attributes. */
 export function escapeHtml(text: string): string {
@@ -25,4 +28,10 @@ export function page(title: string, message: string): string {
 		'</body></html>',
 		'',
 	].join('\n');
+}
+
+/** A terminal message (`the login was denied on GitHub`) as a sentence of a page. */
+export function sentence(message: string): string {
+	const text = message.charAt(0).toUpperCase() + message.slice(1);
+	return /[.!?]$/.test(text) ? text : `${text}.`;
 }

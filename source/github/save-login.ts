@@ -50,7 +50,7 @@ function assertStorable(session: Session): void {
 	if (bytes > MAX_SESSION_FILE_BYTES) {
 		throw new LoginError(
 			'STORE_FAILED',
-			`Not saved: the session for @${safeText(session.user?.login, 80)} would take ${mib(bytes)}, over the ${mib(MAX_SESSION_FILE_BYTES)} a session store reads back (GitHub's /user answer is unusually large)`,
+			`not saved: the session for @${safeText(session.user?.login, 80)} would take ${mib(bytes)}, over the ${mib(MAX_SESSION_FILE_BYTES)} a session store reads back (GitHub's /user answer is unusually large)`,
 		);
 	}
 }
@@ -73,7 +73,7 @@ export async function saveLogin(args: SaveLoginArgs): Promise<LoginOutcome> {
 	} catch (error) {
 		throw new LoginError(
 			'STORE_FAILED',
-			`Could not save the session ${JSON.stringify(args.sessionId)}: ${safeText((error as Error).message)}`,
+			`could not save the session ${JSON.stringify(args.sessionId)}: ${safeText((error as Error).message)}`,
 			{cause: error},
 		);
 	}

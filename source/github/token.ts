@@ -1,5 +1,6 @@
 // GitHub's token endpoint (POST /login/oauth/access_token) and what its answer may hold.
 // Nothing here ever puts the token, or any part of it, into an error message.
+import {LOOPBACK_CALLBACK_URL} from './defaults.js';
 import {LoginError, type LoginErrorCode, safeText} from './errors.js';
 import {type GitHubResponse, type HttpContext, parseJson} from './http.js';
 import {loginRequest} from './login-request.js';
@@ -14,7 +15,7 @@ export type ExchangeRequest = {
 	readonly codeVerifier: string;
 };
 
-const STEP = 'Exchanging the authorization code failed';
+const STEP = 'exchanging the authorization code failed';
 
 const tokenErrors: Record<string, {code: LoginErrorCode; hint: string}> = {
 	bad_verification_code: {
@@ -27,7 +28,7 @@ const tokenErrors: Record<string, {code: LoginErrorCode; hint: string}> = {
 	},
 	redirect_uri_mismatch: {
 		code: 'REDIRECT_URI_MISMATCH',
-		hint: 'the OAuth app must allow the callback URL http://127.0.0.1/callback (any port)',
+		hint: `the OAuth app must allow the callback URL ${LOOPBACK_CALLBACK_URL} (any port)`,
 	},
 };
 

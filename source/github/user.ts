@@ -4,7 +4,7 @@ import {LoginError, safeText} from './errors.js';
 import {type HttpContext, parseJson} from './http.js';
 import {loginRequest} from './login-request.js';
 
-const STEP = 'Reading the GitHub user failed';
+const STEP = 'reading the GitHub user failed';
 
 function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -3,6 +3,8 @@ import Spinner from 'ink-spinner';
 import stringWidth from 'string-width';
 import {formatDuration} from '../format/duration.js';
 import {forScreen} from '../format/width.js';
+import {registerOAuthApp} from '../github/defaults.js';
+import {DEFAULT_GITHUB_HOST} from '../github/endpoints.js';
 import type {LoginState} from './state.js';
 
 type Props = {
@@ -13,6 +15,18 @@ type Props = {
 };
 
 const INDENT = 3;
+
+/** What to set for each flow when login is not configured; `login --help` says the same. */
+const SETUP: ReadonlyArray<readonly [string, string]> = [
+	[
+		'the device flow',
+		`STACKTOWER_GITHUB_APP_CLIENT_ID, a GitHub App or OAuth app with "Enable Device Flow" checked (on github.com, stacktower's own App needs nothing)`,
+	],
+	[
+		'the loopback web flow',
+		`STACKTOWER_GITHUB_CLIENT_ID and STACKTOWER_GITHUB_CLIENT_SECRET of an OAuth app: ${registerOAuthApp(DEFAULT_GITHUB_HOST)} (on GitHub Enterprise: HOST/settings/developers)`,
+	],
+];
 
 /**
  * One line that is never wrapped or cut: a URL broken over lines, or cut short, cannot be
@@ -94,11 +108,20 @@ export default function LoginView({login, now, width = 80}: Props) {
 						<Text>{forScreen(problem)}</Text>
 					</Box>
 				))}
-				<Box marginTop={1}>
-					<Text dimColor>
-						Set what is missing, then start stacktower-sessions again (its --help lists every
-						option).
-					</Text>
+				{/* Said without a command line to repeat: the inspector may have been started by a
+				script, an alias or a menu. The environment is what every way of starting it shares. */}
+				<Box marginTop={1} flexDirection="column">
+					<Text dimColor>set in the environment the inspector starts in, then start it again:</Text>
+					{SETUP.map(([what, how]) => (
+						<Box key={what}>
+							<Box width={2} flexShrink={0}>
+								<Text dimColor>•</Text>
+							</Box>
+							<Text dimColor>
+								{what}: {how}
+							</Text>
+						</Box>
+					))}
 				</Box>
 			</Box>
 		);
@@ -110,7 +133,7 @@ export default function LoginView({login, now, width = 80}: Props) {
 				<Text color="red">✘ login failed for {target}</Text>
 				<Text>{forScreen(login.error ?? 'unknown error')}</Text>
 				<Box marginTop={1}>
-					<Text>Press l to try again, Esc to go back.</Text>
+					<Text>press l to try again, Esc to go back</Text>
 				</Box>
 			</Box>
 		);
@@ -118,7 +141,7 @@ export default function LoginView({login, now, width = 80}: Props) {
 
 	return (
 		<Box flexDirection="column" paddingLeft={1} paddingTop={1}>
-			<Text bold>Logging in {target}</Text>
+			<Text bold>logging in {target}</Text>
 			<Text>
 				<Text color="cyan">
 					<Spinner />
@@ -129,14 +152,14 @@ export default function LoginView({login, now, width = 80}: Props) {
 			</Text>
 			{login.url && login.userCode !== null ? (
 				<Box flexDirection="column" marginTop={1}>
-					<Text>Open this URL in a browser, on any device:</Text>
+					<Text>open this URL in a browser, on any device:</Text>
 					<WholeLine text={forScreen(login.url)} width={width} what="URL" />
 					<Text>and enter this one-time code:</Text>
 					<WholeLine text={` ${forScreen(login.userCode)} `} width={width} what="code" code />
 				</Box>
 			) : login.url ? (
 				<Box flexDirection="column" marginTop={1}>
-					<Text>Open this URL in a browser if none opened:</Text>
+					<Text>open this URL in a browser if none opened:</Text>
 					<Text color="cyan">{forScreen(login.url)}</Text>
 				</Box>
 			) : (

@@ -4,10 +4,12 @@
 import {timingSafeEqual} from 'node:crypto';
 import type {IncomingMessage} from 'node:http';
 import type {StateStore} from '../../session/index.js';
+import {CALLBACK_PATH} from '../defaults.js';
 import {LoginError, safeText} from '../errors.js';
+import {sentence} from '../pages.js';
 import type {Page} from './server.js';
 
-export const CALLBACK_PATH = '/callback';
+export {CALLBACK_PATH} from '../defaults.js';
 
 /** What to do with one request to the callback server. */
 export type CallbackCheck =
@@ -107,12 +109,12 @@ export async function checkCallback(
 		} catch (error) {
 			const failure = new LoginError(
 				'STORE_FAILED',
-				`Could not check the OAuth state: ${safeText((error as Error).message)}`,
+				`could not check the OAuth state: ${safeText((error as Error).message)}`,
 				{cause: error},
 			);
 			return {
 				kind: 'failed',
-				page: {status: 500, title: 'Login failed', message: failure.message},
+				page: {status: 500, title: 'Login failed', message: sentence(failure.message)},
 				error: failure,
 			};
 		}
@@ -143,11 +145,11 @@ export function authorizationCode(query: URLSearchParams): string {
 		const description = safeText(query.get('error_description') ?? '');
 		const said = `${safeText(error, 80)}${description ? `: ${description}` : ''}`;
 		throw error === 'access_denied'
-			? new LoginError('ACCESS_DENIED', `The login was denied on GitHub (${said})`)
+			? new LoginError('ACCESS_DENIED', `the login was denied on GitHub (${said})`)
 			: new LoginError('AUTHORIZATION_FAILED', `GitHub did not authorize the login (${said})`);
 	}
 
 	const code = query.get('code');
-	if (!code) throw new LoginError('INVALID_CALLBACK', 'The callback from GitHub carried no code');
+	if (!code) throw new LoginError('INVALID_CALLBACK', 'the callback from GitHub carried no code');
 	return code;
 }

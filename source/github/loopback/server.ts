@@ -74,8 +74,8 @@ export async function startCallbackServer(
 		throw new LoginError(
 			'SERVER_FAILED',
 			code === 'EADDRINUSE'
-				? `Port ${port} on 127.0.0.1 is in use; choose another --callback-port, or 0 for any free port`
-				: `Could not listen on 127.0.0.1:${port} (${safeText(code ?? (error as Error).message)})`,
+				? `port ${port} on 127.0.0.1 is in use: choose another --callback-port, or 0 for any free port`
+				: `could not listen on 127.0.0.1:${port} (${safeText(code ?? (error as Error).message)})`,
 			{cause: error},
 		);
 	}
