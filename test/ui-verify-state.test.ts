@@ -104,7 +104,7 @@ describe('v and V', () => {
 			text: 'one (@one-user): valid, but it belongs to @renamed on GitHub now, not @one-user',
 			tone: 'error',
 		});
-		expect(markOf(state, NOW + HOUR)).toEqual({text: 'valid 22h left', tone: 'good'});
+		expect(markOf(state, NOW + HOUR)).toEqual({text: 'valid 23h left', tone: 'good'});
 		// How long ago moves on with the clock.
 		const lines = (now: number) => detailsOf(state, now).map((l) => `${l.label}|${l.text}`);
 		expect(lines(NOW + 2 * MINUTE)).toContain(
