@@ -242,7 +242,7 @@ describe('R', () => {
 		const result = step(loadedWith([session('plain')]), cmd('refreshToken'));
 		expect(result.effects).toEqual([]);
 		expect(result.state.message).toMatchObject({
-			text: 'plain (@plain-user): no refresh token: only expiring GitHub App tokens come with one; l logs in again',
+			text: 'plain (@plain-user): log in again (l): no refresh token (only expiring GitHub App tokens come with one)',
 			tone: 'error',
 		});
 		const spent = session('spent', {
@@ -250,7 +250,7 @@ describe('R', () => {
 			refreshTokenExpiresAt: new Date(NOW - DAY),
 		});
 		expect(step(loadedWith([spent]), cmd('refreshToken')).state.message?.text).toBe(
-			'spent (@spent-user): the refresh token expired 1d ago; l logs in again',
+			'spent (@spent-user): log in again (l): the refresh token expired 1d ago',
 		);
 	});
 
@@ -297,7 +297,7 @@ describe('R', () => {
 			},
 		});
 		expect(refused.state.message).toMatchObject({
-			text: 'app (@app-user): the refresh token is wrong, already used or expired; l logs in again',
+			text: 'app (@app-user): log in again (l): the refresh token is wrong, already used or expired',
 			tone: 'error',
 		});
 	});

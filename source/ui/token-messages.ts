@@ -9,6 +9,8 @@ import type {TokenCheck, TokenCheckStatus} from './token-checks.js';
 export type Said = {readonly text: string; readonly tone: 'info' | 'error'};
 
 const LOG_IN_AGAIN = 'l logs in again';
+// First, where a long reason cut at the terminal's edge cannot hide it.
+const LOG_IN_FIRST = 'log in again (l)';
 
 /** One session's answer, named by its label. */
 function oneResult(label: string, check: TokenCheck | undefined, resetNote: string): Said {
@@ -104,13 +106,13 @@ export function refreshSaid(label: string, outcome: RefreshSessionOutcome, now: 
 		case 'gone':
 			return error('the session is gone');
 		case 'session_expired':
-			return error(`the session has expired; ${LOG_IN_AGAIN}`);
+			return error(`${LOG_IN_FIRST}: the session has expired`);
 		case 'no_refresh_token':
-			return error(`no refresh token to renew it with; ${LOG_IN_AGAIN}`);
+			return error(`${LOG_IN_FIRST}: no refresh token to renew it with`);
 		case 'refresh_token_expired':
-			return error(`the refresh token expired ${formatRelative(outcome.at, now)}; ${LOG_IN_AGAIN}`);
+			return error(`${LOG_IN_FIRST}: the refresh token expired ${formatRelative(outcome.at, now)}`);
 		case 'bad_refresh_token':
-			return error(`${outcome.message}; ${LOG_IN_AGAIN}`);
+			return error(`${LOG_IN_FIRST}: ${outcome.message}`);
 		case 'failed':
 			return error(
 				`refresh failed: ${outcome.message}${outcome.maybeSpent ? `; the refresh token may be spent, if it stops working ${LOG_IN_AGAIN}` : ''}`,
@@ -129,10 +131,10 @@ export function cannotRefresh(
 	now: number,
 ): string | undefined {
 	if (refreshToken === undefined || refreshToken === '') {
-		return `no refresh token: only expiring GitHub App tokens come with one; ${LOG_IN_AGAIN}`;
+		return `${LOG_IN_FIRST}: no refresh token (only expiring GitHub App tokens come with one)`;
 	}
 	if (refreshTokenExpiresAt && refreshTokenExpiresAt.getTime() <= now) {
-		return `the refresh token expired ${formatRelative(refreshTokenExpiresAt, now)}; ${LOG_IN_AGAIN}`;
+		return `${LOG_IN_FIRST}: the refresh token expired ${formatRelative(refreshTokenExpiresAt, now)}`;
 	}
 	return undefined;
 }
