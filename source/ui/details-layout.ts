@@ -46,8 +46,7 @@ function chunks(text: string, width: number): string[] {
 }
 
 // What GitHub said of the token, and how long ago (the clock moves it on).
-function githubLine(check: TokenCheck | undefined, now: number): {text: string; tone: Tone} {
-	if (check === undefined) return {text: 'not checked yet: v asks GitHub', tone: 'dim'};
+function githubLine(check: TokenCheck, now: number): {text: string; tone: Tone} {
 	if (check.phase === 'checking') return {text: 'checking…', tone: 'dim'};
 	const ago = `checked ${formatRelative(check.at, now)}`;
 	switch (check.status) {
@@ -133,8 +132,11 @@ export function detailLines(
 			: '';
 		field('refresh', `${maskToken(session.refreshToken) || 'none'}${refreshExpiry}`);
 	}
-	const said = githubLine(check, now);
-	field('github', said.text, said.tone);
+	// Only once asked: unasked, the details keep to what the file holds (and fit where they did).
+	if (check !== undefined) {
+		const said = githubLine(check, now);
+		field('github', said.text, said.tone);
+	}
 	if (check?.phase === 'done' && check.storedLogin !== undefined) {
 		field(
 			'warning',
