@@ -250,6 +250,8 @@ async function inspect(
 		...(opened.watchDir === undefined ? {} : {watchDir: opened.watchDir}),
 		login: startLoginFor(invocation, opened),
 		loginTimeoutMs: loginWaitMs(invocation.login),
+		// The demo's sample tokens are not GitHub's: it never sends them anywhere.
+		...(invocation.command === 'inspect' ? {github: invocation.token} : {}),
 		...(banner === undefined ? {} : {banner}),
 	});
 }

@@ -85,7 +85,7 @@ describe('the inspector', () => {
 		expect(line(frame, 'old-one')).toMatch(/@monalisa\s+40d ago\s+expired 3d ago/);
 		expect(line(frame, 'broken')).toContain('unreadable: Unexpected end of JSON input');
 		expect(frame).toContain(
-			'↑↓ move  ⏎ details  d delete  c clean up  l log in  / filter  s sort  ? help  q quit',
+			'↑↓ move  ⏎ details  d delete  c clean up  l log in  / filter  s sort  v verify  ? help  q quit',
 		);
 		// Sorted by expiry: the long-expired first, the unreadable last; the first row selected.
 		const order = ['old-one', 'github', 'local-session', 'broken'].map((id) => frame.indexOf(id));

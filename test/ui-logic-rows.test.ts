@@ -192,8 +192,10 @@ describe('footerThatFits', () => {
 				expect(text(more).length).toBeGreaterThan(width);
 			}
 		}
-		// The usual 80 columns: all but the sort key.
-		expect(footerThatFits(items, 80)).toEqual(items.filter((item) => item !== 's sort'));
+		// The usual 80 columns: all but the sort and verify keys.
+		expect(footerThatFits(items, 80)).toEqual(
+			items.filter((item) => item !== 's sort' && item !== 'v verify'),
+		);
 	});
 
 	it('leaves short lists as they are: the line is then cut at its end', () => {
@@ -243,7 +245,7 @@ describe('keymap', () => {
 	it('has a description for every binding and the footer from the keymap', () => {
 		for (const binding of KEYMAP) expect(binding.description).not.toBe('');
 		expect(footerItems('list', ['back']).join('  ')).toBe(
-			'↑↓ move  ⏎ details  d delete  c clean up  l log in  / filter  s sort  ? help  q quit',
+			'↑↓ move  ⏎ details  d delete  c clean up  l log in  / filter  s sort  v verify  ? help  q quit',
 		);
 	});
 });

@@ -22,7 +22,7 @@ export type RevokeConfig = {
 export type RevokePlan = ReadonlyMap<string, Session | undefined>;
 
 /** Where to revoke by hand, as the end of a sentence. */
-function byHand(session: Session | undefined, config: RevokeConfig): string {
+export function byHand(session: Session | undefined, config: RevokeConfig): string {
 	const host = session ? hostOf(session, config.githubHost) : config.githubHost;
 	let url: string;
 	try {

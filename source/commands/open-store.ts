@@ -5,7 +5,15 @@ import {FileStore} from '../session/file-store/file-store.js';
 import {MemoryStateStore} from '../session/memory-store.js';
 import {defaultSessionsDir} from '../session/paths.js';
 import type {Session} from '../session/session.js';
-import type {ListableStore, ListEntry, ListOptions, StateStore} from '../session/store.js';
+import {
+	isLockingStore,
+	type ListableStore,
+	type ListEntry,
+	type ListOptions,
+	type LockOptions,
+	type SessionLock,
+	type StateStore,
+} from '../session/store.js';
 import {displayPath} from './location.js';
 
 export type OpenStoreOptions = {
@@ -115,6 +123,13 @@ class LazyStore implements ListableStore {
 
 	async list(options?: ListOptions): Promise<ListEntry[]> {
 		return (await this.#lazy.get()).list(options);
+	}
+
+	// The inspector's R renews a token under the session's lock, as `refresh` does.
+	async lock(id: string, options?: LockOptions): Promise<SessionLock> {
+		const store = await this.#lazy.get();
+		if (!isLockingStore(store)) throw new Error(`${this.#location} cannot lock a session`);
+		return store.lock(id, options);
 	}
 
 	describe(): string {

@@ -72,7 +72,12 @@ export type Invocation = Common &
 	(
 		| {readonly command: 'help'; readonly topic: Command | undefined}
 		| {readonly command: 'version'}
-		| ({readonly command: 'inspect'; readonly login: LoginConfig} & StoreChoice)
+		| ({
+				readonly command: 'inspect';
+				readonly login: LoginConfig;
+				/** How the inspector's v, V, R and revoke-on-delete send stored tokens. */
+				readonly token: TokenOptions;
+		  } & StoreChoice)
 		| ({
 				readonly command: 'list';
 				readonly json: boolean;
@@ -437,10 +442,22 @@ export function parseCommandLine(argv: readonly string[], env: Env): ParseResult
 			: undefined;
 	if (parsedLogin?.ok === false) errors.push(...parsedLogin.problems);
 	const login = parsedLogin?.ok ? parsedLogin.config : undefined;
-	const token = tokenCommands.has(command) ? parseTokenOptions(given, env, errors) : undefined;
+	// The inspector reads the same flags for its token keys; its login reports their problems.
+	const token = tokenCommands.has(command)
+		? parseTokenOptions(given, env, errors)
+		: command === 'inspect'
+			? parseTokenOptions(given, env, [])
+			: undefined;
 	let invocation: Invocation | undefined;
 	switch (command) {
-		case 'inspect':
+		case 'inspect': {
+			if (login) {
+				const access = token as TokenOptions;
+				invocation = {command, login, token: access, color, ...(store as StoreChoice)};
+			}
+			break;
+		}
+
 		case 'login': {
 			if (login) invocation = {command, login, color, ...(store as StoreChoice)};
 			break;

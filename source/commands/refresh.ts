@@ -5,11 +5,9 @@
 import {formatAbsolute} from '../format/duration.js';
 import {escapeControl} from '../format/escape.js';
 import type {requestGitHub} from '../github/http.js';
-import {RefreshError, refreshAccessToken} from '../github/refresh.js';
-import {hostOf} from '../github/session-status.js';
-import {ExpiredError} from '../session/errors.js';
+import {type RefreshSessionOutcome, refreshSession} from '../github/refresh-session.js';
 import type {Session} from '../session/session.js';
-import {isLockingStore, type ListableStore} from '../session/store.js';
+import type {ListableStore} from '../session/store.js';
 import {errorMessage, type Output} from './output.js';
 import {selectSessions} from './select-sessions.js';
 
@@ -32,121 +30,69 @@ export type RefreshCommandOptions = {
 
 const LOG_IN_AGAIN = 'log in again: stacktower-sessions login';
 
-type Outcome = {readonly ok: boolean; readonly line: string};
+export type Outcome = {readonly ok: boolean; readonly line: string};
 
-/** The session with the new pair; a pair without a refresh token drops the spent one. */
-function renewed(
-	session: Session,
-	tokens: Awaited<ReturnType<typeof refreshAccessToken>>,
-): Session {
-	const next: {-readonly [K in keyof Session]: Session[K]} = {
-		...session,
-		accessToken: tokens.accessToken,
-	};
-	delete next.tokenExpiresAt;
-	delete next.refreshToken;
-	delete next.refreshTokenExpiresAt;
-	if (tokens.tokenExpiresAt) next.tokenExpiresAt = tokens.tokenExpiresAt;
-	if (tokens.refreshToken) {
-		next.refreshToken = tokens.refreshToken;
-		if (tokens.refreshTokenExpiresAt) next.refreshTokenExpiresAt = tokens.refreshTokenExpiresAt;
-	}
-
-	return next;
-}
-
-async function refreshOne(
+function refreshOne(
 	options: RefreshCommandOptions,
 	seen: Session,
 	now: () => number,
 ): Promise<Outcome> {
-	const {store} = options;
 	const id = escapeControl(seen.id);
-	if (!isLockingStore(store)) {
-		return {ok: false, line: `cannot refresh ${id}: this store cannot lock a session`};
-	}
-
-	const lock = await store.lock(seen.id, {
-		...(options.signal ? {signal: options.signal} : {}),
+	return refreshSession(options.store, seen, {
+		githubHost: options.githubHost,
+		defaultClientId: options.defaultClientId,
+		oauthApp: options.oauthApp,
+		now,
 		onWait: () => options.output.err(`waiting for another process refreshing ${id}…\n`),
-	});
-	try {
-		// Re-read under the lock: another process may have refreshed it since we listed it.
-		let session: Session | null;
-		try {
-			session = await store.get(seen.id);
-		} catch (error) {
-			if (error instanceof ExpiredError) {
-				return {ok: false, line: `${id}: the session has expired; ${LOG_IN_AGAIN}`};
-			}
+		...(options.signal ? {signal: options.signal} : {}),
+		...(options.request ? {request: options.request} : {}),
+	}).then((outcome) => lineOf(id, outcome));
+}
 
-			throw error;
-		}
-
-		if (session === null) return {ok: false, line: `${id}: the session is gone`};
-		if (session.refreshToken !== seen.refreshToken) {
+/** What `refresh` says of one outcome (`id` escaped). */
+export function lineOf(id: string, outcome: RefreshSessionOutcome): Outcome {
+	switch (outcome.kind) {
+		case 'cannot_lock':
+			return {ok: false, line: `cannot refresh ${id}: this store cannot lock a session`};
+		case 'session_expired':
+			return {ok: false, line: `${id}: the session has expired; ${LOG_IN_AGAIN}`};
+		case 'gone':
+			return {ok: false, line: `${id}: the session is gone`};
+		case 'already':
 			return {ok: true, line: `${id}: already refreshed by another process`};
-		}
-
-		if (session.refreshToken === undefined || session.refreshToken === '') {
+		case 'no_refresh_token':
 			return {
 				ok: false,
 				line: `${id}: the session holds no refresh token (only expiring GitHub App tokens come with one); ${LOG_IN_AGAIN}`,
 			};
-		}
-
-		const at = now();
-		if (session.refreshTokenExpiresAt && session.refreshTokenExpiresAt.getTime() <= at) {
+		case 'refresh_token_expired':
 			return {
 				ok: false,
-				line: `${id}: the refresh token expired at ${formatAbsolute(session.refreshTokenExpiresAt)}; ${LOG_IN_AGAIN}`,
+				line: `${id}: the refresh token expired at ${formatAbsolute(outcome.at)}; ${LOG_IN_AGAIN}`,
 			};
-		}
-
-		const clientId = session.clientId ?? options.defaultClientId;
-		const app = options.oauthApp;
-		let tokens: Awaited<ReturnType<typeof refreshAccessToken>>;
-		try {
-			tokens = await refreshAccessToken({
-				githubHost: hostOf(session, options.githubHost),
-				clientId,
-				// The secret only goes to GitHub with the client id it belongs to.
-				clientSecret: app && app.clientId === clientId ? app.clientSecret : undefined,
-				refreshToken: session.refreshToken,
-				now,
-				...(options.signal ? {signal: options.signal} : {}),
-				...(options.request ? {request: options.request} : {}),
-			});
-		} catch (error) {
-			if (!(error instanceof RefreshError)) throw error;
-			if (error.code === 'BAD_REFRESH_TOKEN') {
-				return {ok: false, line: `${id}: ${escapeControl(error.message)}; ${LOG_IN_AGAIN}`};
-			}
-
-			const spent = error.maybeSpent
+		case 'bad_refresh_token':
+			return {ok: false, line: `${id}: ${escapeControl(outcome.message)}; ${LOG_IN_AGAIN}`};
+		case 'failed': {
+			const spent = outcome.maybeSpent
 				? '; the refresh token may be spent if GitHub received the request'
 				: '';
-			return {ok: false, line: `${id}: refresh failed: ${escapeControl(error.message)}${spent}`};
+			return {ok: false, line: `${id}: refresh failed: ${escapeControl(outcome.message)}${spent}`};
 		}
-
-		try {
-			await store.set(renewed(session, tokens));
-		} catch (error) {
+		case 'save_failed':
 			return {
 				ok: false,
-				line: `${id}: GitHub renewed the token but saving it failed (${errorMessage(error)}); the old refresh token is spent: ${LOG_IN_AGAIN} if the session stops working`,
+				line: `${id}: GitHub renewed the token but saving it failed (${errorMessage(outcome.error)}); the old refresh token is spent: ${LOG_IN_AGAIN} if the session stops working`,
 			};
+		case 'refreshed': {
+			const {tokens} = outcome;
+			const until = tokens.tokenExpiresAt
+				? `the token is valid until ${formatAbsolute(tokens.tokenExpiresAt)}`
+				: 'the token does not expire';
+			const note = tokens.refreshToken
+				? ''
+				: '; GitHub sent no new refresh token, so the next renewal needs a new login';
+			return {ok: true, line: `refreshed ${id}: ${until}${note}`};
 		}
-
-		const until = tokens.tokenExpiresAt
-			? `the token is valid until ${formatAbsolute(tokens.tokenExpiresAt)}`
-			: 'the token does not expire';
-		const note = tokens.refreshToken
-			? ''
-			: '; GitHub sent no new refresh token, so the next renewal needs a new login';
-		return {ok: true, line: `refreshed ${id}: ${until}${note}`};
-	} finally {
-		await lock.release();
 	}
 }
 

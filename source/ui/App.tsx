@@ -22,7 +22,7 @@ import type {Row} from './rows.js';
 import StatusLine from './StatusLine.js';
 import {detailsOf, initialState, keyContext, type State, update} from './state.js';
 import Table from './Table.js';
-import type {StartLogin} from './types.js';
+import type {GitHubAccess, StartLogin} from './types.js';
 import useClock from './use-clock.js';
 import useInspector from './use-inspector.js';
 import type {Timing} from './use-sessions.js';
@@ -40,6 +40,8 @@ export type Props = {
 	readonly loginUnavailable?: string;
 	/** How long a login may take (default five minutes), for the time left on screen. */
 	readonly loginTimeoutMs?: number;
+	/** How stored tokens reach GitHub (v, V, R, revoking on d); without it those keys say so. */
+	readonly github?: GitHubAccess;
 	/** Shown in the header instead of the location: what this screen is (the demo says it is one). */
 	readonly banner?: string;
 	/** Terminal width, overriding Ink's stdout (tests). */
@@ -74,7 +76,11 @@ function footerItemsFor(state: State, now: number): string[] {
 		return [...(phase === 'failed' ? ['l try again'] : []), footerFor('back'), footerFor('quit')];
 	}
 
-	if (mode.kind === 'busy') return [footerFor('quit')];
+	if (mode.kind === 'busy') {
+		return state.running?.kind === 'verify'
+			? ['Esc cancel', footerFor('quit')]
+			: [footerFor('quit')];
+	}
 	const omit: Command[] = state.list.filter !== '' ? [] : ['back'];
 	return footerItems('list', omit);
 }
@@ -94,7 +100,7 @@ function widestIdOf(rows: readonly Row[]): number {
 
 /** The inspector: one reducer, one clock, one input hook, and views that render the state. */
 export default function App(props: Props) {
-	const {store, watchDir, login, timing} = props;
+	const {store, watchDir, login, github, timing} = props;
 	const size = useTerminalSize();
 	const width = props.width ?? size.width;
 	const height = props.height ?? size.height;
@@ -106,6 +112,7 @@ export default function App(props: Props) {
 				loginConfigured: login !== undefined,
 				loginUnavailable: props.loginUnavailable,
 				loginTimeoutMs: props.loginTimeoutMs,
+				...(github?.oauthApp ? {revokeClientId: github.oauthApp.clientId} : {}),
 			});
 			// Listed before the first frame: the first frame is the table (or the empty state).
 			const entries = props.first?.entries;
@@ -117,6 +124,7 @@ export default function App(props: Props) {
 		store,
 		watchDir,
 		login,
+		github,
 		timing,
 		first: props.first,
 	});
@@ -158,7 +166,15 @@ export default function App(props: Props) {
 	} else if (list.view.length === 0) {
 		body = <NoMatch filter={forScreen(list.filter)} />;
 	} else {
-		body = <Table rows={visible} selectedId={list.selectedId} columns={columns} now={now} />;
+		body = (
+			<Table
+				rows={visible}
+				selectedId={list.selectedId}
+				columns={columns}
+				now={now}
+				checks={state.checks}
+			/>
+		);
 	}
 
 	return (

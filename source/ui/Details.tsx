@@ -14,6 +14,7 @@ const toneProps: Readonly<Record<Tone, {bold?: boolean; dimColor?: boolean; colo
 	title: {bold: true},
 	dim: {dimColor: true},
 	unreadable: {color: 'magenta'},
+	warning: {color: 'yellow'},
 };
 
 /** Every field of one session: the token only masked, every stored string escaped. */

@@ -4,6 +4,7 @@ import {formatCountdown, formatRelative} from '../format/duration.js';
 import {type Urgency, urgency} from '../format/status.js';
 import {type Columns, MARKER_WIDTH} from './layout.js';
 import type {Row as RowData} from './rows.js';
+import {type TokenCheck, type TokenMark, tokenMark} from './token-checks.js';
 
 type Props = {
 	readonly row: RowData;
@@ -11,6 +12,8 @@ type Props = {
 	readonly now: number;
 	readonly columns: Columns;
 	readonly selected: boolean;
+	/** GitHub's last answer about its token, if any. */
+	readonly check: TokenCheck | undefined;
 };
 
 const urgencyColor: Readonly<Record<Urgency, string | undefined>> = {
@@ -20,7 +23,15 @@ const urgencyColor: Readonly<Record<Urgency, string | undefined>> = {
 	expired: 'gray',
 };
 
-function Row({row, now, columns, selected}: Props) {
+const markColor: Readonly<Record<TokenMark['tone'], {color?: string; dimColor?: boolean}>> = {
+	expired: {color: urgencyColor.expired, dimColor: true},
+	bad: {color: 'red'},
+	good: {color: 'green'},
+	pending: {color: 'cyan'},
+	dim: {dimColor: true},
+};
+
+function Row({row, now, columns, selected, check}: Props) {
 	const marker = (
 		<Box width={MARKER_WIDTH} flexShrink={0}>
 			<Text color="cyan">{selected ? '❯' : ' '}</Text>
@@ -48,6 +59,8 @@ function Row({row, now, columns, selected}: Props) {
 	}
 
 	const level = urgency(row.expiresAt, now);
+	// A token known dead (or just checked) says so instead of the session's countdown.
+	const mark = tokenMark(row, check, now);
 	return (
 		<Box>
 			{marker}
@@ -64,9 +77,15 @@ function Row({row, now, columns, selected}: Props) {
 				</Box>
 			) : null}
 			<Box width={columns.expires} flexShrink={0}>
-				<Text wrap="truncate-end" color={urgencyColor[level]} dimColor={level === 'expired'}>
-					{formatCountdown(row.expiresAt, now)}
-				</Text>
+				{mark ? (
+					<Text wrap="truncate-end" {...markColor[mark.tone]}>
+						{mark.text}
+					</Text>
+				) : (
+					<Text wrap="truncate-end" color={urgencyColor[level]} dimColor={level === 'expired'}>
+						{formatCountdown(row.expiresAt, now)}
+					</Text>
+				)}
 			</Box>
 		</Box>
 	);

@@ -35,6 +35,9 @@ function helpMore(state: State): string {
 export default function StatusLine({state, now}: Props) {
 	const {mode} = state;
 	if (mode.kind === 'confirmDelete') return <Confirm question={`delete ${mode.label}`} />;
+	if (mode.kind === 'confirmRevoke') {
+		return <Confirm question={`deleting ${mode.label}: also revoke the token on GitHub`} />;
+	}
 	if (mode.kind === 'confirmCleanup') {
 		const more = mode.count - mode.named.length;
 		const names = `${mode.named.join(', ')}${more > 0 ? ` …and ${groupDigits(more)} more` : ''}`;

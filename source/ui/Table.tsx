@@ -4,6 +4,7 @@ import type {Columns} from './layout.js';
 import {MARKER_WIDTH} from './layout.js';
 import Row from './Row.js';
 import type {Row as RowData} from './rows.js';
+import {checkFor, type TokenChecks} from './token-checks.js';
 
 type Props = {
 	/** Only the rows that fit: the caller slices the view, so 100,000 sessions draw as fast as 10. */
@@ -12,6 +13,8 @@ type Props = {
 	readonly selectedId: string | null;
 	readonly columns: Columns;
 	readonly now: number;
+	/** GitHub's answers about the tokens (v, V), by session id. */
+	readonly checks: TokenChecks;
 };
 
 function Titles({columns}: {readonly columns: Columns}) {
@@ -42,12 +45,19 @@ function Titles({columns}: {readonly columns: Columns}) {
 	);
 }
 
-function Table({rows, selectedId, columns, now}: Props) {
+function Table({rows, selectedId, columns, now, checks}: Props) {
 	return (
 		<Box flexDirection="column">
 			<Titles columns={columns} />
 			{rows.map((row) => (
-				<Row key={row.id} row={row} now={now} columns={columns} selected={row.id === selectedId} />
+				<Row
+					key={row.id}
+					row={row}
+					now={now}
+					columns={columns}
+					selected={row.id === selectedId}
+					check={row.entry.kind === 'session' ? checkFor(checks, row.entry.session) : undefined}
+				/>
 			))}
 		</Box>
 	);

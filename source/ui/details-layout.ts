@@ -9,9 +9,10 @@ import {entryStatus} from '../format/status.js';
 import {shortenMiddle} from '../format/text.js';
 import {forScreen} from '../format/width.js';
 import type {Row} from './rows.js';
+import {type TokenCheck, tokenExpiry, tokenMark} from './token-checks.js';
 
 /** How a line is drawn. */
-export type Tone = 'plain' | 'title' | 'dim' | 'unreadable';
+export type Tone = 'plain' | 'title' | 'dim' | 'unreadable' | 'warning';
 
 export type DetailLine = {
 	/** The field's name on its first line, '' on the lines that continue it. */
@@ -44,12 +45,34 @@ function chunks(text: string, width: number): string[] {
 	return pieces;
 }
 
-/** Every line of the details of `row` at `width` columns; times in UTC or local time. */
+// What GitHub said of the token, and how long ago (the clock moves it on).
+function githubLine(check: TokenCheck, now: number): {text: string; tone: Tone} {
+	if (check.phase === 'checking') return {text: 'checking…', tone: 'dim'};
+	const ago = `checked ${formatRelative(check.at, now)}`;
+	switch (check.status) {
+		case 'valid':
+			return {text: `valid, the token works as @${forScreen(check.login)} (${ago})`, tone: 'plain'};
+		case 'revoked':
+			return {text: `revoked or expired on GitHub (${ago}); l logs in again`, tone: 'warning'};
+		case 'no_token':
+			return {text: `no token to check (${ago})`, tone: 'dim'};
+		case 'rate_limited':
+			return {text: `not checked: GitHub's rate limit was used up (${ago})`, tone: 'warning'};
+		case 'error':
+			return {text: `the check failed: ${forScreen(check.error ?? '?')} (${ago})`, tone: 'warning'};
+	}
+}
+
+/**
+ * Every line of the details of `row` at `width` columns; times in UTC or local time. `check`:
+ * GitHub's last answer about its token, if any.
+ */
 export function detailLines(
 	row: Row | undefined,
 	now: number,
 	width: number,
 	utc: boolean,
+	check?: TokenCheck,
 ): DetailLine[] {
 	// The padding, then the label.
 	const valueWidth = Math.max(4, width - 1 - LABEL_WIDTH);
@@ -83,7 +106,12 @@ export function detailLines(
 	const expired = entryStatus(entry, now) === 'expired';
 	const left = formatCountdown(session.expiresAt, now);
 	const time = utc ? formatAbsolute : formatLocal;
-	field('status', expired ? left : `active, expires in ${left}`, expired ? 'dim' : 'plain');
+	// A dead token is said first: the session's own time left does not make it work.
+	const mark = tokenMark(row, check, now);
+	const dead = mark?.tone === 'expired' || mark?.tone === 'bad';
+	if (expired) field('status', left, 'dim');
+	else if (dead) field('status', `${mark.text}; the session expires in ${left}`, 'warning');
+	else field('status', `active, expires in ${left}`);
 	field('file', forScreen(entry.location));
 	if (user) {
 		field('user', `@${row.login} (GitHub id ${user.id}, github:${user.id})`);
@@ -93,15 +121,31 @@ export function detailLines(
 	} else {
 		field('user', 'none');
 	}
-	const tokenExpiry = session.tokenExpiresAt
-		? ` (expires ${time(session.tokenExpiresAt)}, ${formatCountdown(session.tokenExpiresAt, now)})`
-		: '';
-	field('token', `${maskToken(session.accessToken) || 'none'}${tokenExpiry}`);
+	const dies = tokenExpiry(session, check);
+	const tokenTime =
+		dies === undefined ? '' : ` (expires ${time(dies)}, ${formatCountdown(dies, now)})`;
+	field('token', `${maskToken(session.accessToken) || 'none'}${tokenTime}`);
 	if (session.refreshToken !== undefined) {
-		const refreshExpiry = session.refreshTokenExpiresAt
-			? ` (expires ${time(session.refreshTokenExpiresAt)})`
+		const renewBy = session.refreshTokenExpiresAt;
+		const refreshExpiry = renewBy
+			? ` (expires ${time(renewBy)}, ${formatCountdown(renewBy, now)})`
 			: '';
 		field('refresh', `${maskToken(session.refreshToken) || 'none'}${refreshExpiry}`);
+	}
+	// Only once asked: unasked, the details keep to what the file holds (and fit where they did).
+	if (check !== undefined) {
+		const said = githubLine(check, now);
+		field('github', said.text, said.tone);
+	}
+	if (check?.phase === 'done' && check.storedLogin !== undefined) {
+		field(
+			'warning',
+			`GitHub says this token is @${forScreen(check.login)}'s, the session says @${forScreen(check.storedLogin)}`,
+			'warning',
+		);
+	}
+	if (check?.phase === 'done' && check.scopes !== undefined) {
+		field('scopes', check.scopes.map(forScreen).join(', ') || '(none)');
 	}
 	if (session.githubHost !== undefined || session.clientId !== undefined) {
 		field(

@@ -4,12 +4,43 @@
 // the result of a task the state no longer awaits (cancelled, or superseded) is ignored.
 import type {Session} from '../session/session.js';
 
-/** Delete one session. Result: `deleted` or `taskFailed`. */
+/**
+ * Delete one session, after revoking its token on GitHub when asked (the local session goes
+ * even when revoking fails). Result: `deleted` or `taskFailed`.
+ */
 export type DeleteTask = {
 	readonly kind: 'delete';
 	readonly seq: number;
 	readonly id: string;
 	/** How the session is named on screen, `id (@login)`. */
+	readonly label: string;
+	/** The session as listed (undefined when unreadable): whose token, on which host. */
+	readonly session: Session | undefined;
+	/** Revoke its token on GitHub first (the user said yes to the second question). */
+	readonly revoke: boolean;
+};
+
+/**
+ * Ask GitHub whether each session's token works (GET /user, as `status`), a few at a time.
+ * Results: `tokenChecked` per session as it comes, then `verified`. A `cancel` aborts the
+ * requests in flight; their sessions get no result.
+ */
+export type VerifyTask = {
+	readonly kind: 'verify';
+	readonly seq: number;
+	readonly sessions: readonly Session[];
+	/** How the status line names them: one session's label, or `12 sessions`. */
+	readonly label: string;
+};
+
+/**
+ * Renew one session's token pair with its refresh token, under the session's lock (as
+ * `refresh`). Result: `tokenRefreshed`.
+ */
+export type RefreshTask = {
+	readonly kind: 'refresh';
+	readonly seq: number;
+	readonly session: Session;
 	readonly label: string;
 };
 
@@ -29,11 +60,11 @@ export type LoginTask = {
 };
 
 /** Work that runs until it reports a result. */
-export type Task = DeleteTask | CleanupTask | LoginTask;
+export type Task = DeleteTask | CleanupTask | LoginTask | VerifyTask | RefreshTask;
 
 export type Effect =
 	| Task
-	/** Abort the running task `seq` (Esc during a login); its late result is dropped. */
+	/** Abort the running task `seq` (Esc during a login or a verify); its late result is dropped. */
 	| {readonly kind: 'cancel'; readonly seq: number}
 	/** List the store again now, with progress on screen (`r`, and after every task). */
 	| {readonly kind: 'reload'}

@@ -15,6 +15,9 @@ export type Command =
 	| 'delete'
 	| 'cleanup'
 	| 'login'
+	| 'verify'
+	| 'verifyAll'
+	| 'refreshToken'
 	| 'filter'
 	| 'sort'
 	| 'reload'
@@ -162,6 +165,28 @@ export const KEYMAP: readonly Binding[] = [
 		keys: [{input: 'r'}],
 		label: 'r',
 		description: 'reload the sessions now',
+	},
+	{
+		command: 'verify',
+		context: 'list',
+		keys: [{input: 'v'}],
+		label: 'v',
+		description: 'check the token with GitHub',
+		footer: 'v verify',
+	},
+	{
+		command: 'verifyAll',
+		context: 'list',
+		keys: [{input: 'V'}],
+		label: 'V',
+		description: 'check all in view; Esc stops',
+	},
+	{
+		command: 'refreshToken',
+		context: 'list',
+		keys: [{input: 'R'}],
+		label: 'R',
+		description: 'renew the token (refresh token)',
 	},
 	{
 		command: 'utc',

@@ -1,16 +1,23 @@
-// Runs the Effects the reducer asks for (effects.ts): the store calls and the login, each task
-// with its own AbortController, and reports every result back as an action with the task's seq.
+// Runs the Effects the reducer asks for (effects.ts): the store calls, the login and GitHub's
+// token checks, refresh and revoke, each task with its own AbortController, and reports every
+// result back as an action with the task's seq.
+import {byHand, revokeOne} from '../commands/delete-revoke.js';
 import {formatDuration} from '../format/duration.js';
 import {messageOf} from '../format/text.js';
+import {refreshSession} from '../github/refresh-session.js';
+import {checkSessions} from '../github/session-status.js';
 import type {ListableStore} from '../session/store.js';
-import type {Effect, Task} from './effects.js';
+import type {DeleteTask, Effect, RefreshTask, Task, VerifyTask} from './effects.js';
 import type {Action} from './state.js';
-import type {StartLogin} from './types.js';
+import {checkOf} from './token-checks.js';
+import type {GitHubAccess, StartLogin} from './types.js';
 
 export type EffectRunnerOptions = {
 	readonly store: ListableStore;
 	readonly login?: StartLogin;
 	readonly loginTimeoutMs: number;
+	/** How stored tokens reach GitHub (v, V, R, revoke on d); without it those keys say so. */
+	readonly github?: GitHubAccess;
 	readonly dispatch: (action: Action) => void;
 	/** Lists the store again with progress on screen. */
 	readonly reload: () => void;
@@ -35,8 +42,11 @@ type Running = {
 	deadline?: ReturnType<typeof setTimeout>;
 };
 
+// Without a GitHub configuration (a library caller that gave none) the token keys cannot work.
+const NO_GITHUB = 'talking to GitHub is not configured for this inspector';
+
 export function createEffectRunner(options: EffectRunnerOptions): EffectRunner {
-	const {store, login, loginTimeoutMs, dispatch} = options;
+	const {store, login, loginTimeoutMs, dispatch, github} = options;
 	const running = new Map<number, Running>();
 	let closed = false;
 
@@ -54,6 +64,56 @@ export function createEffectRunner(options: EffectRunnerOptions): EffectRunner {
 		for (const seq of [...running.keys()]) abort(seq);
 	};
 
+	// Revokes first when asked, then deletes whatever revoking did: a failed revoke is reported,
+	// never a reason to keep the session. Says where to revoke by hand when it could not.
+	const deleteOne = async (task: DeleteTask) => {
+		const {session} = task;
+		const config = github && {
+			clientId: github.oauthApp?.clientId,
+			clientSecret: github.oauthApp?.clientSecret,
+			githubHost: github.githubHost,
+		};
+		let note: {text: string; failed: boolean} | undefined;
+		if (config && session && session.accessToken !== '') {
+			if (task.revoke) {
+				const revoked = await revokeOne(session, config);
+				note = {text: revoked.note, failed: !revoked.ok};
+			} else {
+				note = {text: `token not revoked: ${byHand(session, config)}`, failed: false};
+			}
+		}
+		await store.delete(task.id);
+		return note;
+	};
+
+	// GitHub's answers as they come, each a whole result; resolves with the rate limit's reset.
+	const verify = async (
+		task: VerifyTask,
+		signal: AbortSignal,
+		report: (action: Action) => void,
+	): Promise<number | undefined> => {
+		if (!github) throw new Error(NO_GITHUB);
+		const tokens = new Map(task.sessions.map((session) => [session.id, session.accessToken]));
+		const {rateLimitStop} = await checkSessions(task.sessions, {
+			githubHost: github.githubHost,
+			signal,
+			onStatus: (status, done) =>
+				report({
+					type: 'tokenChecked',
+					seq: task.seq,
+					id: status.id,
+					check: checkOf(status, tokens.get(status.id) ?? '', Date.now()),
+					done,
+				}),
+		});
+		return rateLimitStop?.resetAt?.getTime();
+	};
+
+	const refresh = (task: RefreshTask, signal: AbortSignal) => {
+		if (!github) throw new Error(NO_GITHUB);
+		return refreshSession(store, task.session, {...github, signal});
+	};
+
 	const start = (task: Task) => {
 		const {seq} = task;
 		const self: Running = {controller: new AbortController(), live: true};
@@ -62,10 +122,17 @@ export function createEffectRunner(options: EffectRunnerOptions): EffectRunner {
 			if (self.live) dispatch(action);
 		};
 
+		const {signal} = self.controller;
 		const work = async () => {
 			if (task.kind === 'delete') {
-				await store.delete(task.id);
-				report({type: 'deleted', seq, id: task.id, now: Date.now()});
+				const note = await deleteOne(task);
+				report({type: 'deleted', seq, id: task.id, now: Date.now(), ...(note ? {note} : {})});
+			} else if (task.kind === 'verify') {
+				const rateLimitResetAt = await verify(task, signal, report);
+				report({type: 'verified', seq, now: Date.now(), rateLimitResetAt});
+			} else if (task.kind === 'refresh') {
+				const outcome = await refresh(task, signal);
+				report({type: 'tokenRefreshed', seq, now: Date.now(), outcome});
 			} else if (task.kind === 'cleanup') {
 				const onProgress = (done: number, total: number | undefined) =>
 					report({type: 'taskProgress', seq, done, total});
@@ -84,7 +151,7 @@ export function createEffectRunner(options: EffectRunnerOptions): EffectRunner {
 				const outcome = await login({
 					sessionId: task.sessionId,
 					previous: task.previous,
-					signal: self.controller.signal,
+					signal,
 					onUrl: (url) => report({type: 'loginUrl', seq, url}),
 					onDeviceCode: (prompt) =>
 						report({
@@ -121,6 +188,8 @@ export function createEffectRunner(options: EffectRunnerOptions): EffectRunner {
 				case 'delete':
 				case 'cleanup':
 				case 'login':
+				case 'verify':
+				case 'refresh':
 					start(effect);
 					break;
 				case 'cancel':

@@ -4,9 +4,9 @@ import {render} from 'ink';
 import type {ListableStore} from '../session/store.js';
 import App from './App.js';
 import {startFirstListing} from './first-listing.js';
-import type {StartLogin} from './types.js';
+import type {GitHubAccess, StartLogin} from './types.js';
 
-export type {LoginOutcome, StartLogin} from './types.js';
+export type {GitHubAccess, LoginOutcome, StartLogin} from './types.js';
 
 export type InspectorOptions = {
 	readonly store: ListableStore; // FileStore, MemoryStore or RedisStore
@@ -16,6 +16,7 @@ export type InspectorOptions = {
 	readonly loginUnavailable?: string; // without login: why, a line per problem (the missing client secret…)
 	readonly loginTimeoutMs?: number; // the login flow's timeout, for the time left (default 5 min)
 	readonly banner?: string; // shown in the header instead of the location (the demo says it is one)
+	readonly github?: GitHubAccess; // how v, V, R and revoke-on-delete reach GitHub; undefined → they say it is not configured
 };
 
 // The alternate screen buffer: the inspector draws on its own screen and the terminal's
@@ -54,6 +55,7 @@ export async function runInspector(options: InspectorOptions): Promise<number> {
 			loginUnavailable={options.loginUnavailable}
 			loginTimeoutMs={options.loginTimeoutMs}
 			banner={options.banner}
+			github={options.github}
 			first={first}
 		/>,
 		// Ctrl-C is a key in the keymap: quitting goes through the app so it unmounts cleanly.

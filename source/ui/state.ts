@@ -11,7 +11,9 @@
 import {isExpiredAt} from '../format/status.js';
 import {plural} from '../format/text.js';
 import {DEFAULT_LOGIN_TIMEOUT_MS} from '../github/defaults.js';
+import type {RefreshSessionOutcome} from '../github/refresh-session.js';
 import {CLI_SESSION_ID} from '../session/cli-store.js';
+import {isExpired, type Session} from '../session/session.js';
 import type {ListEntry} from '../session/store.js';
 import {type DetailLine, detailLines} from './details-layout.js';
 import type {Effect, Task, Update} from './effects.js';
@@ -31,7 +33,9 @@ import {
 	withRows,
 	withSort,
 } from './list-view.js';
-import {buildRows, nextSort, rowLabel, type SortKey} from './rows.js';
+import {buildRows, nextSort, type Row, rowLabel, type SortKey} from './rows.js';
+import {checkFor, type TokenCheck, type TokenChecks} from './token-checks.js';
+import {cannotRefresh, refreshSaid, verifySummary} from './token-messages.js';
 import type {LoginOutcome} from './types.js';
 
 export type Mode =
@@ -42,6 +46,13 @@ export type Mode =
 	| {readonly kind: 'help'; readonly top: number}
 	| {readonly kind: 'filter'}
 	| {readonly kind: 'confirmDelete'; readonly id: string; readonly label: string}
+	/** After `d` and `y`, when the token can be revoked: revoke it on GitHub too? */
+	| {
+			readonly kind: 'confirmRevoke';
+			readonly id: string;
+			readonly label: string;
+			readonly session: Session;
+	  }
 	| {
 			readonly kind: 'confirmCleanup';
 			readonly count: number;
@@ -106,11 +117,45 @@ export type State = {
 	/** Why `l` cannot log in (login not configured), a line per problem; null when it can. */
 	readonly loginUnavailable: string | null;
 	readonly loginTimeoutMs: number;
+	/** GitHub's answers to `v`/`V` by session id (token-checks.ts). */
+	readonly checks: TokenChecks;
+	/**
+	 * The configured OAuth app's client id when its secret is at hand: the tokens issued to it
+	 * can be revoked on delete (as `delete --revoke`); null when none can.
+	 */
+	readonly revokeClientId: string | null;
 };
 
 /** What a task reports back (run-effects.ts), with the seq of the effect that started it. */
 export type Result =
-	| {readonly type: 'deleted'; readonly seq: number; readonly id: string; readonly now: number}
+	| {
+			readonly type: 'deleted';
+			readonly seq: number;
+			readonly id: string;
+			readonly now: number;
+			/** What became of the token: revoked, or where to revoke it by hand. */
+			readonly note?: {readonly text: string; readonly failed: boolean};
+	  }
+	| {
+			readonly type: 'tokenChecked';
+			readonly seq: number;
+			readonly id: string;
+			readonly check: TokenCheck;
+			readonly done: number;
+	  }
+	| {
+			readonly type: 'verified';
+			readonly seq: number;
+			readonly now: number;
+			/** When GitHub's rate limit resets, when the checks stopped at it. */
+			readonly rateLimitResetAt: number | undefined;
+	  }
+	| {
+			readonly type: 'tokenRefreshed';
+			readonly seq: number;
+			readonly now: number;
+			readonly outcome: RefreshSessionOutcome;
+	  }
 	| {
 			readonly type: 'taskProgress';
 			readonly seq: number;
@@ -161,6 +206,8 @@ export type InitOptions = {
 	readonly loginUnavailable?: string;
 	readonly loginTimeoutMs?: number;
 	readonly sort?: SortKey;
+	/** The configured OAuth app's client id when its secret is given (revoke on delete). */
+	readonly revokeClientId?: string;
 };
 
 // Only when a library caller gave neither a login nor why not: cli.tsx always gives a login
@@ -186,6 +233,8 @@ export function initialState(options: InitOptions = {}): State {
 			? null
 			: (options.loginUnavailable ?? DEFAULT_LOGIN_UNAVAILABLE),
 		loginTimeoutMs: options.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS,
+		checks: new Map(),
+		revokeClientId: options.revokeClientId ?? null,
 	};
 }
 
@@ -193,7 +242,13 @@ export function initialState(options: InitOptions = {}): State {
 export function keyContext(mode: Mode): KeyContext {
 	if (mode.kind === 'filter') return 'filter';
 	if (mode.kind === 'details') return 'details';
-	if (mode.kind === 'confirmDelete' || mode.kind === 'confirmCleanup') return 'confirm';
+	if (
+		mode.kind === 'confirmDelete' ||
+		mode.kind === 'confirmRevoke' ||
+		mode.kind === 'confirmCleanup'
+	) {
+		return 'confirm';
+	}
 	return 'list';
 }
 
@@ -284,22 +339,136 @@ const onList: Handler = (state, command, now) => {
 		}
 		case 'login':
 			return startLogin(state, now);
+		case 'verify': {
+			const row = selectedRow(list);
+			if (row?.entry.kind !== 'session') {
+				const why = row ? `${rowLabel(row)} cannot be read` : 'no session selected';
+				return only({...state, message: info(`nothing to verify: ${why}`, now)});
+			}
+			return startVerify(state, [row.entry.session], rowLabel(row), now);
+		}
+		case 'verifyAll': {
+			// As `status` checks every active session: an expired one is on its way out.
+			const sessions = list.view.flatMap((row) =>
+				row.entry.kind === 'session' && !isExpired(row.entry.session, now)
+					? [row.entry.session]
+					: [],
+			);
+			if (sessions.length === 0) {
+				return only({...state, message: info('no active sessions in view to verify', now)});
+			}
+			return startVerify(state, sessions, plural(sessions.length, 'session'), now);
+		}
+		case 'refreshToken':
+			return startRefresh(state, now);
 		default:
 			return only(state);
 	}
 };
 
+// Checks these sessions' tokens: each row shows `checking…` until its answer comes.
+function startVerify(
+	state: State,
+	sessions: readonly Session[],
+	label: string,
+	now: number,
+): Update<State> {
+	const checks = new Map(state.checks);
+	for (const session of sessions) {
+		const previous = checkFor(state.checks, session);
+		checks.set(session.id, {
+			phase: 'checking',
+			token: session.accessToken,
+			previous: previous?.phase === 'done' ? previous : undefined,
+		});
+	}
+	const several = sessions.length > 1;
+	return startTask(
+		{...state, checks},
+		{kind: 'verify', sessions, label},
+		{
+			kind: 'busy',
+			label: several ? 'verifying' : `verifying ${label}`,
+			since: now,
+			...(several ? {progress: {done: 0, total: sessions.length}} : {}),
+		},
+	);
+}
+
+// The answers still awaited go back to what the rows showed before.
+function withoutPending(checks: TokenChecks): TokenChecks {
+	let next: Map<string, TokenCheck> | undefined;
+	for (const [id, check] of checks) {
+		if (check.phase !== 'checking') continue;
+		next ??= new Map(checks);
+		if (check.previous) next.set(id, check.previous);
+		else next.delete(id);
+	}
+	return next ?? checks;
+}
+
+function startRefresh(state: State, now: number): Update<State> {
+	const row = selectedRow(state.list);
+	if (row?.entry.kind !== 'session') {
+		const why = row ? `${rowLabel(row)} cannot be read` : 'no session selected';
+		return only({...state, message: info(`nothing to refresh: ${why}`, now)});
+	}
+	const {session} = row.entry;
+	const label = rowLabel(row);
+	const why = cannotRefresh(session.refreshToken, session.refreshTokenExpiresAt, now);
+	if (why !== undefined) {
+		return only({...state, message: {text: `${label}: ${why}`, tone: 'error', at: now}});
+	}
+	return startTask(
+		state,
+		{kind: 'refresh', session, label},
+		{kind: 'busy', label: `refreshing ${label}`, since: now},
+	);
+}
+
+/** Whether `d` may also revoke this session's token: as `delete --revoke`, with the app that issued it. */
+function canRevoke(state: State, session: Session): boolean {
+	return (
+		state.revokeClientId !== null &&
+		session.accessToken !== '' &&
+		session.clientId === state.revokeClientId
+	);
+}
+
+function startDelete(
+	state: State,
+	row: Row | undefined,
+	id: string,
+	label: string,
+	revoke: boolean,
+	now: number,
+): Update<State> {
+	const session = row?.entry.kind === 'session' ? row.entry.session : undefined;
+	return startTask(
+		state,
+		{kind: 'delete', id, label, session, revoke},
+		{kind: 'busy', label: `deleting ${label}`, since: now},
+	);
+}
+
 const onConfirm: Handler = (state, command, now) => {
 	const {mode} = state;
+	// The second question: the delete is confirmed, `no` keeps only the token on GitHub.
+	if (mode.kind === 'confirmRevoke') {
+		if (command !== 'yes' && command !== 'no') return only(state);
+		const row = state.list.rows.find((r) => r.id === mode.id);
+		return startDelete(state, row, mode.id, mode.label, command === 'yes', now);
+	}
 	if (command === 'no') return only({...state, mode: {kind: 'list'}});
 	if (command !== 'yes') return only(state);
 	if (mode.kind === 'confirmDelete') {
 		const {id, label} = mode;
-		return startTask(
-			state,
-			{kind: 'delete', id, label},
-			{kind: 'busy', label: `deleting ${label}`, since: now},
-		);
+		const row = state.list.rows.find((r) => r.id === id);
+		const session = row?.entry.kind === 'session' ? row.entry.session : undefined;
+		if (session && canRevoke(state, session)) {
+			return only({...state, mode: {kind: 'confirmRevoke', id, label, session}});
+		}
+		return startDelete(state, row, id, label, false, now);
 	}
 
 	return startTask(
@@ -339,7 +508,10 @@ function scrolled(top: number, command: Command, height: number, total: number):
 
 /** The lines of the details of the selected session, as the view draws them. */
 export function detailsOf(state: State, now: number): DetailLine[] {
-	return detailLines(selectedRow(state.list), now, state.width, state.utc);
+	const row = selectedRow(state.list);
+	const check =
+		row?.entry.kind === 'session' ? checkFor(state.checks, row.entry.session) : undefined;
+	return detailLines(row, now, state.width, state.utc, check);
 }
 
 // The moving keys scroll the help; the rest do nothing there.
@@ -380,13 +552,28 @@ const onLogin: Handler = (state, command, now) => {
 	return only(state);
 };
 
-// A task runs: only `quit` acts.
-const onBusy: Handler = (state) => only(state);
+// A task runs: only `quit` acts, and Esc cancels a verify (the answers already in stay).
+const onBusy: Handler = (state, command, now) => {
+	const {running, mode} = state;
+	if (command !== 'back' || running?.kind !== 'verify' || mode.kind !== 'busy') return only(state);
+	const done = mode.progress ? ` · ${mode.progress.done} of ${mode.progress.total} checked` : '';
+	return {
+		state: {
+			...state,
+			running: null,
+			checks: withoutPending(state.checks),
+			mode: {kind: 'list'},
+			message: info(`verify cancelled${done}`, now),
+		},
+		effects: [{kind: 'cancel', seq: running.seq}],
+	};
+};
 
 const handlers: Readonly<Record<Mode['kind'], Handler>> = {
 	list: onList,
 	details: onList,
 	confirmDelete: onConfirm,
+	confirmRevoke: onConfirm,
 	confirmCleanup: onConfirm,
 	filter: onFilter,
 	help: onHelp,
@@ -477,6 +664,20 @@ function onResult(state: State, result: Result): Update<State> {
 			return only({...state, mode: {...state.mode, progress}});
 		}
 
+		case 'tokenChecked': {
+			if (state.running?.seq !== result.seq) return only(state);
+			const checks = new Map(state.checks).set(result.id, result.check);
+			const {mode} = state;
+			return only({
+				...state,
+				checks,
+				mode:
+					mode.kind === 'busy' && mode.progress
+						? {...mode, progress: {...mode.progress, done: result.done}}
+						: mode,
+			});
+		}
+
 		case 'loginUrl':
 			if (state.running?.seq !== result.seq || !state.login) return only(state);
 			return only({...state, login: {...state.login, url: result.url}});
@@ -503,13 +704,21 @@ function onResult(state: State, result: Result): Update<State> {
 			// Drop the row at once; the reload confirms it.
 			const label = state.running?.kind === 'delete' ? state.running.label : result.id;
 			const entries = (state.entries ?? []).filter((entry) => entry.id !== result.id);
+			const checks = new Map(state.checks);
+			checks.delete(result.id);
+			const {note} = result;
 			return {
 				state: {
 					...next,
 					entries,
+					checks,
 					list: withoutRow(state.list, result.id),
 					mode: {kind: 'list'},
-					message: info(`deleted ${label}`, result.now),
+					message: {
+						text: `deleted ${label}${note ? ` · ${note.text}` : ''}`,
+						tone: note?.failed ? 'error' : 'info',
+						at: result.now,
+					},
 				},
 				effects: [reload],
 			};
@@ -523,10 +732,39 @@ function onResult(state: State, result: Result): Update<State> {
 			};
 		}
 
+		case 'verified': {
+			const task = state.running;
+			if (task?.kind !== 'verify') return only(next);
+			const checks = withoutPending(next.checks);
+			const said = verifySummary(
+				task.label,
+				task.sessions.map((session) => checkFor(checks, session)),
+				result.rateLimitResetAt,
+				result.now,
+			);
+			return only({
+				...next,
+				checks,
+				mode: {kind: 'list'},
+				message: {...said, at: result.now},
+			});
+		}
+
+		case 'tokenRefreshed': {
+			const task = state.running;
+			const label = task?.kind === 'refresh' ? task.label : '';
+			const said = refreshSaid(label, result.outcome, result.now);
+			return {
+				state: {...next, mode: {kind: 'list'}, message: {...said, at: result.now}},
+				effects: [reload],
+			};
+		}
+
 		case 'taskFailed':
 			return {
 				state: {
 					...next,
+					checks: withoutPending(next.checks),
 					mode: {kind: 'list'},
 					message: {text: result.message, tone: 'error', at: result.now},
 				},

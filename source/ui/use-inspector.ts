@@ -4,7 +4,7 @@ import type {ListableStore} from '../session/store.js';
 import type {FirstListing} from './first-listing.js';
 import {createEffectRunner, type EffectRunner} from './run-effects.js';
 import {type Action, type State, update} from './state.js';
-import type {StartLogin} from './types.js';
+import type {GitHubAccess, StartLogin} from './types.js';
 import useKeys from './use-keys.js';
 import useSessions, {type Timing} from './use-sessions.js';
 
@@ -13,6 +13,7 @@ export type Options = {
 	readonly store: ListableStore;
 	readonly watchDir?: string;
 	readonly login?: StartLogin;
+	readonly github?: GitHubAccess;
 	readonly timing?: Timing;
 	readonly first?: FirstListing;
 };
@@ -23,7 +24,7 @@ export type Options = {
  * actions in one frame never meets a stale one), then runs the effects `update` returned.
  */
 export default function useInspector(options: Options): [State, (action: Action) => void] {
-	const {store, watchDir, login, timing, first} = options;
+	const {store, watchDir, login, github, timing, first} = options;
 	const [state, setState] = useState(options.init);
 	const current = useRef(state);
 	const runner = useRef<EffectRunner | undefined>(undefined);
@@ -51,13 +52,21 @@ export default function useInspector(options: Options): [State, (action: Action)
 	const {exit} = useApp();
 	const {loginTimeoutMs} = state;
 	useEffect(() => {
-		const created = createEffectRunner({store, login, loginTimeoutMs, dispatch, reload, exit});
+		const created = createEffectRunner({
+			store,
+			login,
+			loginTimeoutMs,
+			...(github ? {github} : {}),
+			dispatch,
+			reload,
+			exit,
+		});
 		runner.current = created;
 		return () => {
 			created.close();
 			runner.current = undefined;
 		};
-	}, [store, login, loginTimeoutMs, dispatch, reload, exit]);
+	}, [store, login, github, loginTimeoutMs, dispatch, reload, exit]);
 
 	return [state, dispatch];
 }
