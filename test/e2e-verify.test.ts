@@ -8,7 +8,7 @@ import type {Session} from '../source/session/session.js';
 import {FakeGitHub, OCTOCAT} from './helpers/fake-github.js';
 import {killAllPtys, type PtySession, spawnCli} from './helpers/pty.js';
 import {idsIn, makeSession, makeSessionDir, makeUser} from './helpers/session-dir.js';
-import {waitFor} from './ui-helpers.js';
+import {waitFor} from './helpers/wait.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -9,7 +9,7 @@ import type {Command} from '../source/ui/keymap.js';
 import {selectedRow} from '../source/ui/list-view.js';
 import {type Action, detailsOf, initialState, type State, update} from '../source/ui/state.js';
 import {checkFor, checkOf, tokenMark} from '../source/ui/token-checks.js';
-import {createTestSession, DAY, HOUR, MINUTE, NOW, SECOND, sessionEntry} from './ui-helpers.js';
+import {createTestSession, DAY, HOUR, MINUTE, NOW, SECOND, sessionEntry} from './helpers/ink.js';
 
 function run(state: State, ...actions: Action[]): State {
 	return actions.reduce((current, action) => update(current, action).state, state);

@@ -5,7 +5,7 @@ import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import type {Session} from '../source/session/session.js';
 import App, {type Props} from '../source/ui/App.js';
 import {FakeGitHub, OCTOCAT} from './helpers/fake-github.js';
-import {createTestSession, DAY, driver, HOUR, NOW, SECOND, TestStore} from './ui-helpers.js';
+import {createTestSession, DAY, driver, HOUR, NOW, SECOND, TestStore} from './helpers/ink.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
