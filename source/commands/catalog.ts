@@ -51,6 +51,8 @@ export type FlagSpec = {
 	readonly description: string;
 	/** The commands it applies to; 'all' for every one. */
 	readonly commands: readonly Command[] | 'all';
+	/** Its value is completed as a directory path (--dir, and copy's --from and --to). */
+	readonly completesDirectory?: true;
 };
 
 /** Where the store is named: every command that reads or writes sessions. */
@@ -149,22 +151,24 @@ export const flagSpecs: readonly FlagSpec[] = [
 		name: 'from',
 		type: 'string',
 		usage: '--from STORE',
-		description: 'copy: the store to copy from, a session directory or a redis:// URL',
+		description: 'the store to copy from: a session directory or a redis:// URL',
 		commands: ['copy'],
+		completesDirectory: true,
 	},
 	{
 		name: 'to',
 		type: 'string',
 		usage: '--to STORE',
 		description:
-			'copy: the store to copy to, a session directory (made 0700 if missing)\nor a redis:// URL',
+			'the store to copy to: a session directory (made 0700 if missing)\nor a redis:// URL',
 		commands: ['copy'],
+		completesDirectory: true,
 	},
 	{
 		name: 'move',
 		type: 'boolean',
 		usage: '--move',
-		description: 'copy: then remove from the source each session verified at the target',
+		description: 'then remove from the source each session verified at the target',
 		commands: ['copy'],
 	},
 	{
@@ -182,6 +186,7 @@ export const flagSpecs: readonly FlagSpec[] = [
 		description:
 			'the session directory (env STACKTOWER_SESSIONS_DIR;\ndefault ~/.config/stacktower/sessions)',
 		commands: storeCommands,
+		completesDirectory: true,
 	},
 	{
 		name: 'redis',

@@ -461,7 +461,9 @@ export function parseCommandLine(argv: readonly string[], env: Env): ParseResult
 				? 'the inspector'
 				: command === 'demo' && (spec.name === 'dir' || spec.name === 'redis')
 					? 'demo (it uses a temporary directory of its own)'
-					: command;
+					: command === 'copy' && (spec.name === 'dir' || spec.name === 'redis')
+						? 'copy (it takes --from STORE and --to STORE)'
+						: command;
 		const scope = spec.commands === 'all' ? [] : spec.commands;
 		errors.push(
 			`${flagWord(spec)} does not apply to ${where}; it is for ${scope.map((c) => (c === 'inspect' ? 'the inspector' : c)).join(', ')}`,
