@@ -108,6 +108,8 @@ export type CopyOptions = {
 	/** How long to wait for a lock held by a refresh; default the stores' own (30 s). */
 	readonly lockWaitMs?: number;
 	readonly signal?: AbortSignal;
+	/** Called when a session's lock is held by another process (a refresh) and the copy starts to wait for it. */
+	readonly onLockWait?: (id: string, store: 'source' | 'target') => void;
 	/** Called with each result as it is known, in the source's order; awaited. */
 	readonly onResult?: (result: CopyResult) => void | Promise<void>;
 };
@@ -243,8 +245,13 @@ export async function copySessions(
 		store: ListableStore,
 		which: 'source' | 'target',
 		id: string,
-	): Promise<SessionLock | undefined> =>
-		isLockingStore(store) ? step(which, 'lock', () => store.lock(id, lockOptions)) : undefined;
+	): Promise<SessionLock | undefined> => {
+		if (!isLockingStore(store)) return undefined;
+		const onWait = options.onLockWait;
+		return step(which, 'lock', () =>
+			store.lock(id, onWait ? {...lockOptions, onWait: () => onWait(id, which)} : lockOptions),
+		);
+	};
 
 	/** Judges one session (and, unless a dry run, copies it) with its locks held. */
 	const copyOne = async (listed: Session, id: string): Promise<CopyResult> => {
