@@ -182,6 +182,11 @@ async function run(
 			move,
 			now: clock,
 			onResult: line,
+			onLockWait: (id, store) => {
+				output.err(
+					`stacktower-sessions: waiting for ${escapeControl(id)}: another process holds its lock in the ${store} ${where[store]} (a refresh in progress)\n`,
+				);
+			},
 		});
 	} catch (error) {
 		if (!(error instanceof SameStoreError)) throw error;
