@@ -134,6 +134,11 @@ async function main(): Promise<number> {
 			);
 		}
 
+		case 'copy': {
+			const {copyCommand} = await import('./source/commands/copy.js');
+			return copyCommand({...invocation, output});
+		}
+
 		case 'login': {
 			return withStore(invocation, (opened) => login(invocation, opened));
 		}

@@ -61,6 +61,7 @@ describe('bash', () => {
 			[
 				'cleanup',
 				'completion',
+				'copy',
 				'delete',
 				'demo',
 				'help',

@@ -132,7 +132,7 @@ describe('usage errors exit 2 and say how to fix them', () => {
 	test.each([
 		[
 			['frobnicate'],
-			'unknown command "frobnicate"; the commands are list, cleanup, delete, logout, status, refresh, login, demo, completion, help',
+			'unknown command "frobnicate"; the commands are list, cleanup, delete, logout, status, refresh, copy, login, demo, completion, help',
 		],
 		[['lsit'], 'unknown command "lsit" (did you mean list?)'],
 		[['list', '--frobnicate'], 'unknown flag --frobnicate'],
@@ -230,7 +230,7 @@ describe('usage errors exit 2 and say how to fix them', () => {
 		expect(result.code).toBe(2);
 		expect(result.stdout).toBe('');
 		expect(result.stderr).toBe(
-			'stacktower-sessions: unknown command "delet" (did you mean delete?); the commands are list, cleanup, delete, logout, status, refresh, login, demo, completion, help\nrun stacktower-sessions --help for the usage\n',
+			'stacktower-sessions: unknown command "delet" (did you mean delete?); the commands are list, cleanup, delete, logout, status, refresh, copy, login, demo, completion, help\nrun stacktower-sessions --help for the usage\n',
 		);
 	});
 

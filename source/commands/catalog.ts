@@ -12,6 +12,7 @@ export const commandNames = [
 	'logout',
 	'status',
 	'refresh',
+	'copy',
 	'login',
 	'demo',
 	'completion',
@@ -52,6 +53,8 @@ export type FlagSpec = {
 	readonly description: string;
 	/** The commands it applies to; 'all' for every one. */
 	readonly commands: readonly Command[] | 'all';
+	/** Its value is completed as a directory path (--dir, and copy's --from and --to). */
+	readonly completesDirectory?: true;
 };
 
 /** Where the store is named: every command that reads or writes sessions. */
@@ -148,8 +151,32 @@ export const flagSpecs: readonly FlagSpec[] = [
 		name: 'dryRun',
 		type: 'boolean',
 		usage: '--dry-run',
-		description: 'name the sessions that would be removed, and remove nothing',
-		commands: ['cleanup', 'delete', 'logout'],
+		description: 'say what would be done to each session, and change nothing',
+		commands: ['cleanup', 'delete', 'logout', 'copy'],
+	},
+	{
+		name: 'from',
+		type: 'string',
+		usage: '--from STORE',
+		description: 'the store to copy from: a session directory or a redis:// URL',
+		commands: ['copy'],
+		completesDirectory: true,
+	},
+	{
+		name: 'to',
+		type: 'string',
+		usage: '--to STORE',
+		description:
+			'the store to copy to: a session directory (made 0700 if missing)\nor a redis:// URL',
+		commands: ['copy'],
+		completesDirectory: true,
+	},
+	{
+		name: 'move',
+		type: 'boolean',
+		usage: '--move',
+		description: 'then remove from the source each session verified at the target',
+		commands: ['copy'],
 	},
 	{
 		name: 'revoke',
@@ -167,6 +194,7 @@ export const flagSpecs: readonly FlagSpec[] = [
 		description:
 			'the session directory (env STACKTOWER_SESSIONS_DIR;\ndefault ~/.config/stacktower/sessions)',
 		commands: storeCommands,
+		completesDirectory: true,
 	},
 	{
 		name: 'redis',
@@ -296,6 +324,26 @@ export const commandSpecs: readonly CommandSpec[] = [
 		].join('\n'),
 		flagsText: storedTokensHelp,
 		examples: ['stacktower-sessions refresh', 'stacktower-sessions refresh github'],
+	},
+	{
+		name: 'copy',
+		aliases: [],
+		operands: '',
+		summary: 'copy sessions from one store to another (files, Redis); --move to move them',
+		description: [
+			'Copy every readable session from one store to another, each a session directory',
+			'or a redis:// / rediss:// URL (a node of a Redis Cluster works too), with the expiry',
+			'it has. Expired and unreadable sessions are skipped and listed; a session the target',
+			'holds with a later expiry is kept. Run it again and it finds everything already',
+			'there. With --move, each session read back equal from the target is removed from',
+			'the source, and only those. A session being refreshed is waited for (its lock).',
+			'Exit 0 when every readable session is at the target, 1 when one could not be copied.',
+		].join('\n'),
+		examples: [
+			'stacktower-sessions copy --from ~/.config/stacktower/sessions --to redis://localhost:6379 --dry-run',
+			'stacktower-sessions copy --from ~/.config/stacktower/sessions --to redis://localhost:6379',
+			'stacktower-sessions copy --move --from redis://old-host:6379 --to rediss://new-host:6380',
+		],
 	},
 	loginCommand,
 	{

@@ -40,6 +40,11 @@ const valueFlags = flagSpecs
 	.filter((flag) => flag.type === 'string')
 	.map((flag) => `--${kebabCase(flag.name)}`);
 
+/** Flags whose value is a directory path (--dir, --from, --to): the shell completes directories. */
+const directoryFlags = flagSpecs
+	.filter((flag) => flag.completesDirectory)
+	.map((flag) => `--${kebabCase(flag.name)}`);
+
 /** The commands whose operands are session ids (delete, rm, status, refresh), by their names. */
 const idCommands = commandSpecs
 	.filter((spec) => spec.operands.includes('ID'))
@@ -65,9 +70,9 @@ _stacktower_sessions() {
 		esac
 	done
 	case $prev in
-		--dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+		${directoryFlags.join('|')}) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 		--id) COMPREPLY=($(compgen -W "$(${BIN} completion ids "\${store[@]}" 2>/dev/null)" -- "$cur")); return ;;
-		${valueFlags.filter((flag) => flag !== '--dir' && flag !== '--id').join('|')}) return ;;
+		${valueFlags.filter((flag) => !directoryFlags.includes(flag) && flag !== '--id').join('|')}) return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		local flags="${flagWords('inspect').join(' ')}"
@@ -118,9 +123,9 @@ ${entries}
 		esac
 	done
 	case \${words[CURRENT-1]} in
-		--dir) _files -/; return ;;
+		${directoryFlags.join('|')}) _files -/; return ;;
 		--id) compadd -- \${(f)"$(${BIN} completion ids \${store[@]} 2>/dev/null)"}; return ;;
-		${valueFlags.filter((flag) => flag !== '--dir' && flag !== '--id').join('|')}) return ;;
+		${valueFlags.filter((flag) => !directoryFlags.includes(flag) && flag !== '--id').join('|')}) return ;;
 	esac
 	if [[ \${words[CURRENT]} == -* ]]; then
 		flags=(${flagWords('inspect').join(' ')})
@@ -196,7 +201,7 @@ function fishFlag(name: string, type: 'string' | 'boolean', condition: string): 
 	const long = kebabCase(name);
 	const base = `complete -c ${BIN} -n "${condition}"`;
 	if (type === 'boolean') return `${base} -l ${long}\n${base} -l no-${long}`;
-	if (long === 'dir') return `${base} -l dir -r -F`;
+	if (directoryFlags.includes(`--${long}`)) return `${base} -l ${long} -r -F`;
 	if (long === 'id') return `${base} -l id -x -a "(__stacktower_sessions_ids)"`;
 	return `${base} -l ${long} -x`;
 }

@@ -26,6 +26,11 @@ export type OpenStoreOptions = {
 	 * that recovers once the store is back, where a plain command exits 1 at once.
 	 */
 	readonly lazy?: boolean;
+	/**
+	 * Create a missing session directory now (0700, checked), as a first login would; copy's
+	 * target. By default looking creates nothing.
+	 */
+	readonly createDirectory?: boolean;
 };
 
 export type OpenedStore = {
@@ -163,7 +168,7 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
 	const dir = resolve(options.dir ?? defaultSessionsDir());
 	// Looking creates nothing: a missing directory lists as empty (with how to log in), and a
 	// mistyped --dir does not leave a new directory behind. The first saved session creates it.
-	const open = () => new FileStore(dir, {createDirectory: false});
+	const open = () => new FileStore(dir, {createDirectory: options.createDirectory ?? false});
 	const store = options.lazy ? new LazyStore(async () => open(), dir) : open();
 	const stateStore = new MemoryStateStore();
 	return {

@@ -5,6 +5,7 @@
 // Node's own util.parseArgs tokenises argv (no dependency to load at every start); the tokens
 // keep what a flag parser's result loses: a flag given twice, a flag given without its value,
 // and a value given to a flag that takes none are each reported, with every other problem.
+import {resolve} from 'node:path';
 import {parseArgs} from 'node:util';
 import {escapeControl} from '../format/escape.js';
 import {closest} from '../format/suggest.js';
@@ -47,6 +48,11 @@ export type StoreChoice = {
 	 */
 	readonly storeArgs: readonly string[];
 };
+
+/** One store of `copy`, as --from or --to names it: a session directory or a Redis URL. */
+export type StoreRef =
+	| {readonly kind: 'dir' /** Absolute. */; readonly dir: string}
+	| {readonly kind: 'redis'; readonly url: string};
 
 /**
  * What status, refresh and delete --revoke need to send a stored token to GitHub. They never
@@ -106,6 +112,13 @@ export type Invocation = Common &
 				readonly token: TokenOptions;
 		  } & StoreChoice)
 		| ({readonly command: 'logout'; readonly dryRun: boolean} & StoreChoice)
+		| {
+				readonly command: 'copy';
+				readonly from: StoreRef;
+				readonly to: StoreRef;
+				readonly dryRun: boolean;
+				readonly move: boolean;
+		  }
 		| ({readonly command: 'login'; readonly login: LoginConfig} & StoreChoice)
 		| {readonly command: 'demo'; readonly login: LoginConfig}
 		| ({readonly command: 'completion'; readonly target: Shell | 'ids'} & StoreChoice)
@@ -141,6 +154,8 @@ function specByName(name: string): FlagSpec {
 
 /** Every flag as typed, for suggestions: `--json`, `--no-color`, `--dir`. */
 const flagWords = [...specByWord.keys()].filter((word) => word.length > 1);
+
+const REDIS_URL_FORM = 'redis://[USER:PASSWORD@]HOST[:PORT][/DB] or rediss://...';
 
 /** True for a URL node-redis accepts: redis:// or rediss://, a host, at most a database number. */
 export function isRedisUrl(text: string): boolean {
@@ -250,7 +265,7 @@ function parseStore(given: Given, env: Env, errors: string[]): StoreChoice {
 		if (!isRedisUrl(redis)) {
 			errors.push(
 				// Not echoed: the URL may hold a password.
-				'--redis is not a Redis URL: use redis://[USER:PASSWORD@]HOST[:PORT][/DB] or rediss://...',
+				`--redis is not a Redis URL: use ${REDIS_URL_FORM}`,
 			);
 		}
 
@@ -267,13 +282,59 @@ function parseStore(given: Given, env: Env, errors: string[]): StoreChoice {
 
 	if (envDir) return {dir: envDir, redisUrl: undefined, storeArgs: []};
 	if (envRedis !== undefined && !isRedisUrl(envRedis)) {
-		errors.push(
-			'STACKTOWER_REDIS_URL is not a Redis URL: use redis://[USER:PASSWORD@]HOST[:PORT][/DB] or rediss://...',
-		);
+		errors.push(`STACKTOWER_REDIS_URL is not a Redis URL: use ${REDIS_URL_FORM}`);
 		return {dir: undefined, redisUrl: undefined, storeArgs: []};
 	}
 
 	return {dir: undefined, redisUrl: envRedis, storeArgs: []};
+}
+
+/**
+ * --from or --to of copy: a redis:// or rediss:// URL, else a directory path (made absolute
+ * here, so the two can be compared). Any other URL is neither, and refused.
+ */
+function parseStoreRef(given: Given, name: 'from' | 'to', errors: string[]): StoreRef | undefined {
+	const text = stringOf(given, name);
+	if (text === undefined) {
+		// Given without its value: readTokens has said so already.
+		if (!errors.some((error) => error.startsWith(`--${name} needs a value`))) {
+			errors.push(
+				`copy needs --${name} STORE: a session directory or a Redis URL, as in stacktower-sessions copy --from ~/.config/stacktower/sessions --to redis://localhost:6379`,
+			);
+		}
+
+		return undefined;
+	}
+
+	if (/^rediss?:/i.test(text)) {
+		if (isRedisUrl(text)) return {kind: 'redis', url: text};
+		// Not echoed: the URL may hold a password.
+		errors.push(`--${name} is not a Redis URL: use ${REDIS_URL_FORM}`);
+		return undefined;
+	}
+
+	if (/^[a-z][a-z\d+.-]*:\/\//i.test(text)) {
+		errors.push(
+			`--${name} ${quote(text)} is neither a session directory nor a Redis URL: give a path, or ${REDIS_URL_FORM}`,
+		);
+		return undefined;
+	}
+
+	return {kind: 'dir', dir: resolve(text)};
+}
+
+/** `host:port/db` of a Redis URL: two spellings of one server and database compare equal. */
+function redisIdentity(url: string): string {
+	const parsed = new URL(url);
+	const db = Number(parsed.pathname.slice(1) || '0');
+	return `${parsed.hostname.toLowerCase()}:${parsed.port || '6379'}/${db}`;
+}
+
+function sameStoreRef(a: StoreRef, b: StoreRef): boolean {
+	if (a.kind === 'dir' && b.kind === 'dir') return a.dir === b.dir;
+	if (a.kind === 'redis' && b.kind === 'redis')
+		return redisIdentity(a.url) === redisIdentity(b.url);
+	return false;
 }
 
 /** The login flags as login-options.ts takes them. */
@@ -419,7 +480,9 @@ export function parseCommandLine(argv: readonly string[], env: Env): ParseResult
 				? 'the inspector'
 				: command === 'demo' && (spec.name === 'dir' || spec.name === 'redis')
 					? 'demo (it uses a temporary directory of its own)'
-					: command;
+					: command === 'copy' && (spec.name === 'dir' || spec.name === 'redis')
+						? 'copy (it takes --from STORE and --to STORE)'
+						: command;
 		const scope = spec.commands === 'all' ? [] : spec.commands;
 		errors.push(
 			`${flagWord(spec)} does not apply to ${where}; it is for ${scope.map((c) => (c === 'inspect' ? 'the inspector' : c)).join(', ')}`,
@@ -433,7 +496,9 @@ export function parseCommandLine(argv: readonly string[], env: Env): ParseResult
 	}
 
 	const dryRun = given.get('dryRun') === true;
-	const store = command === 'demo' ? undefined : parseStore(given, env, errors);
+	// demo makes a directory of its own; copy names its two stores with --from and --to.
+	const store =
+		command === 'demo' || command === 'copy' ? undefined : parseStore(given, env, errors);
 	// Only where a login can run: elsewhere a login flag is refused above, once, or (--client-id
 	// and --github-host of the token commands) read by parseTokenOptions.
 	const parsedLogin =
@@ -482,6 +547,18 @@ export function parseCommandLine(argv: readonly string[], env: Env): ParseResult
 		case 'cleanup':
 		case 'logout': {
 			invocation = {command, dryRun, color, ...(store as StoreChoice)};
+			break;
+		}
+
+		case 'copy': {
+			const from = parseStoreRef(given, 'from', errors);
+			const to = parseStoreRef(given, 'to', errors);
+			if (from && to && sameStoreRef(from, to)) {
+				errors.push('--from and --to name the same store: give two different ones');
+			}
+
+			const move = given.get('move') === true;
+			if (from && to) invocation = {command, from, to, dryRun, move, color};
 			break;
 		}
 

@@ -8,6 +8,16 @@ export {
 	parseRfc3339,
 } from './codec.js';
 export {
+	type CopyOptions,
+	type CopyOutcome,
+	type CopyResult,
+	type CopyStep,
+	type CopySummary,
+	copyOutcomes,
+	copySessions,
+	SameStoreError,
+} from './copy.js';
+export {
 	CorruptError,
 	ExpiredError,
 	InvalidIdError,

@@ -120,6 +120,40 @@ export class RedisStore implements ListableStore, LockingStore {
 		return session;
 	}
 
+	/**
+	 * What is stored under `id`, as list() would show it: a session (an expired one included) or
+	 * an unreadable entry with its reason; null when there is no key. Removes nothing, unlike
+	 * get(), so a dry run or a copy can read without changing the store.
+	 */
+	async lookup(id: string): Promise<ListEntry | null> {
+		const key = this.key(id);
+		// TYPE in the same round trip tells a missing key and an empty string apart, and names
+		// the type of a key that holds no string (GETRANGE then answers WRONGTYPE).
+		const [range, type] = await this.#connection.run(
+			(c) =>
+				Promise.all([
+					c.getRange(key, 0, MAX_SESSION_FILE_BYTES).catch((error: unknown) => {
+						if (isWrongType(error)) return null;
+						throw error;
+					}),
+					c.type(key),
+				]),
+			{key},
+		);
+		const kind = String(type);
+		if (kind === 'none') return null;
+		if (kind !== 'string') {
+			return {
+				kind: 'unreadable',
+				id,
+				reason: `the key holds a Redis ${kind}, not a string`,
+				location: key,
+			};
+		}
+
+		return this.#entry(key, id, (range as string | null) ?? '');
+	}
+
 	async set(session: Session): Promise<void> {
 		// Checked and encoded before any command, so a session that cannot be written fails
 		// without I/O.
