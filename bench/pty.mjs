@@ -18,6 +18,15 @@ function terminalEnv() {
 	return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined));
 }
 
+/** Matches `n` as a screen may print it: 66667, 66,667, 66.667 or 66 667. */
+export function numberPattern(n) {
+	const digits = String(n);
+	const groups = [];
+	for (let end = digits.length; end > 0; end -= 3)
+		groups.unshift(digits.slice(Math.max(0, end - 3), end));
+	return groups.join("[,.\\u00a0\\u202f' ]?");
+}
+
 export class PtyRun {
 	/** Spawns `file args` in a cols × rows terminal; times are ms since this call. */
 	constructor(file, args, {cols = 120, rows = 40, cwd = process.cwd()} = {}) {

@@ -11,15 +11,13 @@
 // work. A third line, raw + codec (encodeSession, SET, GET, decodeSession with no store), shows
 // how much of the gap is the Go-format JSON itself. Each round runs the three back to back, so
 // machine load falls on all of them; the ratio is the median of the rounds' ratios.
-import {spawn} from 'node:child_process';
-import {existsSync, mkdtempSync, rmSync} from 'node:fs';
-import {createConnection, createServer} from 'node:net';
-import {tmpdir} from 'node:os';
-import {join, resolve} from 'node:path';
+import {existsSync} from 'node:fs';
+import {resolve} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {parseArgs} from 'node:util';
 import {createClient} from 'redis';
 import {median} from './processes.mjs';
+import {redisMissing, startRedis} from './redis-servers.mjs';
 
 const {values: options} = parseArgs({
 	options: {
@@ -45,74 +43,6 @@ const levels = options.concurrency.split(',').map(Number);
 const rounds = Number(options.rounds);
 const target = 0.8;
 
-async function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const {port} = server.address();
-			server.close(() => resolve(port));
-		});
-	});
-}
-
-function ping(port) {
-	return new Promise((resolve) => {
-		const socket = createConnection({host: '127.0.0.1', port});
-		const done = (ok) => {
-			socket.destroy();
-			resolve(ok);
-		};
-		socket.once('error', () => done(false));
-		socket.once('connect', () => socket.write('PING\r\n'));
-		socket.once('data', (chunk) => done(chunk.toString().startsWith('+PONG')));
-	});
-}
-
-async function startRedis() {
-	const dir = mkdtempSync(join(tmpdir(), 'stacktower-bench-redis-'));
-	const port = await freePort();
-	const child = spawn(
-		'redis-server',
-		[
-			'--port',
-			String(port),
-			'--bind',
-			'127.0.0.1',
-			'--save',
-			'',
-			'--appendonly',
-			'no',
-			'--dir',
-			dir,
-		],
-		{stdio: 'ignore'},
-	);
-	let exited = false;
-	child.once('exit', () => {
-		exited = true;
-	});
-	// Whatever happens to this script, the server goes with it.
-	process.once('exit', () => child.kill('SIGKILL'));
-	child.once('error', (error) => {
-		console.error(`cannot start redis-server (${error.message}): apt-get install redis-server`);
-		process.exit(1);
-	});
-	for (let delay = 5; !(await ping(port)); delay = Math.min(delay * 2, 100)) {
-		if (exited) throw new Error('redis-server exited at start-up');
-		await new Promise((resolve) => setTimeout(resolve, delay));
-	}
-
-	return {
-		port,
-		async stop() {
-			child.kill('SIGKILL');
-			if (!exited) await new Promise((resolve) => child.once('exit', resolve));
-			rmSync(dir, {recursive: true, force: true});
-		},
-	};
-}
-
 /** Runs `pair(i)` for i in 0..pairs-1 on `concurrency` loops; resolves to pairs per second. */
 async function measure(pair, concurrency) {
 	let next = 0;
@@ -124,6 +54,12 @@ async function measure(pair, concurrency) {
 	);
 	const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 	return pairs / seconds;
+}
+
+const missing = redisMissing();
+if (missing) {
+	console.error(`cannot start redis-server: ${missing}`);
+	process.exit(1);
 }
 
 const redis = await startRedis();

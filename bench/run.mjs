@@ -2,9 +2,11 @@
 // whole processes several times, subject and baseline alternating in the same run (so machine
 // load falls on both), and prints medians and their ratio against the target.
 //
-//   node bench/run.mjs [--quick] [--only list,cleanup,spawn,inspector] [--runs N] [--verbose]
+//   node bench/run.mjs [--quick] [--only list,cleanup,spawn,inspector,redis-cluster] [--runs N] [--verbose]
+//   node bench/run.mjs redis-cluster        (the same as --only redis-cluster)
 //
-// --quick: fewer runs, no 100,000-session sets (the inspector runs on 10,000 instead).
+// --quick: fewer runs, no 100,000-session sets (the inspector runs on 10,000 instead), and the
+// Redis Cluster holds 100,000 sessions instead of 1,000,000.
 import {execFileSync} from 'node:child_process';
 import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {cpus, loadavg, totalmem} from 'node:os';
@@ -15,13 +17,15 @@ import {build} from 'esbuild';
 import {bundleOptions} from '../scripts/bundle-options.mjs';
 import {benchRoot, expiredCount, generate, generateNamed, removeGenerated} from './generate.mjs';
 import {alternate, median, removeScratch, rssMethod, runNode} from './processes.mjs';
-import {PtyRun} from './pty.mjs';
+import {numberPattern, PtyRun} from './pty.mjs';
+import {measureRedisCluster} from './redis-cluster.mjs';
+import {stopAllRedis} from './redis-servers.mjs';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
 const here = (name) => join(repo, 'bench', name);
 const node = process.execPath;
 
-const {values: options} = parseArgs({
+const {values: options, positionals} = parseArgs({
 	options: {
 		quick: {type: 'boolean', default: false},
 		only: {type: 'string', multiple: true},
@@ -31,19 +35,22 @@ const {values: options} = parseArgs({
 		cli: {type: 'string'},
 		help: {type: 'boolean', short: 'h', default: false},
 	},
+	// Measurement names, as with --only: `npm run bench -- redis-cluster`.
+	allowPositionals: true,
 });
 // --cli compares another build (say, before and after a change) against the same baselines.
 const cli = options.cli ? resolve(options.cli) : join(repo, 'dist', 'cli.cjs');
 
-const all = ['list', 'cleanup', 'spawn', 'inspector'];
+const all = ['list', 'cleanup', 'spawn', 'inspector', 'redis-cluster'];
 if (options.help) {
 	console.log(
-		`usage: node bench/run.mjs [--quick] [--only ${all.join(',')}] [--runs N] [--verbose] [--keep] [--cli dist/cli.cjs]`,
+		`usage: node bench/run.mjs [--quick] [--only ${all.join(',')}] [--runs N] [--verbose] [--keep] [--cli dist/cli.cjs] [MEASUREMENT...]`,
 	);
 	process.exit(0);
 }
 
-const only = (options.only ?? all).flatMap((value) => value.split(','));
+const named = [...(options.only ?? []), ...positionals];
+const only = (named.length > 0 ? named : all).flatMap((value) => value.split(','));
 for (const name of only) {
 	if (!all.includes(name)) {
 		console.error(`unknown measurement ${JSON.stringify(name)}; expected one of ${all.join(', ')}`);
@@ -67,6 +74,9 @@ const sizes = quick ? [1000, 10_000] : [1000, 10_000, 100_000];
 const inspectorSize = quick ? 10_000 : 100_000;
 const inspectorRuns = quick ? 1 : 3;
 const keyPresses = quick ? 10 : 30;
+const clusterSize = quick ? 100_000 : 1_000_000;
+// A listing of a million sessions takes seconds: at most 5 runs of each side.
+const clusterRuns = Math.min(runs, 5);
 
 /** One table row; `target` is {ratio} (subject ÷ baseline) or {max, unit} (absolute). */
 const rows = [];
@@ -303,15 +313,6 @@ async function measureSpawn() {
 // ---------------------------------------------------------------------------------------------
 // 4. the inspector on a large directory: progress, full list, ↓ latency, peak memory
 
-/** Matches `n` as a screen may print it: 66667, 66,667, 66.667 or 66 667. */
-function numberPattern(n) {
-	const digits = String(n);
-	const groups = [];
-	for (let end = digits.length; end > 0; end -= 3)
-		groups.unshift(digits.slice(Math.max(0, end - 3), end));
-	return groups.join("[,.\\u00a0\\u202f' ]?");
-}
-
 async function measureInspector() {
 	const size = inspectorSize;
 	progress(`inspector @ ${size}`);
@@ -406,6 +407,27 @@ async function measureInspector() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 5. a Redis Cluster of 1,000,000 sessions: list --json against the raw client, the inspector
+
+async function measureCluster() {
+	try {
+		rows.push(
+			...(await measureRedisCluster({
+				size: clusterSize,
+				runs: clusterRuns,
+				inspectorRuns,
+				cli,
+				runNode,
+				log,
+				progress,
+			})),
+		);
+	} catch (error) {
+		failRow('5. redis cluster', clusterSize, error);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
 
 function format(value, unit) {
 	if (value === undefined) return '—';
@@ -417,6 +439,7 @@ function format(value, unit) {
 /** Whether a row meets its target: true, false, or undefined when it has none. */
 function meets(row) {
 	if (row.error) return false;
+	if (row.note) return undefined;
 	if (row.target?.ratio) return row.subject / row.baseline <= row.target.ratio;
 	if (row.target?.max) return row.subject <= row.target.max;
 	return undefined;
@@ -433,15 +456,15 @@ function table() {
 		'ok',
 	];
 	const lines = rows.map((row) => {
-		if (row.error) {
+		if (row.error || row.note) {
 			return [
 				row.measurement,
 				row.size.toLocaleString('en'),
-				`failed: ${row.error}`,
+				row.note ?? `failed: ${row.error}`,
 				'',
 				'',
 				'',
-				'no',
+				row.note ? '—' : 'no',
 			];
 		}
 
@@ -489,6 +512,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 	process.once(signal, () => {
 		if (!options.keep) removeGenerated();
 		removeScratch();
+		stopAllRedis();
 		process.exit(130);
 	});
 }
@@ -501,6 +525,7 @@ try {
 		cleanup: measureCleanup,
 		spawn: measureSpawn,
 		inspector: measureInspector,
+		'redis-cluster': measureCluster,
 	};
 	for (const name of all) {
 		if (only.includes(name)) await measures[name]();

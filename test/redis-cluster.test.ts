@@ -81,6 +81,47 @@ describe.skipIf(!available)('Redis Cluster', () => {
 		}
 	});
 
+	test('a key moved to another master mid-resharding is listed with its value', async () => {
+		const store = await RedisStore.open(cluster.url, {prefix: 'c2:'});
+		const key = 'c2:moving';
+		const slot = String(await raw.sendCommand(key, true, ['CLUSTER', 'KEYSLOT', key]));
+		const masters = raw.masters;
+		await store.set(session('moving'));
+		const owner = raw.slots[Number(slot)]?.master;
+		if (!owner) throw new Error(`no master serves slot ${slot}`);
+		const from = masters.indexOf(owner);
+		const [sourceNode, targetNode] = [masters[from], masters[(from + 1) % masters.length]];
+		if (!sourceNode || !targetNode) throw new Error(`slot ${slot}'s master is not a master`);
+		const source = await raw.nodeClient(sourceNode);
+		const target = await raw.nodeClient(targetNode);
+		try {
+			// The slot's one key moved as `redis-cli --cluster reshard` moves it, the slot half-way.
+			await target.sendCommand(['CLUSTER', 'SETSLOT', slot, 'IMPORTING', sourceNode.id]);
+			await source.sendCommand(['CLUSTER', 'SETSLOT', slot, 'MIGRATING', targetNode.id]);
+			await source.sendCommand([
+				'MIGRATE',
+				targetNode.host,
+				String(targetNode.port),
+				key,
+				'0',
+				'5000',
+			]);
+			// The target's SCAN lists the key, but a plain read there is MOVED: the slot is not its own yet.
+			await expect(target.get(key)).rejects.toThrow(/^MOVED /);
+			const entries = await store.list();
+			expect(entries.filter((entry) => entry.id === 'moving')).toMatchObject([
+				{kind: 'session', session: {id: 'moving'}},
+			]);
+		} finally {
+			// The move finished (as the reshard would), so the cluster is stable for the tests after.
+			for (const client of [target, source]) {
+				await client.sendCommand(['CLUSTER', 'SETSLOT', slot, 'NODE', targetNode.id]);
+			}
+
+			await store.close();
+		}
+	});
+
 	test('a state validates once, on its own slot', async () => {
 		const states = await RedisStateStore.open(cluster.url);
 		try {
