@@ -99,7 +99,8 @@ export class Connection {
 	readonly url: string;
 	readonly #owned: boolean;
 	readonly #cluster: AnyRedisCluster | undefined;
-	readonly #commandTimeoutMs: number;
+	/** How long one command may take, reply included. */
+	readonly commandTimeoutMs: number;
 	#closed = false;
 	#lastError: unknown;
 	// Calls whose reply node-redis still awaits, timed out ones included: while there are any,
@@ -128,7 +129,7 @@ export class Connection {
 		this.client = client as unknown as RedisClientType;
 		this.#cluster = cluster ? (client as AnyRedisCluster) : undefined;
 		this.#owned = owned;
-		this.#commandTimeoutMs = commandTimeoutMs;
+		this.commandTimeoutMs = commandTimeoutMs;
 		this.server = url ? serverOfUrl(url) : serverOf(client as AnyRedisClient);
 		this.url = url ? redactRedisUrl(url) : `redis://${this.server}`;
 		client.on('error', this.#onError);
@@ -228,6 +229,20 @@ export class Connection {
 		return this.#cluster !== undefined;
 	}
 
+	/** The one node's client, or a client per master of the cluster as node-redis last mapped it. */
+	masters(): Promise<RedisClientType[]> {
+		const cluster = this.#cluster;
+		if (!cluster) return Promise.resolve([this.client]);
+		return this.run(() =>
+			Promise.all(cluster.masters.map((master) => cluster.nodeClient(master))),
+		) as Promise<RedisClientType[]>;
+	}
+
+	/** Re-reads a cluster's slot map soon (at most every REDISCOVER_EVERY_MS); nothing for one node. */
+	refreshTopology(): void {
+		this.#rediscover();
+	}
+
 	/**
 	 * The clients to SCAN: the one node, or every master of a cluster (keys live on masters;
 	 * a replica holds copies). Node clients are the cluster client's own, bounded as it is.
@@ -249,9 +264,7 @@ export class Connection {
 			);
 		}
 
-		return this.run(() =>
-			Promise.all(cluster.masters.map((master) => cluster.nodeClient(master))),
-		) as Promise<RedisClientType[]>;
+		return this.masters();
 	}
 
 	/**
@@ -278,7 +291,7 @@ export class Connection {
 		this.#inFlight++;
 		return new Promise<T>((resolve, reject) => {
 			const call: PendingCall = {
-				deadline: performance.now() + this.#commandTimeoutMs,
+				deadline: performance.now() + this.commandTimeoutMs,
 				write,
 				reject,
 			};
@@ -336,7 +349,7 @@ export class Connection {
 	// of calls a second). A call rejects between its deadline and one tick later.
 	#watch(): void {
 		if (this.#watchdog) return;
-		const tick = Math.max(10, Math.min(250, this.#commandTimeoutMs / 4));
+		const tick = Math.max(10, Math.min(250, this.commandTimeoutMs / 4));
 		this.#watchdog = setInterval(() => {
 			const now = performance.now();
 			// Calls are added in deadline order (one timeout for all, a monotonic clock), so the
@@ -394,11 +407,11 @@ export class Connection {
 		}
 
 		if (cause instanceof CommandDeadlineError && cause.write) {
-			return `no reply within ${this.#commandTimeoutMs} ms; the write may have been applied, since a stalled server can still run what it received`;
+			return `no reply within ${this.commandTimeoutMs} ms; the write may have been applied, since a stalled server can still run what it received`;
 		}
 
 		if (cause instanceof CommandDeadlineError || cause instanceof redis.TimeoutError) {
-			return `no reply within ${this.#commandTimeoutMs} ms`;
+			return `no reply within ${this.commandTimeoutMs} ms`;
 		}
 
 		if (cause instanceof OpenAbortedError) return 'the store was closed while connecting';

@@ -15,9 +15,12 @@ import type {
 	LockingStore,
 	LockOptions,
 	SessionLock,
+	StoreWatch,
+	WatchOptions,
 } from '../store.js';
 import type {AnyRedisClient} from './client.js';
 import {Connection, connectionTo, isWrongType, whereKey} from './connection.js';
+import {watchSessions} from './events.js';
 import {
 	DEFAULT_SESSION_PREFIX,
 	LOCK_KEY_PREFIX,
@@ -66,6 +69,7 @@ export class RedisStore implements ListableStore, LockingStore {
 	readonly #connection: Connection;
 	readonly #prefix: string;
 	readonly #now: () => number;
+	readonly #keyspaceEvents: 'use' | 'enable';
 
 	/**
 	 * Connects to `url` (the store then owns the connection and `close()` closes it), or uses a
@@ -93,6 +97,7 @@ export class RedisStore implements ListableStore, LockingStore {
 				: new Connection(client, false, resolved.commandTimeoutMs);
 		this.#prefix = resolved.prefix;
 		this.#now = resolved.now;
+		this.#keyspaceEvents = resolved.keyspaceEvents;
 	}
 
 	/** The Redis key a session id is stored under. */
@@ -264,6 +269,50 @@ export class RedisStore implements ListableStore, LockingStore {
 			if (pending.length > 0) await Promise.all(pending);
 			options.onProgress?.(done, undefined);
 		}
+	}
+
+	/**
+	 * The entry under `id` as list() shows it, or null when there is no such key; removes
+	 * nothing. Reads at most one byte past the size limit, as list() does.
+	 */
+	async lookup(id: string): Promise<ListEntry | null> {
+		const key = this.#prefix + id;
+		const [range, type] = await this.#connection.run((c) =>
+			Promise.all([
+				c.getRange(key, 0, MAX_SESSION_FILE_BYTES).catch((error: unknown) => {
+					if (isWrongType(error)) return null;
+					throw error;
+				}),
+				c.type(key),
+			]),
+		);
+		if (type === 'none') return null;
+		if (type !== 'string') {
+			return {
+				kind: 'unreadable',
+				id,
+				reason: `the key holds a Redis ${type}, not a string`,
+				location: key,
+			};
+		}
+
+		return this.#entry(key, id, range ?? '');
+	}
+
+	/**
+	 * Reports each change under the prefix from Redis keyspace events (events.ts): on every
+	 * master of a cluster, following failovers. With `keyspaceEvents: 'enable'` it turns them
+	 * on where they are off; otherwise, or when CONFIG is refused, the status says it polls.
+	 */
+	watch(options: WatchOptions): Promise<StoreWatch> {
+		return watchSessions(
+			{
+				connection: this.#connection,
+				prefix: this.#prefix,
+				enable: this.#keyspaceEvents === 'enable',
+			},
+			options,
+		);
 	}
 
 	/** The URL without its password, and the key pattern: `redis://127.0.0.1:6379 stacktower:session:*`. */
