@@ -106,6 +106,28 @@ export async function listFromEach(
 	return entries;
 }
 
+/** A change to one entry of a watched store. */
+export type StoreChange =
+	| {readonly type: 'set'; readonly id: string}
+	| {readonly type: 'removed'; readonly id: string};
+
+export type WatchOptions = {
+	/** Called for each change as the store reports it: re-read a `set` entry, drop a `removed` one. */
+	readonly onChange: (change: StoreChange) => void;
+	/** Called when changes may have been missed (a connection was down): list again. */
+	readonly onResync?: () => void;
+	/** Ends the watch, as close() does. */
+	readonly signal?: AbortSignal;
+};
+
+/** A running watch: `events` when changes are reported, else `polling` and why. */
+export type StoreWatch = {
+	readonly status:
+		| {readonly mode: 'events'; readonly nodes: number}
+		| {readonly mode: 'polling'; readonly reason: string};
+	close(): Promise<void>;
+};
+
 /** A Store that can also enumerate what it holds, as the inspector needs. */
 export interface ListableStore extends Store {
 	/** Every entry, expired and unreadable ones included; deletes nothing. */
@@ -120,6 +142,11 @@ export interface ListableStore extends Store {
 	each?(options: EachOptions): Promise<void>;
 	/** As Store.cleanup; a large store reports its progress through `options.onProgress`. */
 	cleanup(options?: ListOptions): Promise<number>;
+	/**
+	 * Reports changes as they happen (RedisStore: keyspace events), so a view need not rescan
+	 * for each; resolves with whether it does, or polls and why.
+	 */
+	watch?(options: WatchOptions): Promise<StoreWatch>;
 	/** A human-readable location: the directory, or the Redis URL and prefix. */
 	describe(): string;
 }

@@ -109,6 +109,8 @@ export type RedisServer = {
 	readonly port: number;
 	/** `redis://127.0.0.1:<port>` */
 	readonly url: string;
+	/** Whether the process runs (false after kill() or stop(), until restart()). */
+	readonly running: boolean;
 	/** Kills the server with SIGKILL (no goodbye to clients) and waits for it to exit. */
 	kill(): Promise<void>;
 	/** Starts it again on the same port (after kill()), waiting until it answers PING. */
@@ -209,6 +211,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 		host: '127.0.0.1',
 		port,
 		url: `redis://127.0.0.1:${port}`,
+		get running() {
+			return child !== undefined;
+		},
 		kill,
 		pause() {
 			child?.kill('SIGSTOP');
@@ -242,11 +247,25 @@ export type RedisCluster = {
 	readonly nodes: readonly RedisServer[];
 	/** The URL of one node: all a client needs to find the rest. */
 	readonly url: string;
+	/**
+	 * Resolves once the cluster has healed: every node still running says cluster_state:ok and
+	 * sees every slot served by a master it does not flag as failed (a replica promoted in place
+	 * of a killed master). Rejects after `timeoutMs`.
+	 */
+	healed(timeoutMs?: number): Promise<void>;
+	/**
+	 * Resolves once every running replica is linked to its master and has received all it has
+	 * written so far: replication is asynchronous, and a master killed before then takes its last
+	 * writes with it.
+	 */
+	replicated(timeoutMs?: number): Promise<void>;
+	/** The node serving `key`'s slot as its master now, by CLUSTER NODES of a running node. */
+	masterOf(key: string): Promise<RedisServer>;
 	stop(): Promise<void>;
 };
 
 /** Runs redis-cli (a peer, so without libfaketime) and resolves with its output; rejects on failure. */
-function redisCli(args: readonly string[]): Promise<string> {
+export function redisCli(args: readonly string[]): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const child = spawn('redis-cli', args, {env: peerEnv(), stdio: ['ignore', 'pipe', 'pipe']});
 		let output = '';
@@ -275,14 +294,101 @@ async function clusterOk(port: number): Promise<boolean> {
 	}
 }
 
+type ClusterNode = {
+	readonly port: number;
+	readonly flags: readonly string[];
+	readonly slots: readonly string[];
+};
+
+/** CLUSTER NODES as the node on `port` sees the cluster; undefined when it does not answer. */
+async function clusterNodes(port: number): Promise<ClusterNode[] | undefined> {
+	try {
+		const text = await redisCli(['-p', String(port), 'CLUSTER', 'NODES']);
+		return text
+			.trim()
+			.split('\n')
+			.map((line) => {
+				const [, address = '', flags = '', , , , , , ...slots] = line.trim().split(' ');
+				return {port: Number(/:(\d+)@/.exec(address)?.[1]), flags: flags.split(','), slots};
+			});
+	} catch {
+		return undefined;
+	}
+}
+
+/** Whether `slot` is within one of CLUSTER NODES' slot fields (`5461-10922`, `0`). */
+function holdsSlot(fields: readonly string[], slot: number): boolean {
+	return fields.some((field) => {
+		const [from, to = from] = field.split('-').map(Number);
+		return from !== undefined && to !== undefined && slot >= from && slot <= to;
+	});
+}
+
+/**
+ * Whether the node on `port` sees a healed cluster: state ok, and every master that holds slots
+ * is one of the `running` ports and not flagged failing (a killed master is replaced, not merely
+ * not noticed yet).
+ */
+async function sees(port: number, running: ReadonlySet<number>): Promise<boolean> {
+	if (!(await clusterOk(port))) return false;
+	const nodes = await clusterNodes(port);
+	return (
+		nodes !== undefined &&
+		nodes.every(
+			(node) =>
+				node.slots.length === 0 ||
+				(running.has(node.port) && !node.flags.some((flag) => flag.startsWith('fail'))),
+		)
+	);
+}
+
+export type RedisClusterOptions = {
+	/** How many masters (default 3), each with one replica unless `unassigned` is given. */
+	readonly masters?: number;
+	/** More redis-server arguments for every node. */
+	readonly args?: readonly string[];
+	/**
+	 * Hash slots no master serves, `[from, to]`: a cluster made without full coverage (by
+	 * CLUSTER ADDSLOTSRANGE and MEET, no replicas), as a cluster is after losing a master that
+	 * had no replica.
+	 */
+	readonly unassigned?: readonly [number, number];
+};
+
+const SLOTS = 16_384;
+
+/** The hash slots each of `count` masters gets: even ranges of 0…16383, less `unassigned`. */
+function slotRanges(
+	count: number,
+	unassigned: readonly [number, number],
+): Array<Array<[number, number]>> {
+	const [gapFrom, gapTo] = unassigned;
+	return Array.from({length: count}, (_, i) => {
+		const from = Math.floor((i * SLOTS) / count);
+		const to = Math.floor(((i + 1) * SLOTS) / count) - 1;
+		const ranges: Array<[number, number]> = [];
+		if (from < gapFrom) ranges.push([from, Math.min(to, gapFrom - 1)]);
+		if (to > gapTo) ranges.push([Math.max(from, gapTo + 1), to]);
+		return ranges;
+	});
+}
+
 /**
  * A real Redis Cluster on 127.0.0.1: `masters` masters with one replica each, made with
- * `redis-cli --cluster create`, resolved once every node says the cluster is ok.
+ * `redis-cli --cluster create`, resolved once every node says the cluster is ok; or, with
+ * `unassigned`, masters alone with those slots left to none, resolved once every node knows
+ * every other and the slots each serves.
  */
-export async function startRedisCluster({masters = 3} = {}): Promise<RedisCluster> {
+export async function startRedisCluster({
+	masters = 3,
+	args = [],
+	unassigned,
+}: RedisClusterOptions = {}): Promise<RedisCluster> {
 	const nodes: RedisServer[] = [];
+	const busPorts: number[] = [];
 	try {
-		for (let i = 0; i < masters * 2; i++) {
+		for (let i = 0; i < (unassigned ? masters : masters * 2); i++) {
+			busPorts.push(await freePort());
 			nodes.push(
 				await startRedisServer({
 					args: [
@@ -290,25 +396,78 @@ export async function startRedisCluster({masters = 3} = {}): Promise<RedisCluste
 						'yes',
 						'--cluster-config-file',
 						'nodes.conf',
+						// A killed master is found failing after 1 s, and its replica takes over however
+						// long it has been since it last heard from it (the default validity factor can
+						// leave a replica of an idle test master refusing to fail over).
 						'--cluster-node-timeout',
 						'1000',
+						'--cluster-replica-validity-factor',
+						'0',
 						'--cluster-port',
-						String(await freePort()),
+						String(busPorts.at(-1)),
+						...args,
 					],
 				}),
 			);
 		}
 
-		await redisCli([
-			'--cluster',
-			'create',
-			...nodes.map((node) => `127.0.0.1:${node.port}`),
-			'--cluster-replicas',
-			'1',
-			'--cluster-yes',
-		]);
-		for (const node of nodes) {
-			await waitFor(() => clusterOk(node.port), `the cluster node on port ${node.port}`, 60_000);
+		if (unassigned) {
+			const ranges = slotRanges(masters, unassigned);
+			for (const [i, node] of nodes.entries()) {
+				for (const [from, to] of ranges[i] ?? []) {
+					await redisCli([
+						'-p',
+						String(node.port),
+						'CLUSTER',
+						'ADDSLOTSRANGE',
+						String(from),
+						String(to),
+					]);
+				}
+			}
+
+			const [first] = nodes;
+			for (const [i, node] of nodes.entries()) {
+				if (i === 0 || !first) continue;
+				await redisCli([
+					'-p',
+					String(first.port),
+					'CLUSTER',
+					'MEET',
+					'127.0.0.1',
+					String(node.port),
+					String(busPorts[i]),
+				]);
+			}
+
+			const assigned = String(SLOTS - (unassigned[1] - unassigned[0] + 1));
+			for (const node of nodes) {
+				await waitFor(
+					async () => {
+						const info = await redisCli(['-p', String(node.port), 'CLUSTER', 'INFO']).catch(
+							() => '',
+						);
+						return (
+							info.includes(`cluster_known_nodes:${masters}`) &&
+							info.includes(`cluster_slots_assigned:${assigned}`)
+						);
+					},
+					`the cluster node on port ${node.port} to know the others`,
+					60_000,
+				);
+			}
+		} else {
+			await redisCli([
+				'--cluster',
+				'create',
+				...nodes.map((node) => `127.0.0.1:${node.port}`),
+				'--cluster-replicas',
+				'1',
+				'--cluster-yes',
+			]);
+			for (const node of nodes) {
+				await waitFor(() => clusterOk(node.port), `the cluster node on port ${node.port}`, 60_000);
+			}
 		}
 	} catch (error) {
 		await Promise.allSettled(nodes.map((node) => node.stop()));
@@ -318,6 +477,71 @@ export async function startRedisCluster({masters = 3} = {}): Promise<RedisCluste
 	return {
 		nodes,
 		url: nodes[0]?.url ?? '',
+		async healed(timeoutMs = 60_000) {
+			await waitFor(
+				async () => {
+					const alive = nodes.filter((node) => node.running);
+					const ports = new Set(alive.map((node) => node.port));
+					for (const node of alive) if (!(await sees(node.port, ports))) return false;
+					return alive.length > 0;
+				},
+				'the cluster to heal',
+				timeoutMs,
+			);
+		},
+		async replicated(timeoutMs = 30_000) {
+			const field = (info: string, name: string) =>
+				new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim();
+			await waitFor(
+				async () => {
+					for (const node of nodes.filter((n) => n.running)) {
+						const info = await redisCli(['-p', String(node.port), 'INFO', 'replication']).catch(
+							() => '',
+						);
+						if (field(info, 'role') !== 'slave') continue;
+						if (field(info, 'master_link_status') !== 'up') return false;
+						const master = await redisCli([
+							'-p',
+							field(info, 'master_port') ?? '0',
+							'INFO',
+							'replication',
+						]).catch(() => '');
+						const written = Number(field(master, 'master_repl_offset'));
+						if (!(Number(field(info, 'slave_repl_offset')) >= written)) return false;
+					}
+
+					return true;
+				},
+				'the replicas to catch up with their masters',
+				timeoutMs,
+			);
+		},
+		async masterOf(key) {
+			const slot = Number(
+				(
+					await redisCli([
+						'-p',
+						String(nodes.find((n) => n.running)?.port),
+						'CLUSTER',
+						'KEYSLOT',
+						key,
+					])
+				).trim(),
+			);
+			for (const node of nodes.filter((n) => n.running)) {
+				const view = await clusterNodes(node.port);
+				const master = view?.find(
+					(entry) =>
+						entry.flags.includes('master') &&
+						!entry.flags.some((f) => f.startsWith('fail')) &&
+						holdsSlot(entry.slots, slot),
+				);
+				const server = nodes.find((n) => n.port === master?.port);
+				if (server) return server;
+			}
+
+			throw new Error(`no running node serves the slot of ${JSON.stringify(key)}`);
+		},
 		async stop() {
 			await Promise.allSettled(nodes.map((node) => node.stop()));
 		},

@@ -30,7 +30,64 @@ type PendingCall = {
 	readonly reject: (error: unknown) => void;
 };
 class ConnectDeadlineError extends Error {}
+// At most one topology refresh per this period: every failing call asks for one while a
+// cluster fails over, and one CLUSTER SLOTS each half second is enough to notice the promotion.
+const REDISCOVER_EVERY_MS = 500;
+/** node-redis's slot map of a cluster client: typed public, but not documented. */
+type ClusterSlots = {rediscover?: (startWith: AnyRedisClient) => Promise<void>};
 class OpenAbortedError extends Error {}
+
+/** Every key hashes to one of these slots; a cluster serves them all or is incomplete. */
+const HASH_SLOTS = 16_384;
+
+function infoField(info: string, name: string): string | undefined {
+	return new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim();
+}
+
+/**
+ * Throws a StoreUnavailableError unless CLUSTER INFO (of the node the URL names) shows a
+ * cluster at work: a node started with cluster-enabled but never joined serves no slots, and a
+ * cluster that is down answers every command with CLUSTERDOWN, so saying why at open() is
+ * clearer than failing each call.
+ */
+function assertClusterUp(info: string, server: string): void {
+	const assigned = Number(infoField(info, 'cluster_slots_assigned') ?? 0);
+	if (assigned === 0) {
+		throw new StoreUnavailableError(
+			`Redis at ${server} is a cluster node (cluster-enabled yes) that belongs to no cluster: no hash slot is assigned to it or any node it knows; give the URL of a node of a working cluster, or create the cluster (redis-cli --cluster create)`,
+		);
+	}
+
+	const state = infoField(info, 'cluster_state');
+	if (state !== 'ok') {
+		const served = infoField(info, 'cluster_slots_ok') ?? '?';
+		throw new StoreUnavailableError(
+			`the Redis Cluster of ${server} is down (cluster_state:${state}; ${served} of ${HASH_SLOTS} hash slots served, ${assigned} assigned); check that every master is running and every slot is assigned (redis-cli --cluster check ${server})`,
+		);
+	}
+}
+
+/**
+ * Slot ranges no master serves in node-redis's map of the cluster (`16001-16383`), and how
+ * many slots they hold.
+ */
+function unservedSlots(slots: ReadonlyArray<unknown>): {count: number; ranges: string[]} {
+	const ranges: string[] = [];
+	let count = 0;
+	let from = -1;
+	for (let slot = 0; slot <= HASH_SLOTS; slot++) {
+		const missing = slot < HASH_SLOTS && slots[slot] === undefined;
+		if (missing) {
+			count++;
+			if (from === -1) from = slot;
+		} else if (from !== -1) {
+			ranges.push(from === slot - 1 ? String(from) : `${from}-${slot - 1}`);
+			from = -1;
+		}
+	}
+
+	return {count, ranges};
+}
 
 /**
  * One Redis connection as the stores use it: every command under a deadline, every failure a
@@ -42,7 +99,8 @@ export class Connection {
 	readonly url: string;
 	readonly #owned: boolean;
 	readonly #cluster: AnyRedisCluster | undefined;
-	readonly #commandTimeoutMs: number;
+	/** How long one command may take, reply included. */
+	readonly commandTimeoutMs: number;
 	#closed = false;
 	#lastError: unknown;
 	// Calls whose reply node-redis still awaits, timed out ones included: while there are any,
@@ -50,6 +108,7 @@ export class Connection {
 	#inFlight = 0;
 	readonly #pending = new Set<PendingCall>();
 	#watchdog: NodeJS.Timeout | undefined;
+	#lastRediscover = -Infinity;
 	readonly #onError = (error: unknown) => {
 		// Kept for the next message; without a listener node-redis would crash the process on a
 		// lost connection, and printing each reconnect failure would flood stderr.
@@ -70,7 +129,7 @@ export class Connection {
 		this.client = client as unknown as RedisClientType;
 		this.#cluster = cluster ? (client as AnyRedisCluster) : undefined;
 		this.#owned = owned;
-		this.#commandTimeoutMs = commandTimeoutMs;
+		this.commandTimeoutMs = commandTimeoutMs;
 		this.server = url ? serverOfUrl(url) : serverOf(client as AnyRedisClient);
 		this.url = url ? redactRedisUrl(url) : `redis://${this.server}`;
 		client.on('error', this.#onError);
@@ -114,6 +173,7 @@ export class Connection {
 			await client.ping();
 			const info = await client.info('cluster');
 			if (!/^cluster_enabled:1/m.test(info)) return connection;
+			assertClusterUp(await client.clusterInfo(), connection.server);
 			const parsed = new URL(url);
 			cluster = createCluster({
 				rootNodes: [{url}],
@@ -169,6 +229,20 @@ export class Connection {
 		return this.#cluster !== undefined;
 	}
 
+	/** The one node's client, or a client per master of the cluster as node-redis last mapped it. */
+	masters(): Promise<RedisClientType[]> {
+		const cluster = this.#cluster;
+		if (!cluster) return Promise.resolve([this.client]);
+		return this.run(() =>
+			Promise.all(cluster.masters.map((master) => cluster.nodeClient(master))),
+		) as Promise<RedisClientType[]>;
+	}
+
+	/** Re-reads a cluster's slot map soon (at most every REDISCOVER_EVERY_MS); nothing for one node. */
+	refreshTopology(): void {
+		this.#rediscover();
+	}
+
 	/**
 	 * The clients to SCAN: the one node, or every master of a cluster (keys live on masters;
 	 * a replica holds copies). Node clients are the cluster client's own, bounded as it is.
@@ -176,9 +250,21 @@ export class Connection {
 	scanTargets(): Promise<RedisClientType[]> {
 		const cluster = this.#cluster;
 		if (!cluster) return Promise.resolve([this.client]);
-		return this.run(() =>
-			Promise.all(cluster.masters.map((master) => cluster.nodeClient(master))),
-		) as Promise<RedisClientType[]>;
+		// A slot no master serves holds keys no SCAN can reach: a list without them would look
+		// complete and be wrong, so it is an error that says which slots.
+		const unserved = unservedSlots(cluster.slots);
+		if (unserved.count > 0) {
+			this.#rediscover();
+			const shown =
+				unserved.ranges.slice(0, 5).join(', ') + (unserved.ranges.length > 5 ? ', …' : '');
+			return Promise.reject(
+				new StoreUnavailableError(
+					`the Redis Cluster reached through ${this.server} has no master for ${unserved.count} of ${HASH_SLOTS} hash slots (${shown}): the sessions stored there cannot be listed; assign the slots (redis-cli --cluster fix ${this.server}) or bring their master back`,
+				),
+			);
+		}
+
+		return this.masters();
 	}
 
 	/**
@@ -205,7 +291,7 @@ export class Connection {
 		this.#inFlight++;
 		return new Promise<T>((resolve, reject) => {
 			const call: PendingCall = {
-				deadline: performance.now() + this.#commandTimeoutMs,
+				deadline: performance.now() + this.commandTimeoutMs,
 				write,
 				reject,
 			};
@@ -232,7 +318,30 @@ export class Connection {
 			return new CorruptError(whereKey(key), NOT_A_STRING);
 		}
 
+		this.#rediscover();
 		return this.unavailable(error);
+	}
+
+	/**
+	 * After a failed call on a cluster, asks node-redis to read the slot map again, from a node
+	 * that answers. node-redis does so by itself only on a MOVED reply, which a killed master
+	 * never sends: without this, the slots of a master that failed over stay routed to the dead
+	 * node, and every call on them fails until the process restarts.
+	 */
+	#rediscover(): void {
+		const cluster = this.#cluster;
+		if (!cluster || this.#closed) return;
+		const now = performance.now();
+		if (now - this.#lastRediscover < REDISCOVER_EVERY_MS) return;
+		this.#lastRediscover = now;
+		const slots = (cluster as unknown as {_slots?: ClusterSlots})._slots;
+		const ready = [...cluster.nodeByAddress.values()]
+			.map((node) => node.client)
+			.find((client) => client?.isReady);
+		if (typeof slots?.rediscover !== 'function' || !ready) return;
+		// Fire and forget: the call that failed has its answer; a failed refresh is asked again by
+		// the next failing call.
+		slots.rediscover(ready as AnyRedisClient).catch(() => undefined);
 	}
 
 	// One sweeping timer for all calls rather than a setTimeout and a Promise.race per command,
@@ -240,7 +349,7 @@ export class Connection {
 	// of calls a second). A call rejects between its deadline and one tick later.
 	#watch(): void {
 		if (this.#watchdog) return;
-		const tick = Math.max(10, Math.min(250, this.#commandTimeoutMs / 4));
+		const tick = Math.max(10, Math.min(250, this.commandTimeoutMs / 4));
 		this.#watchdog = setInterval(() => {
 			const now = performance.now();
 			// Calls are added in deadline order (one timeout for all, a monotonic clock), so the
@@ -248,6 +357,7 @@ export class Connection {
 			for (const call of this.#pending) {
 				if (call.deadline > now) break;
 				this.#pending.delete(call);
+				this.#rediscover();
 				this.unavailable(new CommandDeadlineError(call.write)).then(call.reject, call.reject);
 			}
 
@@ -268,11 +378,16 @@ export class Connection {
 		const redis = await loadRedis();
 		const reason = this.#reason(redis, error);
 		const cause = error instanceof redis.ReconnectStrategyError ? error.socketError : error;
-		// An error reply (WRONGPASS, NOAUTH, a database out of range) means the server is there.
+		// An error reply (WRONGPASS, NOAUTH, a database out of range) means the server is there;
+		// CLUSTERDOWN, or a node not answering, means a cluster is missing a master.
+		const clusterDown =
+			cause instanceof redis.ErrorReply && cause.message.startsWith('CLUSTERDOWN');
 		const advice =
-			cause instanceof redis.ErrorReply
-				? 'check the URL (user, password, database) and the server'
-				: `check that redis-server is running at ${this.server} and reachable from here`;
+			this.#cluster && (clusterDown || !(cause instanceof redis.ErrorReply))
+				? `check that every master of the Redis Cluster reached through ${this.server} is running; while one fails over, calls fail until its replica has taken over`
+				: cause instanceof redis.ErrorReply
+					? 'check the URL (user, password, database) and the server'
+					: `check that redis-server is running at ${this.server} and reachable from here`;
 		const what =
 			phase === 'connect'
 				? `cannot connect to Redis at ${this.server}`
@@ -292,11 +407,11 @@ export class Connection {
 		}
 
 		if (cause instanceof CommandDeadlineError && cause.write) {
-			return `no reply within ${this.#commandTimeoutMs} ms; the write may have been applied, since a stalled server can still run what it received`;
+			return `no reply within ${this.commandTimeoutMs} ms; the write may have been applied, since a stalled server can still run what it received`;
 		}
 
 		if (cause instanceof CommandDeadlineError || cause instanceof redis.TimeoutError) {
-			return `no reply within ${this.#commandTimeoutMs} ms`;
+			return `no reply within ${this.commandTimeoutMs} ms`;
 		}
 
 		if (cause instanceof OpenAbortedError) return 'the store was closed while connecting';

@@ -10,6 +10,12 @@ export type RedisStoreOptions = {
 	readonly now?: () => number;
 	/** Aborts a pending `open(url)`: it rejects at once and leaves no socket behind. */
 	readonly signal?: AbortSignal;
+	/**
+	 * `watch()` and keyspace events: `use` them when the server has them on (the default), or
+	 * `enable` them where they are off, merging the needed flags into notify-keyspace-events on
+	 * every node (a server-wide setting, so only when asked).
+	 */
+	readonly keyspaceEvents?: 'use' | 'enable';
 };
 
 export const DEFAULT_SESSION_PREFIX = 'stacktower:session:';
@@ -46,5 +52,6 @@ export function resolveOptions(options: RedisStoreOptions, defaultPrefix: string
 		connectTimeoutMs,
 		now: options.now ?? Date.now,
 		signal: options.signal,
+		keyspaceEvents: options.keyspaceEvents ?? 'use',
 	};
 }

@@ -16,10 +16,13 @@ import {
 	type LockOptions,
 	listFromEach,
 	type SessionLock,
+	type StoreWatch,
 	toListEntry,
+	type WatchOptions,
 } from '../store.js';
 import type {AnyRedisClient} from './client.js';
 import {Connection, connectionTo, isWrongType, whereKey} from './connection.js';
+import {watchSessions} from './events.js';
 import {
 	DEFAULT_SESSION_PREFIX,
 	LOCK_KEY_PREFIX,
@@ -67,6 +70,7 @@ export class RedisStore implements ListableStore, LockingStore {
 	readonly #connection: Connection;
 	readonly #prefix: string;
 	readonly #now: () => number;
+	readonly #keyspaceEvents: 'use' | 'enable';
 
 	/**
 	 * Connects to `url` (the store then owns the connection and `close()` closes it), or uses a
@@ -94,6 +98,7 @@ export class RedisStore implements ListableStore, LockingStore {
 				: new Connection(client, false, resolved.commandTimeoutMs);
 		this.#prefix = resolved.prefix;
 		this.#now = resolved.now;
+		this.#keyspaceEvents = resolved.keyspaceEvents;
 	}
 
 	/** The Redis key a session id is stored under. */
@@ -297,6 +302,22 @@ export class RedisStore implements ListableStore, LockingStore {
 			if (pending.length > 0) await Promise.all(pending);
 			options.onProgress?.(done, undefined);
 		}
+	}
+
+	/**
+	 * Reports each change under the prefix from Redis keyspace events (events.ts): on every
+	 * master of a cluster, following failovers. With `keyspaceEvents: 'enable'` it turns them
+	 * on where they are off; otherwise, or when CONFIG is refused, the status says it polls.
+	 */
+	watch(options: WatchOptions): Promise<StoreWatch> {
+		return watchSessions(
+			{
+				connection: this.#connection,
+				prefix: this.#prefix,
+				enable: this.#keyspaceEvents === 'enable',
+			},
+			options,
+		);
 	}
 
 	/** The URL without its password, and the key pattern: `redis://127.0.0.1:6379 stacktower:session:*`. */
