@@ -108,11 +108,45 @@ describe.skipIf(!available)('Redis Cluster failover', () => {
 				'the store to read s-0 from the promoted replica',
 				10_000,
 			);
-			const listed = (await store.list()).map((entry) => entry.id).sort();
+			// Each other call may meet the old slot map once more (the store re-reads it after a
+			// failed call), so each is waited for too, within the same bound.
+			let listed: string[] = [];
+			await waitFor(
+				() =>
+					store.list().then(
+						(entries) => {
+							listed = entries.map((entry) => entry.id).sort();
+							return true;
+						},
+						() => false,
+					),
+				'the store to list the whole cluster again',
+				10_000,
+			);
 			expect(listed).toEqual([...ids].sort());
-			await store.set(session('after'));
+			await waitFor(
+				() =>
+					store.set(session('after')).then(
+						() => true,
+						() => false,
+					),
+				'the store to write again',
+				10_000,
+			);
 			expect(await store.get('after')).toMatchObject({id: 'after'});
-			const state = await states.generate();
+			let state = '';
+			await waitFor(
+				() =>
+					states.generate().then(
+						(value) => {
+							state = value;
+							return true;
+						},
+						() => false,
+					),
+				'the state store to write again',
+				10_000,
+			);
 			expect(await states.validate(state)).toBe(true);
 		} finally {
 			await store.close();
