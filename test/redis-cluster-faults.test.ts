@@ -1,18 +1,15 @@
-// The stores on a Redis Cluster that is not whole: a master killed and its replica promoted, a
-// node of no cluster, a slot no master serves, keys of another type. Each call settles within
-// its bound with a message that says what is wrong; the same store works again once the
-// cluster has healed.
-import {createCluster} from 'redis';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {StoreUnavailableError} from '../source/session/errors.js';
 import {RedisStateStore, RedisStore} from '../source/session/redis/index.js';
 import {newSession, type Session} from '../source/session/session.js';
 import {
+	type RawRedisClusterClient,
 	type RedisCluster,
 	redisCli,
 	redisServerAvailable,
 	startRedisCluster,
 	startRedisServer,
+	useRedisCluster,
 	waitFor,
 	which,
 } from './helpers/redis-server.js';
@@ -254,18 +251,10 @@ describe.skipIf(!available)('a cluster with a slot no master serves', () => {
 
 describe.skipIf(!available)('keys of another type on a cluster', () => {
 	let cluster: RedisCluster;
-	let raw: ReturnType<typeof createCluster>;
-
-	beforeAll(async () => {
-		cluster = await startRedisCluster();
-		raw = createCluster({rootNodes: [{url: cluster.url}]});
-		raw.on('error', () => {});
-		await raw.connect();
-	}, 120_000);
-
-	afterAll(async () => {
-		raw?.destroy();
-		await cluster?.stop();
+	let raw: RawRedisClusterClient;
+	useRedisCluster((started, client) => {
+		cluster = started;
+		raw = client;
 	});
 
 	test('a hash, a list, a set, a sorted set and a stream under the prefix: listed unreadable, each named by its type (TYPE, not a read)', async () => {

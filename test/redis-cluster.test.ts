@@ -1,16 +1,13 @@
-// The stores on a real Redis Cluster (three masters, three replicas on loopback), reached from
-// the URL of any one node: the cluster is found by INFO cluster, listing scans every master and
-// reads per node, and a state stays single-use.
-import {createCluster} from 'redis';
-import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {encodeSession} from '../source/session/codec.js';
 import {CorruptError} from '../source/session/errors.js';
 import {RedisStateStore, RedisStore} from '../source/session/redis/index.js';
 import {newSession, type Session} from '../source/session/session.js';
 import {
+	type RawRedisClusterClient,
 	type RedisCluster,
 	redisServerAvailable,
-	startRedisCluster,
+	useRedisCluster,
 	which,
 } from './helpers/redis-server.js';
 
@@ -23,18 +20,10 @@ function session(id: string): Session {
 
 describe.skipIf(!available)('Redis Cluster', () => {
 	let cluster: RedisCluster;
-	let raw: ReturnType<typeof createCluster>;
-
-	beforeAll(async () => {
-		cluster = await startRedisCluster();
-		raw = createCluster({rootNodes: [{url: cluster.url}]});
-		raw.on('error', () => {});
-		await raw.connect();
-	}, 120_000);
-
-	afterAll(async () => {
-		raw?.destroy();
-		await cluster?.stop();
+	let raw: RawRedisClusterClient;
+	useRedisCluster((started, client) => {
+		cluster = started;
+		raw = client;
 	});
 
 	test('any node URL: every session on every master is listed once, read per node', async () => {

@@ -1,18 +1,19 @@
 // RedisStore.watch: changes under the prefix reported from keyspace events, on a real
 // redis-server and on a real cluster (every master, every node configured, failover followed).
 // Nothing here rescans: a change seen is a change an event reported.
-import {createClient, createCluster} from 'redis';
-import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {createClient} from 'redis';
+import {describe, expect, test} from 'vitest';
 import {encodeSession} from '../source/session/codec.js';
 import {RedisStore} from '../source/session/redis/index.js';
 import {newSession, type Session} from '../source/session/session.js';
 import type {StoreChange, StoreWatch} from '../source/session/store.js';
 import {
+	type RawRedisClusterClient,
 	type RedisCluster,
 	redisCli,
 	redisServerAvailable,
-	startRedisCluster,
 	startRedisServer,
+	useRedisCluster,
 	waitFor,
 	which,
 } from './helpers/redis-server.js';
@@ -133,19 +134,14 @@ describe.skipIf(!available)('keyspace events on one node', () => {
 
 describe.skipIf(!available)('keyspace events on a cluster', () => {
 	let cluster: RedisCluster;
-	let raw: ReturnType<typeof createCluster>;
-
-	beforeAll(async () => {
-		cluster = await startRedisCluster({args: ['--notify-keyspace-events', 'El']});
-		raw = createCluster({rootNodes: [{url: cluster.url}]});
-		raw.on('error', () => {});
-		await raw.connect();
-	}, 120_000);
-
-	afterAll(async () => {
-		raw?.destroy();
-		await cluster?.stop();
-	});
+	let raw: RawRedisClusterClient;
+	useRedisCluster(
+		(started, client) => {
+			cluster = started;
+			raw = client;
+		},
+		{args: ['--notify-keyspace-events', 'El']},
+	);
 
 	test('enable on every node, replicas included; changes on every master reported; a failover followed', async () => {
 		const store = await RedisStore.open(cluster.url, {

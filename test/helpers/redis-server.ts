@@ -5,7 +5,7 @@ import {accessSync, constants, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {createConnection, createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {delimiter, join} from 'node:path';
-import {createClient} from 'redis';
+import {createClient, createCluster} from 'redis';
 import {afterAll, beforeAll, test} from 'vitest';
 import {waitFor} from './wait.js';
 
@@ -569,5 +569,32 @@ export function useRedisServer(use: (server: RedisServer, raw: RawRedisClient) =
 	afterAll(async () => {
 		raw?.destroy();
 		await server?.stop();
+	});
+}
+
+/** A plain node-redis cluster client on a test cluster, for looking at keys behind a store's back. */
+export type RawRedisClusterClient = ReturnType<typeof createCluster>;
+
+/**
+ * A Redis Cluster and a plain cluster client on it for the enclosing describe: started in
+ * beforeAll (`use` then gets both), stopped in afterAll.
+ */
+export function useRedisCluster(
+	use: (cluster: RedisCluster, raw: RawRedisClusterClient) => void,
+	options: RedisClusterOptions = {},
+): void {
+	let cluster: RedisCluster | undefined;
+	let raw: RawRedisClusterClient | undefined;
+	beforeAll(async () => {
+		cluster = await startRedisCluster(options);
+		raw = createCluster({rootNodes: [{url: cluster.url}]});
+		raw.on('error', () => {});
+		await raw.connect();
+		use(cluster, raw);
+	}, 120_000);
+
+	afterAll(async () => {
+		raw?.destroy();
+		await cluster?.stop();
 	});
 }
