@@ -24,6 +24,7 @@ import {
 	redisServerAvailable,
 	startRedisCluster,
 	startRedisServer,
+	userWritingOnly,
 	waitFor,
 } from './helpers/redis-server.js';
 import {
@@ -359,18 +360,7 @@ describe.skipIf(!available)('copy with Redis', () => {
 
 	test('--move with a write Redis refuses: exit 1, the store and session named, that session kept in the source', async () => {
 		const {url, raw} = await db();
-		await raw.sendCommand([
-			'ACL',
-			'SETUSER',
-			'copier',
-			'on',
-			'>secret',
-			'+@all',
-			`%RW~${PREFIX}ok-*`,
-			`%R~${PREFIX}*`,
-			'%RW~stacktower:lock:*',
-		]);
-		const limited = url.replace('redis://', 'redis://copier:secret@');
+		const limited = await userWritingOnly(raw, url, {read: `${PREFIX}*`, write: `${PREFIX}ok-*`});
 		const from = makeSessionDir({
 			fixtures: false,
 			sessions: [

@@ -10,7 +10,12 @@ import {FileStore} from '../source/session/file-store/file-store.js';
 import {MemoryStore} from '../source/session/memory-store.js';
 import {RedisStore} from '../source/session/redis/index.js';
 import type {Session} from '../source/session/session.js';
-import {type RedisServer, redisServerAvailable, startRedisServer} from './helpers/redis-server.js';
+import {
+	type RedisServer,
+	redisServerAvailable,
+	startRedisServer,
+	userWritingOnly,
+} from './helpers/redis-server.js';
 import {makeSession, makeSessionDir, writeSession} from './helpers/session-dir.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -341,19 +346,12 @@ describe.skipIf(!redisServerAvailable())('copySessions with Redis', () => {
 	test('a move removes from the source only what was written and read back: a refused write keeps its source', async () => {
 		// A Redis user that may read every session but write only those whose id starts with ok-.
 		const {url, raw} = await redis();
-		await raw.sendCommand([
-			'ACL',
-			'SETUSER',
-			'copier',
-			'on',
-			'>secret',
-			'+@all',
-			`%RW~${PREFIX}ok-*`,
-			`%R~${PREFIX}*`,
-			'%RW~stacktower:lock:*',
-		]);
+		const limitedUrl = await userWritingOnly(raw, url, {
+			read: `${PREFIX}*`,
+			write: `${PREFIX}ok-*`,
+		});
 		closing.push(() => raw.sendCommand(['ACL', 'DELUSER', 'copier']).catch(() => undefined));
-		const limited = await RedisStore.open(url.replace('redis://', 'redis://copier:secret@'));
+		const limited = await RedisStore.open(limitedUrl);
 		closing.push(() => limited.close());
 		const from = makeSessionDir({
 			fixtures: false,

@@ -7,6 +7,7 @@ import {tmpdir} from 'node:os';
 import {delimiter, join} from 'node:path';
 import {createClient, createCluster} from 'redis';
 import {afterAll, beforeAll, test} from 'vitest';
+import {LOCK_KEY_PREFIX} from '../../source/session/redis/options.js';
 import {waitFor} from './wait.js';
 
 /** The shared poll, here too because the Redis tests import it from this file. */
@@ -597,4 +598,28 @@ export function useRedisCluster(
 		raw?.destroy();
 		await cluster?.stop();
 	});
+}
+
+/**
+ * Makes a Redis user `copier` that may read every key matching `read` but write only those
+ * matching `write` (and the session locks), and returns `url` logged in as that user: a write
+ * Redis refuses, for one session among others.
+ */
+export async function userWritingOnly(
+	raw: RawRedisClient,
+	url: string,
+	{read, write}: {read: string; write: string},
+): Promise<string> {
+	await raw.sendCommand([
+		'ACL',
+		'SETUSER',
+		'copier',
+		'on',
+		'>secret',
+		'+@all',
+		`%RW~${write}`,
+		`%R~${read}`,
+		`%RW~${LOCK_KEY_PREFIX}*`,
+	]);
+	return url.replace('redis://', 'redis://copier:secret@');
 }
