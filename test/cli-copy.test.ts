@@ -272,8 +272,9 @@ describe('copy between session directories', () => {
 		expect(again.stdout.trimEnd().split('\n').at(-1)).toBe(
 			`copied ${(inSource.length - both).toLocaleString('en-US')} · already there ${both} · kept newer at target 0 · skipped expired 0 · skipped unreadable 0 · removed from source ${inSource.length.toLocaleString('en-US')}`,
 		);
-		// Every session once, at the target, as it was; the source empty; no lock left behind.
-		expect(readdirSync(from)).toEqual([]);
+		// Every session once, at the target, as it was; the source empty but for, at most, the
+		// killed run's lock on a session it had already moved (no later run locks that id again).
+		expect(readdirSync(from).filter((name) => !name.endsWith('.lock'))).toEqual([]);
 		// The killed writer's temp file may stay (no listing shows it; cleanup sweeps it once stale).
 		const left = [...readdirSync(from), ...readdirSync(to)];
 		// At most the killed run's own lock, on the session it was at: stale (its process is gone),
