@@ -116,6 +116,7 @@ async function main(): Promise<number> {
 					ids: invocation.ids,
 					json: invocation.json,
 					githubHost: invocation.token.githubHost,
+					...(invocation.refresh ? {refresh: invocation.token} : {}),
 					output,
 				}),
 			);

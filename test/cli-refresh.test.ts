@@ -3,11 +3,10 @@ import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process';
 import {mkdirSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, onTestFinished, test} from 'vitest';
-import {decodeSession} from '../source/session/codec.js';
 import type {Session} from '../source/session/session.js';
 import {builtCli, cliEnv, runCli} from './helpers/cli.js';
 import {FakeGitHub, OCTOCAT} from './helpers/fake-github.js';
-import {idsIn, makeSession, makeSessionDir, makeUser} from './helpers/session-dir.js';
+import {idsIn, makeSession, makeSessionDir, makeUser, readSession} from './helpers/session-dir.js';
 import {waitFor} from './helpers/wait.js';
 
 let fake: FakeGitHub;
@@ -38,7 +37,7 @@ function appSession(id = 'github', extra: Partial<Session> = {}): Session {
 }
 
 function read(dir: string, id = 'github'): Session {
-	return decodeSession(readFileSync(path.join(dir, `${id}.json`), 'utf8'));
+	return readSession(dir, id);
 }
 
 type Running = {

@@ -3,7 +3,7 @@ import {afterEach, beforeEach, describe, expect, test} from 'vitest';
 import type {Session} from '../source/session/session.js';
 import {runCli} from './helpers/cli.js';
 import {FakeGitHub, MONALISA, OCTOCAT} from './helpers/fake-github.js';
-import {makeSession, makeSessionDir, makeUser} from './helpers/session-dir.js';
+import {makeSession, makeSessionDir, makeUser, readSession} from './helpers/session-dir.js';
 
 let fake: FakeGitHub;
 
@@ -212,6 +212,64 @@ describe('status', () => {
 		const result = await status(dir);
 		expect(result).toMatchObject({code: 0, stdout: ''});
 		expect(result.stderr).toMatch(/^no active sessions in .+: nothing to check\n$/);
+	});
+});
+
+describe('status --refresh', () => {
+	/** A GitHub App session whose 8-hour token GitHub has let expire, with a live refresh token. */
+	function expiredApp(id: string): Session {
+		const pair = fake.issueToken({expiresInMs: -60_000});
+		return session(id, pair.accessToken, {
+			...(pair.refreshToken ? {refreshToken: pair.refreshToken} : {}),
+			tokenExpiresAt: new Date(Date.now() - 60_000),
+			refreshTokenExpiresAt: new Date(Date.now() + 180 * 24 * 3_600_000),
+		});
+	}
+
+	test('renews each expired token that has a refresh token, then checks it: valid, exit 0', async () => {
+		const live = fake.issueToken({expiresInMs: 8 * 3_600_000});
+		const dir = makeSessionDir({
+			fixtures: false,
+			sessions: [
+				expiredApp('github'),
+				session('live', live.accessToken, {
+					...(live.refreshToken ? {refreshToken: live.refreshToken} : {}),
+					tokenExpiresAt: new Date(Date.now() + 8 * 3_600_000),
+				}),
+			],
+		});
+		const result = await status(dir, '--refresh', '--json');
+		expect(result.stderr).toMatch(/^refreshed github: the token is valid until .+ UTC\n$/);
+		const parsed = JSON.parse(result.stdout) as {id: string; status: string}[];
+		expect(parsed.map(({id, status}) => [id, status])).toEqual([
+			['github', 'valid'],
+			['live', 'valid'],
+		]);
+		expect(result.code).toBe(0);
+		// Only the expired one was renewed.
+		expect(fake.refreshRequests).toHaveLength(1);
+		expect(readSession(dir, 'github').tokenExpiresAt?.getTime()).toBeGreaterThan(Date.now());
+	});
+
+	test('without --refresh the same session is revoked; a refused refresh says log in again, exit 1', async () => {
+		const dir = makeSessionDir({fixtures: false, sessions: [expiredApp('github')]});
+		const plain = await status(dir);
+		expect(plain.stdout).toMatch(/^github\s+revoked\s/m);
+		expect(plain.code).toBe(1);
+		expect(fake.refreshRequests).toHaveLength(0);
+
+		const stored = readSession(dir, 'github');
+		const grant = fake.refreshGrants.get(stored.refreshToken ?? '');
+		if (!grant) throw new Error('the fake GitHub issued no refresh grant');
+		grant.used = true;
+		const refused = await status(dir, '--refresh');
+		expect(refused.stderr).toContain(
+			'stacktower-sessions: github: the refresh token is wrong, already used or expired',
+		);
+		expect(refused.stderr).toContain('log in again');
+		expect(refused.stdout).toMatch(/^github\s+revoked\s/m);
+		expect(refused.code).toBe(1);
+		expect(readSession(dir, 'github')).toEqual(stored);
 	});
 });
 

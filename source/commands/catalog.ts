@@ -179,6 +179,13 @@ export const flagSpecs: readonly FlagSpec[] = [
 		commands: ['copy'],
 	},
 	{
+		name: 'refresh',
+		type: 'boolean',
+		usage: '--refresh',
+		description: 'first renew each expired token that has a refresh token (as refresh)',
+		commands: ['status'],
+	},
+	{
 		name: 'revoke',
 		type: 'boolean',
 		usage: '--revoke',

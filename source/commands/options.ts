@@ -103,6 +103,8 @@ export type Invocation = Common &
 				/** Valid ids, without duplicates; empty for every active session. */
 				readonly ids: readonly string[];
 				readonly json: boolean;
+				/** --refresh: renew expired tokens that have a refresh token before checking. */
+				readonly refresh: boolean;
 				readonly token: TokenOptions;
 		  } & StoreChoice)
 		| ({
@@ -572,10 +574,12 @@ export function parseCommandLine(argv: readonly string[], env: Env): ParseResult
 		case 'status': {
 			const ids = parseIds(operands, command, errors, false);
 			const json = given.get('json') === true;
+			const refresh = given.get('refresh') === true;
 			invocation = {
 				command,
 				ids,
 				json,
+				refresh,
 				token: token as TokenOptions,
 				color,
 				...(store as StoreChoice),

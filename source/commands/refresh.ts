@@ -30,23 +30,38 @@ export type RefreshCommandOptions = {
 
 const LOG_IN_AGAIN = 'log in again: stacktower-sessions login';
 
-export type Outcome = {readonly ok: boolean; readonly line: string};
+export type Outcome = {
+	readonly ok: boolean;
+	readonly line: string;
+	/** The session as saved after the refresh (`refreshed`, `already`). */
+	readonly session?: Session;
+};
 
-function refreshOne(
-	options: RefreshCommandOptions,
+/** What refreshing one session needs; `status --refresh` passes the same. */
+export type RefreshOneOptions = Omit<RefreshCommandOptions, 'location' | 'ids' | 'now'>;
+
+/** Refreshes one listed session and words the outcome; a store error is an outcome too. */
+export async function refreshOne(
+	options: RefreshOneOptions,
 	seen: Session,
 	now: () => number,
 ): Promise<Outcome> {
 	const id = escapeControl(seen.id);
-	return refreshSession(options.store, seen, {
-		githubHost: options.githubHost,
-		defaultClientId: options.defaultClientId,
-		oauthApp: options.oauthApp,
-		now,
-		onWait: () => options.output.err(`waiting for another process refreshing ${id}…\n`),
-		...(options.signal ? {signal: options.signal} : {}),
-		...(options.request ? {request: options.request} : {}),
-	}).then((outcome) => lineOf(id, outcome));
+	try {
+		const outcome = await refreshSession(options.store, seen, {
+			githubHost: options.githubHost,
+			defaultClientId: options.defaultClientId,
+			oauthApp: options.oauthApp,
+			now,
+			onWait: () => options.output.err(`waiting for another process refreshing ${id}…\n`),
+			...(options.signal ? {signal: options.signal} : {}),
+			...(options.request ? {request: options.request} : {}),
+		});
+		const described = lineOf(id, outcome);
+		return 'session' in outcome ? {...described, session: outcome.session} : described;
+	} catch (error) {
+		return {ok: false, line: `cannot refresh ${id}: ${errorMessage(error)}`};
+	}
 }
 
 /** What `refresh` says of one outcome (`id` escaped). */
@@ -114,16 +129,7 @@ export async function refreshCommand(options: RefreshCommandOptions): Promise<nu
 
 	// One at a time: each holds its session's lock only as long as its own exchange.
 	for (const session of sessions) {
-		let outcome: Outcome;
-		try {
-			outcome = await refreshOne(options, session, now);
-		} catch (error) {
-			outcome = {
-				ok: false,
-				line: `cannot refresh ${escapeControl(session.id)}: ${errorMessage(error)}`,
-			};
-		}
-
+		const outcome = await refreshOne(options, session, now);
 		if (outcome.ok) output.out(`${outcome.line}\n`);
 		else {
 			output.err(`stacktower-sessions: ${outcome.line}\n`);

@@ -1,15 +1,18 @@
 // `status [ID...]`: asks GitHub whether each session's token still works (GET /user), like
 // `gh auth status`. A table, or with --json one array; exit 1 when a token is revoked, a check
-// failed, or GitHub's rate limit stopped the checks.
+// failed, or GitHub's rate limit stopped the checks. With --refresh, a session whose stored token
+// has expired and that holds a refresh token is first renewed as `refresh` does, then checked.
 import {formatAbsolute, formatCountdown, formatRelative} from '../format/duration.js';
 import {escapeControl} from '../format/escape.js';
 import {plural} from '../format/text.js';
 import {checkSessions, type SessionStatus} from '../github/session-status.js';
 import type {CheckTokenOptions} from '../github/token-status.js';
+import type {Session} from '../session/session.js';
 import type {ListableStore} from '../session/store.js';
 import {isoString} from './iso-time.js';
 import {terminalSafe} from './list.js';
 import type {Output} from './output.js';
+import {type RefreshOneOptions, refreshOne} from './refresh.js';
 import {selectSessions} from './select-sessions.js';
 
 export type StatusCommandOptions = {
@@ -25,6 +28,8 @@ export type StatusCommandOptions = {
 	readonly signal?: AbortSignal;
 	/** The transport (tests). */
 	readonly request?: CheckTokenOptions['request'];
+	/** --refresh: the app to renew expired tokens with; undefined without it. */
+	readonly refresh?: Pick<RefreshOneOptions, 'defaultClientId' | 'oauthApp'>;
 };
 
 /** One element of `status --json`. */
@@ -93,12 +98,19 @@ export async function statusCommand(options: StatusCommandOptions): Promise<numb
 	const selection = await selectSessions(options.store, options.ids, location, output, now());
 	if (selection === undefined) return 1;
 
-	const {sessions} = selection;
+	let {sessions} = selection;
+	let code = selection.code;
+	if (options.refresh) {
+		const renewed = await refreshExpired(sessions, {...options, ...options.refresh}, now);
+		sessions = renewed.sessions;
+		if (!renewed.ok) code = 1;
+	}
+
 	if (sessions.length === 0) {
 		if (options.json) output.out('[]\n');
 		if (options.ids.length === 0)
 			output.err(`no active sessions in ${location}: nothing to check\n`);
-		return selection.code;
+		return code;
 	}
 
 	const {statuses, rateLimitStop} = await checkSessions(sessions, {
@@ -123,7 +135,6 @@ export async function statusCommand(options: StatusCommandOptions): Promise<numb
 		}
 	}
 
-	let code = selection.code;
 	if (statuses.some((status) => status.status === 'revoked' || status.status === 'error')) {
 		code = 1;
 	}
@@ -140,4 +151,32 @@ export async function statusCommand(options: StatusCommandOptions): Promise<numb
 	}
 
 	return code;
+}
+
+/**
+ * Renews, one at a time, each session whose stored token has expired and that holds a refresh
+ * token; the others pass as they are. Its lines go to stderr: stdout stays the table or JSON.
+ */
+async function refreshExpired(
+	sessions: readonly Session[],
+	options: RefreshOneOptions,
+	now: () => number,
+): Promise<{sessions: Session[]; ok: boolean}> {
+	const result: Session[] = [];
+	let ok = true;
+	for (const session of sessions) {
+		const expired =
+			session.tokenExpiresAt !== undefined && session.tokenExpiresAt.getTime() <= now();
+		if (!expired || !session.refreshToken) {
+			result.push(session);
+			continue;
+		}
+
+		const outcome = await refreshOne(options, session, now);
+		options.output.err(outcome.ok ? `${outcome.line}\n` : `stacktower-sessions: ${outcome.line}\n`);
+		if (!outcome.ok) ok = false;
+		result.push(outcome.session ?? session);
+	}
+
+	return {sessions: result, ok};
 }

@@ -1,8 +1,8 @@
 // Real session directories for the CLI tests: the Go-written fixtures plus sessions made here
 // relative to now, written as the Go FileStore writes them (dir 0700, files 0600).
-import {chmodSync, copyFileSync, readdirSync, writeFileSync} from 'node:fs';
+import {chmodSync, copyFileSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {encodeSession} from '../../source/session/codec.js';
+import {decodeSession, encodeSession} from '../../source/session/codec.js';
 import type {GitHubUser, Session} from '../../source/session/session.js';
 import {repoRoot} from './cli.js';
 import {makeTempDir} from './temp-dir.js';
@@ -53,6 +53,11 @@ export function writeSession(dir: string, session: Session): string {
 	const file = path.join(dir, `${session.id}.json`);
 	writeFileSync(file, encodeSession(session), {mode: 0o600});
 	return file;
+}
+
+/** The session stored as `<id>.json` in `dir`, decoded. */
+export function readSession(dir: string, id: string): Session {
+	return decodeSession(readFileSync(path.join(dir, `${id}.json`), 'utf8'));
 }
 
 export type SessionDirOptions = {
