@@ -459,9 +459,9 @@ describe('the inspector', () => {
 
 	it('shows a friendly empty state with the location and how to log in', async () => {
 		const ui = open(new TestStore());
-		await ui.see('No sessions yet in ~/.config/stacktower/sessions');
+		await ui.see('no sessions yet in ~/.config/stacktower/sessions');
 		// A key, not a command line: `l` logs in, or says what to set first.
-		expect(ui.frame()).toContain('Press l to log in.');
+		expect(ui.frame()).toContain('press l to log in');
 		expect(ui.frame()).not.toContain('stacktower-sessions login');
 		expect(ui.frame()).toContain('0 active · 0 expired · 0 unreadable');
 	});

@@ -114,7 +114,7 @@ describe('login from the inspector', () => {
 		const store = new TestStore();
 		const fake = controllableLogin(store);
 		const ui = open(store, {login: fake.login});
-		await ui.see('Press l to log in.');
+		await ui.see('press l to log in');
 		await ui.press('l', (f) => f.includes('logging in session github') && f.includes(URL));
 		expect(fake.calls[0]?.sessionId).toBe('github');
 		expect(fake.calls[0]?.previous).toBeNull();

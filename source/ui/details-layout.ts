@@ -88,7 +88,7 @@ export function detailLines(
 	};
 
 	if (!row) {
-		title('This session is gone: another process removed it.');
+		title('this session is gone: another process removed it');
 		return lines;
 	}
 
