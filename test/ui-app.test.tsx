@@ -182,6 +182,31 @@ describe('the inspector', () => {
 		expect(store.cleanups).toBe(0);
 	});
 
+	it('on a narrow terminal c names as many sessions as fit whole, never a name cut short', async () => {
+		const now = Date.now();
+		const store = new TestStore(
+			['old-laptop', 'yesterday', 'just-gone'].map((id, i) =>
+				createTestSession({id, now, expiresIn: -(10 - i) * DAY}),
+			),
+		);
+		const ui = open(store, {width: 60, height: 15});
+		await ui.see('just-gone');
+		await ui.press('c', (f) =>
+			f.includes('remove 3 expired sessions (old-laptop …and 2 more)? y/n'),
+		);
+		await ui.press('n', (f) => !f.includes('y/n'));
+		const narrow = open(store, {width: 30, height: 8});
+		await narrow.see('just-');
+		// No room for one name: the question alone, its y/n in view.
+		await narrow.press('c', (f) => f.includes('y/n'));
+		expect(
+			narrow
+				.frame()
+				.split('\n')
+				.find((l) => l.includes('y/n')),
+		).toMatch(/^ remove .*s\? y\/n$/);
+	});
+
 	it('shows a spinner while the cleanup runs', async () => {
 		const store = sketch();
 		const held = gate();
