@@ -116,9 +116,11 @@ export default function StatusLine({state, now}: Props) {
 		list.view.length > list.height
 			? `${groupDigits(list.selected + 1)} of ${groupDigits(list.view.length)} · `
 			: '';
+	// The filter before the sort: on a narrow terminal the end is cut, and the filter is what
+	// says the table is not all there is.
 	return (
 		<Text dimColor wrap="truncate-end">
-			{` ${position}sorted by ${SORT_LABELS[list.sort]}${filter ? ` · ${filter}` : ''}`}
+			{` ${position}${filter ? `${filter} · ` : ''}sorted by ${SORT_LABELS[list.sort]}`}
 		</Text>
 	);
 }
