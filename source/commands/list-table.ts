@@ -16,8 +16,11 @@ export type TableOptions = {
 	readonly width?: number | undefined;
 	/** Colour the statuses and countdowns (only ever on a terminal). */
 	readonly color?: boolean;
-	/** The command line that removes the expired sessions (it repeats the store's flags). */
-	readonly cleanupCommand?: string;
+	/**
+	 * The command line that removes the expired sessions (it repeats the store's flags); null
+	 * for a store that is gone when the command ends (the demo's), which no command can clean.
+	 */
+	readonly cleanupCommand?: string | null;
 };
 
 // The widest each column grows, in terminal columns: a longer value is cut rather than widening
@@ -168,7 +171,7 @@ export function renderTable(
 		);
 	}
 
-	if (expired > 0) {
+	if (expired > 0 && options.cleanupCommand !== null) {
 		const command = options.cleanupCommand ?? 'stacktower-sessions cleanup';
 		// Whole, even on a narrow terminal: it is a command line to copy.
 		parts.push('', `remove the expired ${expired === 1 ? 'one' : 'ones'} with: ${command}`);
