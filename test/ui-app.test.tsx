@@ -353,10 +353,13 @@ describe('the inspector', () => {
 	it('? on a terminal the help fits shows all of it and no scroll hint', async () => {
 		const ui = open(sketch(), {width: 100, height: 24});
 		await ui.see('github');
+		const footerAt = ui.frame().split('\n').length;
 		await ui.press('?', (f) => f.includes('In the list and the details'));
 		for (const binding of KEYMAP) expect(ui.frame()).toContain(binding.description);
 		expect(ui.frame()).toContain(' Esc back  q quit');
 		expect(ui.frame()).not.toContain('scroll');
+		// The footer stays on its line: the empty status line still takes one.
+		expect(ui.frame().split('\n')).toHaveLength(footerAt);
 	});
 
 	it('Enter shows every field with the token masked, Esc goes back', async () => {

@@ -86,7 +86,9 @@ export default function StatusLine({state, now}: Props) {
 
 	if (mode.kind === 'help') {
 		const more = helpMore(state);
-		return <Text dimColor>{more ? ` ${more}` : ''}</Text>;
+		// A space when there is nothing to say: an empty Text takes no line, and the footer
+		// would jump up one.
+		return <Text dimColor>{more ? ` ${more}` : ' '}</Text>;
 	}
 
 	const {list} = state;
