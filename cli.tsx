@@ -181,7 +181,12 @@ async function withStore(
 	}
 }
 
-function list(invocation: Of<'list'> | Of<'inspect'>, opened: OpenedStore): Promise<number> {
+/** `temporary`: the store goes when the command ends (the demo's), so no hint names a command for it. */
+function list(
+	invocation: Of<'list'> | Of<'inspect'>,
+	opened: OpenedStore,
+	temporary = false,
+): Promise<number> {
 	const json = invocation.command === 'list' && invocation.json;
 	const terminal = !json && isatty(1);
 	const suggest = hints(invocation.storeArgs);
@@ -196,7 +201,7 @@ function list(invocation: Of<'list'> | Of<'inspect'>, opened: OpenedStore): Prom
 		table: {
 			width: terminal ? process.stdout.columns : undefined,
 			color: terminal && invocation.color,
-			cleanupCommand: suggest.command('cleanup'),
+			cleanupCommand: temporary ? null : suggest.command('cleanup'),
 		},
 		output,
 	});
@@ -273,6 +278,7 @@ async function demo(invocation: Of<'demo'>, interactive: boolean): Promise<numbe
 				: list(
 						{command: 'list', json: false, showToken: false, color: invocation.color, ...choice},
 						opened,
+						true,
 					),
 		);
 	} finally {

@@ -291,5 +291,8 @@ describe('demo', () => {
 		expect(result.stdout).toContain('@mallory  \\x1b]0;pwned\\x07\\x1b[31mred');
 		expect(result.stdout).toMatch(/^broken\s.*unreadable: not valid JSON$/m);
 		expect(result.stdout).not.toMatch(/gho_demo\w/);
+		// Its directory is gone once it ends: no hint to clean up the expired samples, which
+		// would name the real store instead.
+		expect(result.stdout).not.toContain('remove the expired');
 	});
 });

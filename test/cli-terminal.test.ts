@@ -93,6 +93,26 @@ describe('list on a terminal', () => {
 		},
 	);
 
+	test('at 30 columns the status column goes and the others are cut: still one line a session', async () => {
+		const dir = wideSessionsDir();
+		const {screen} = await listOnTerminal(['--dir', dir], 30);
+		const header = screen.lines.findIndex((line) => line.startsWith('ID '));
+		expect(header).toBeGreaterThan(0);
+		expect(screen.lines[header]).not.toContain('STATUS');
+		expect(screen.lines.slice(header + 1, header + 6).map((line) => line.split(' ')[0])).toEqual([
+			'long',
+			'cjk',
+			'emoji',
+			'combi…',
+			'plain',
+		]);
+		expect(screen.lines[header + 6]).toBe('');
+		const expires = screen.cellOf(header, 'EXPIRES IN');
+		for (let y = header + 1; y <= header + 5; y++) {
+			expect(screen.cellOf(y, 'h ')).toBeGreaterThanOrEqual(expires);
+		}
+	});
+
 	test('colours the statuses, unless NO_COLOR or --no-color', async () => {
 		const dir = wideSessionsDir();
 		const colour = await listOnTerminal(['--dir', dir], 100, {NO_COLOR: undefined});

@@ -3,7 +3,9 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, test} from 'vitest';
+import {commandNames} from '../source/commands/catalog.js';
 import {parseCommandLine} from '../source/commands/options.js';
+import {displayWidth} from '../source/format/width.js';
 import {repoRoot, runCli} from './helpers/cli.js';
 import {idsIn, makeSessionDir} from './helpers/session-dir.js';
 
@@ -98,6 +100,24 @@ describe('help and version', () => {
 		}
 		// Its own page, not the main one.
 		expect(flag.stdout).not.toContain('[command] [options]');
+	});
+
+	test('every help page fits 80 columns: prose filled, examples broken with \\', async () => {
+		const pages = await Promise.all(
+			[[], ...commandNames.filter((name) => name !== 'help').map((name) => [name])].map((command) =>
+				runCli([...command, '--help']),
+			),
+		);
+		for (const page of pages) {
+			expect(page.code).toBe(0);
+			const wide = page.stdout.split('\n').filter((line) => displayWidth(line) > 80);
+			expect(wide).toEqual([]);
+		}
+
+		const copy = await runCli(['copy', '--help']);
+		expect(copy.stdout).toContain(
+			'    $ stacktower-sessions copy --from ~/.config/stacktower/sessions \\\n        --to redis://localhost:6379 --dry-run\n',
+		);
 	});
 
 	test('an alias shows the page of its command', async () => {

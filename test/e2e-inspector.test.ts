@@ -367,11 +367,11 @@ describe('the inspector in a real terminal', () => {
 	test('a missing directory shows the empty state with the path and how to log in, and is not made', async () => {
 		const dir = path.join(makeSessionDir({fixtures: false}), 'not-yet');
 		const p = await spawnCli({args: ['--dir', dir]});
-		const screen = await p.ready('No sessions yet');
+		const screen = await p.ready('no sessions yet');
 		expect(screen).toContain(dir);
 		// Said on the first frame (the listing before it), as `list` says it.
-		expect(screen).toContain('It does not exist yet: the first login creates it.');
-		expect(screen).toContain('Press l to log in.');
+		expect(screen).toContain('it does not exist yet: the first login creates it');
+		expect(screen).toContain('press l to log in');
 		await quit(p);
 		// Looking made nothing.
 		expect(existsSync(dir)).toBe(false);
@@ -380,7 +380,7 @@ describe('the inspector in a real terminal', () => {
 	test('a directory made after the start (a first login elsewhere) shows its sessions by itself', async () => {
 		const dir = path.join(makeSessionDir({fixtures: false}), 'not-yet');
 		const p = await spawnCli({args: ['--dir', dir]});
-		await p.ready('No sessions yet');
+		await p.ready('no sessions yet');
 		// As the Go CLI's first login would: it makes the directory and saves a session.
 		await new FileStore(dir).set(
 			makeSession('github', 60 * 60 * 1000, {user: makeUser('octocat')}),
@@ -399,7 +399,7 @@ describe('the inspector in a real terminal', () => {
 		rmSync(path.join(root, 'file'));
 		mkdirSync(path.join(root, 'file'));
 		p.press('r');
-		await p.waitFor('No sessions yet');
+		await p.waitFor('no sessions yet');
 		await quit(p);
 	});
 

@@ -64,7 +64,7 @@ describe('logging in from the inspector', () => {
 
 	test('Esc cancels a waiting login and frees its port', async () => {
 		const p = await inspector(['--no-browser']);
-		await p.waitFor('No sessions yet');
+		await p.waitFor('no sessions yet');
 		p.press('l');
 		const screen = await p.waitFor(urlPattern);
 		expect(screen).toContain('waiting for GitHub');
@@ -83,7 +83,7 @@ describe('logging in from the inspector', () => {
 	test('l on an empty store logs the CLI session in through $BROWSER and lists it', async () => {
 		const browser = installFakeBrowser(dir);
 		const p = await inspector([], {BROWSER: browser.command, FAKE_BROWSER_LOG: browser.logFile});
-		await p.waitFor('No sessions yet');
+		await p.waitFor('no sessions yet');
 		p.press('l');
 		const screen = await p.waitFor('logged in as @octocat');
 		expect(screen).toContain('session github');
@@ -122,7 +122,7 @@ describe('l by the device flow', () => {
 	test('shows the code and URL each on a line of its own, counts down, and Esc stops polling', async () => {
 		fake.pendingPolls = 100_000;
 		const p = await deviceInspector(80);
-		await p.ready('No sessions yet');
+		await p.ready('no sessions yet');
 		p.press('l');
 		const screen = await p.waitFor(codePattern);
 		const lines = screen.split('\n');
@@ -155,7 +155,7 @@ describe('l by the device flow', () => {
 
 	test("logs the CLI session in and keeps the App token's fields", async () => {
 		const p = await deviceInspector(100);
-		await p.ready('No sessions yet');
+		await p.ready('no sessions yet');
 		p.press('l');
 		await p.waitFor('logged in as @octocat');
 		const file = JSON.parse(readFileSync(path.join(dir, 'sessions', 'github.json'), 'utf8'));
@@ -176,7 +176,7 @@ describe('l by the device flow', () => {
 	test('a URL wider than the terminal is not shown broken: it says how wide to make it', async () => {
 		fake.pendingPolls = 100_000;
 		const p = await deviceInspector(36);
-		await p.ready('No sessions yet');
+		await p.ready('no sessions yet');
 		p.press('l');
 		const url = `${fake.url}/login/device`;
 		const screen = await p.waitFor('needs');

@@ -182,6 +182,31 @@ describe('the inspector', () => {
 		expect(store.cleanups).toBe(0);
 	});
 
+	it('on a narrow terminal c names as many sessions as fit whole, never a name cut short', async () => {
+		const now = Date.now();
+		const store = new TestStore(
+			['old-laptop', 'yesterday', 'just-gone'].map((id, i) =>
+				createTestSession({id, now, expiresIn: -(10 - i) * DAY}),
+			),
+		);
+		const ui = open(store, {width: 60, height: 15});
+		await ui.see('just-gone');
+		await ui.press('c', (f) =>
+			f.includes('remove 3 expired sessions (old-laptop …and 2 more)? y/n'),
+		);
+		await ui.press('n', (f) => !f.includes('y/n'));
+		const narrow = open(store, {width: 30, height: 8});
+		await narrow.see('just-');
+		// No room for one name: the question alone, its y/n in view.
+		await narrow.press('c', (f) => f.includes('y/n'));
+		expect(
+			narrow
+				.frame()
+				.split('\n')
+				.find((l) => l.includes('y/n')),
+		).toMatch(/^ remove .*s\? y\/n$/);
+	});
+
 	it('shows a spinner while the cleanup runs', async () => {
 		const store = sketch();
 		const held = gate();
@@ -328,10 +353,13 @@ describe('the inspector', () => {
 	it('? on a terminal the help fits shows all of it and no scroll hint', async () => {
 		const ui = open(sketch(), {width: 100, height: 24});
 		await ui.see('github');
+		const footerAt = ui.frame().split('\n').length;
 		await ui.press('?', (f) => f.includes('In the list and the details'));
 		for (const binding of KEYMAP) expect(ui.frame()).toContain(binding.description);
 		expect(ui.frame()).toContain(' Esc back  q quit');
 		expect(ui.frame()).not.toContain('scroll');
+		// The footer stays on its line: the empty status line still takes one.
+		expect(ui.frame().split('\n')).toHaveLength(footerAt);
 	});
 
 	it('Enter shows every field with the token masked, Esc goes back', async () => {
@@ -459,9 +487,9 @@ describe('the inspector', () => {
 
 	it('shows a friendly empty state with the location and how to log in', async () => {
 		const ui = open(new TestStore());
-		await ui.see('No sessions yet in ~/.config/stacktower/sessions');
+		await ui.see('no sessions yet in ~/.config/stacktower/sessions');
 		// A key, not a command line: `l` logs in, or says what to set first.
-		expect(ui.frame()).toContain('Press l to log in.');
+		expect(ui.frame()).toContain('press l to log in');
 		expect(ui.frame()).not.toContain('stacktower-sessions login');
 		expect(ui.frame()).toContain('0 active · 0 expired · 0 unreadable');
 	});

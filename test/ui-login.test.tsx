@@ -1,4 +1,5 @@
 import {describe, expect, it} from 'vitest';
+import {displayWidth} from '../source/format/width.js';
 import type {Session} from '../source/session/session.js';
 import type {StartLogin} from '../source/ui/types.js';
 import {createTestSession, keys, openApp, TestStore, waitFor} from './helpers/ink.js';
@@ -114,7 +115,7 @@ describe('login from the inspector', () => {
 		const store = new TestStore();
 		const fake = controllableLogin(store);
 		const ui = open(store, {login: fake.login});
-		await ui.see('Press l to log in.');
+		await ui.see('press l to log in');
 		await ui.press('l', (f) => f.includes('logging in session github') && f.includes(URL));
 		expect(fake.calls[0]?.sessionId).toBe('github');
 		expect(fake.calls[0]?.previous).toBeNull();
@@ -156,6 +157,37 @@ describe('login from the inspector', () => {
 		expect(ui.frame()).toContain('Esc back');
 		await ui.press(keys.escape, (f) => f.includes('work') && !f.includes('cannot log in'));
 	});
+
+	it.each([
+		[60, 15],
+		[30, 8],
+	])(
+		'on a %ix%i terminal the not-configured view is cut to the screen, never wrapped off it',
+		async (width, height) => {
+			const store = new TestStore([createTestSession({id: 'work', now: Date.now()})]);
+			const ui = open(store, {
+				loginUnavailable:
+					'the GitHub OAuth app client id is missing: pass --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID',
+				width,
+				height,
+			});
+			await ui.see('work');
+			await ui.press('l', (f) => f.includes('cannot log in'));
+			const lines = ui.frame().split('\n');
+			// The whole screen fits: no line wider than the terminal, no more lines than it has, the
+			// footer still at the bottom.
+			expect(lines.length).toBeLessThanOrEqual(height);
+			for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(width);
+			expect(lines.at(-1)).toContain('Esc back');
+			// Cut where it no longer fits, saying so; a wrapped bullet continues under its text.
+			expect(ui.frame()).toContain('↓ more');
+			if (width === 60) {
+				expect(ui.frame()).toContain(
+					' • the GitHub OAuth app client id is missing: pass\n   --client-id ID or set STACKTOWER_GITHUB_CLIENT_ID\n',
+				);
+			}
+		},
+	);
 
 	it('says what is missing when the caller knows (here: the client secret)', async () => {
 		const store = new TestStore([createTestSession({id: 'work', now: Date.now()})]);

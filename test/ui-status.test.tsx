@@ -44,6 +44,14 @@ describe('state that stays visible', () => {
 		expect(statusOf(ui.frame())).toContain('filter "odd": 1 of 4');
 	});
 
+	it('keeps the filter in view on a narrow terminal, before the sort', async () => {
+		const ui = open(new TestStore(sessions(5)), {width: 30, height: 8});
+		await ui.see('s000');
+		await ui.press('/', (f) => f.includes(' /'));
+		await ui.press('odd\r', (f) => statusOf(f).includes('filter "odd": 2 of 5'));
+		expect(statusOf(ui.frame())).toBe(' filter "odd": 2 of 5 · sorte…');
+	});
+
 	it('takes a message away after a few seconds without a key', () => {
 		const listed = update(initialState({height: 5}), {
 			type: 'loaded',

@@ -89,8 +89,8 @@ const storedTokensHelp = `
 	                      delete --revoke: the app that issued the tokens (or env
 	                      STACKTOWER_GITHUB_CLIENT_ID)
 	  refresh sends env STACKTOWER_GITHUB_CLIENT_SECRET only when --client-id or
-	  STACKTOWER_GITHUB_CLIENT_ID is the session's own client id; delete --revoke needs
-	  that app's id and secret.
+	  STACKTOWER_GITHUB_CLIENT_ID is the session's own client id; delete --revoke
+	  needs that app's id and secret.
 `;
 // ─── end of STORED TOKENS ────────────────────────────────────────────────────────────────────
 
@@ -121,7 +121,7 @@ const loginCommand: CommandSpec = {
 	name: 'login',
 	aliases: [],
 	operands: '',
-	summary: `log in through GitHub and save the session (default id ${CLI_SESSION_ID})`,
+	summary: `log in and save the session (default id ${CLI_SESSION_ID})`,
 	description: [
 		'Log in through GitHub and save the session. The URL to open is always printed; the',
 		'token never is.',
@@ -215,7 +215,7 @@ export const flagSpecs: readonly FlagSpec[] = [
 		name: 'color',
 		type: 'boolean',
 		usage: '--no-color',
-		description: 'no colours (also NO_COLOR; never when the output is not a terminal)',
+		description: 'no colours (also NO_COLOR; off when not a terminal)',
 		commands: 'all',
 	},
 	{
@@ -242,7 +242,7 @@ export const commandSpecs: readonly CommandSpec[] = [
 		name: 'inspect',
 		aliases: [],
 		operands: '',
-		summary: 'the interactive inspector (on a terminal; otherwise as list)',
+		summary: 'the interactive inspector (as list when not on a terminal)',
 		description: [
 			'The interactive inspector: every session with its user and a live countdown to',
 			'expiry; delete, clean up and log in again from the keyboard (? shows the keys).',
@@ -322,7 +322,7 @@ export const commandSpecs: readonly CommandSpec[] = [
 		name: 'refresh',
 		aliases: [],
 		operands: '[ID...]',
-		summary: 'renew the access token of sessions that hold a refresh token',
+		summary: 'renew the tokens of sessions that hold a refresh token',
 		description: [
 			'Renew the access token of the sessions named, or of every active one that holds a',
 			"refresh token (GitHub App tokens). The session's own expiry does not change. A",
@@ -336,7 +336,7 @@ export const commandSpecs: readonly CommandSpec[] = [
 		name: 'copy',
 		aliases: [],
 		operands: '',
-		summary: 'copy sessions from one store to another (files, Redis); --move to move them',
+		summary: 'copy sessions between stores (files, Redis); --move moves',
 		description: [
 			'Copy every readable session from one store to another, each a session directory',
 			'or a redis:// / rediss:// URL (a node of a Redis Cluster works too), with the expiry',

@@ -16,8 +16,11 @@ export type TableOptions = {
 	readonly width?: number | undefined;
 	/** Colour the statuses and countdowns (only ever on a terminal). */
 	readonly color?: boolean;
-	/** The command line that removes the expired sessions (it repeats the store's flags). */
-	readonly cleanupCommand?: string;
+	/**
+	 * The command line that removes the expired sessions (it repeats the store's flags); null
+	 * for a store that is gone when the command ends (the demo's), which no command can clean.
+	 */
+	readonly cleanupCommand?: string | null;
 };
 
 // The widest each column grows, in terminal columns: a longer value is cut rather than widening
@@ -29,12 +32,15 @@ const MAX_EXPIRES_WIDTH = 18;
 const MAX_CREATED_WIDTH = 12;
 /** The narrowest the id and user columns get on a narrow terminal before the created column goes. */
 const MIN_SHRUNK_WIDTH = 10;
+/** The narrowest they get when even the status column has gone. */
+const MIN_CUT_WIDTH = 6;
 const GAP = '  ';
 
 const HEADER = ['ID', 'USER', 'CREATED', 'EXPIRES IN', 'STATUS'] as const;
 const ID = 0;
 const USER = 1;
 const CREATED = 2;
+const EXPIRES = 3;
 const STATUS = 4;
 
 type Row = {
@@ -85,6 +91,19 @@ function columnWidths(rows: readonly Row[], terminalWidth: number | undefined): 
 	if (total() > terminalWidth) widths[CREATED] = 0;
 	const excess = total() - terminalWidth;
 	if (excess > 0) widths[STATUS] = Math.max(1, (widths[STATUS] ?? 0) - excess);
+	// Narrower still (30 columns): the status goes too (the countdown says expired), and the
+	// id, the user and the countdown are cut further, so that a row is never wrapped.
+	if (total() > terminalWidth) widths[STATUS] = 0;
+	for (const [column, min] of [
+		[USER, MIN_CUT_WIDTH],
+		[ID, MIN_CUT_WIDTH],
+		[EXPIRES, 1],
+	] as const) {
+		const over = total() - terminalWidth;
+		const room = (widths[column] ?? 0) - min;
+		if (over > 0 && room > 0) widths[column] = (widths[column] ?? 0) - Math.min(over, room);
+	}
+
 	return widths;
 }
 
@@ -168,7 +187,7 @@ export function renderTable(
 		);
 	}
 
-	if (expired > 0) {
+	if (expired > 0 && options.cleanupCommand !== null) {
 		const command = options.cleanupCommand ?? 'stacktower-sessions cleanup';
 		// Whole, even on a narrow terminal: it is a command line to copy.
 		parts.push('', `remove the expired ${expired === 1 ? 'one' : 'ones'} with: ${command}`);

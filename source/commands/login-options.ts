@@ -60,32 +60,36 @@ export type LoginFlagValues = {
 export const loginHelp = `
 	Login (login, and the l key in the inspector)
 	  Which flow, and which app:
-	    nothing, or --device    the device flow: enter a one-time code at a URL on any
-	                            device (works over SSH); the app is --client-id, else
-	                            env STACKTOWER_GITHUB_APP_CLIENT_ID, else stacktower's
-	                            GitHub App (github.com only)
-	    an OAuth client id      the loopback web flow: the browser comes back to
-	    and its secret          127.0.0.1; the id from --client-id or env
-	                            STACKTOWER_GITHUB_CLIENT_ID, the secret only from env
-	                            STACKTOWER_GITHUB_CLIENT_SECRET
+	    nothing, or --device    the device flow: enter a one-time code at a URL
+	                            on any device (works over SSH); the app is
+	                            --client-id, else env
+	                            STACKTOWER_GITHUB_APP_CLIENT_ID, else
+	                            stacktower's GitHub App (github.com only)
+	    an OAuth client id      the loopback web flow: the browser comes back
+	    and its secret          to 127.0.0.1; the id from --client-id or env
+	                            STACKTOWER_GITHUB_CLIENT_ID, the secret only
+	                            from env STACKTOWER_GITHUB_CLIENT_SECRET
 	    --web                   the loopback web flow; a usage error without both
 	  The loopback web flow needs an OAuth app: register one at
 	  https://github.com/settings/developers (GitHub Enterprise: its own
 	  HOST/settings/developers) with the callback URL ${LOOPBACK_CALLBACK_URL}
 	  (GitHub accepts any port), then set its id in STACKTOWER_GITHUB_CLIENT_ID
 	  (or pass --client-id) and its secret in STACKTOWER_GITHUB_CLIENT_SECRET.
-	  --id ID               login: the session id to log in (default ${CLI_SESSION_ID}; a
-	                        re-login keeps the session's id)
+	  --id ID               login: the session id to log in (default ${CLI_SESSION_ID};
+	                        a re-login keeps the session's id)
 	  --client-id ID        the GitHub App or OAuth app to log in with (see above)
 	  --github-host URL     GitHub Enterprise Server or TENANT.ghe.com (default
-	                        https://github.com); needs --client-id: stacktower's App
-	                        is on github.com only
+	                        https://github.com); needs --client-id:
+	                        stacktower's App is on github.com only
 	  --scopes SCOPES       default "${DEFAULT_SCOPES}"
-	  --ttl DURATION        how long the saved session lasts: 30d, 12h, 90m; a unit is
-	                        required; 1m to 365d (default 30d, as the stacktower CLI)
-	  --timeout DURATION    give up after this long: 90s, 5m, 1h at most (default: the
-	                        device code's lifetime, 15m on GitHub; 5m for --web)
-	  --callback-port PORT  --web: the local callback's port (default 0: any free port)
+	  --ttl DURATION        how long the saved session lasts: 30d, 12h, 90m; a
+	                        unit is required; 1m to 365d (default 30d, as the
+	                        stacktower CLI)
+	  --timeout DURATION    give up after this long: 90s, 5m, 1h at most
+	                        (default: the device code's lifetime, 15m on
+	                        GitHub; 5m for --web)
+	  --callback-port PORT  --web: the local callback's port (default 0: any
+	                        free port)
 	  --no-browser          print the URL without opening a browser
 	  --device, --web       choose the flow (see above)
 `;

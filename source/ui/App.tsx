@@ -151,7 +151,14 @@ export default function App(props: Props) {
 	if (state.mode.kind === 'help') {
 		body = <Help width={width} top={state.mode.top} height={bodyHeight(list.height)} />;
 	} else if (state.mode.kind === 'login' && state.login)
-		body = <LoginView login={state.login} now={now} width={state.width} />;
+		body = (
+			<LoginView
+				login={state.login}
+				now={now}
+				width={state.width}
+				height={bodyHeight(list.height)}
+			/>
+		);
 	else if (state.error !== null)
 		body = <ErrorView location={location} message={forScreen(state.error)} />;
 	else if (state.entries === null) body = <Loading load={state.load} />;

@@ -13,10 +13,10 @@ export default function Empty({location, missing}: Props) {
 	return (
 		<Box flexDirection="column" paddingLeft={1} paddingTop={1}>
 			<Text>
-				No sessions yet in <Text bold>{location}</Text>
+				no sessions yet in <Text bold>{location}</Text>
 			</Text>
-			{missing ? <Text>It does not exist yet: the first login creates it.</Text> : null}
-			<Text>Press l to log in.</Text>
+			{missing ? <Text>it does not exist yet: the first login creates it</Text> : null}
+			<Text>press l to log in</Text>
 		</Box>
 	);
 }

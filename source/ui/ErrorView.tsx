@@ -13,7 +13,7 @@ export default function ErrorView({location, message}: Props) {
 				Cannot read the sessions in {location}
 			</Text>
 			<Text>{message}</Text>
-			<Text dimColor>Press r to retry (it also retries on its own), q to quit.</Text>
+			<Text dimColor>press r to retry (it also retries on its own), q to quit</Text>
 		</Box>
 	);
 }

@@ -5,6 +5,7 @@ import {formatDuration} from '../format/duration.js';
 import {forScreen} from '../format/width.js';
 import {registerOAuthApp} from '../github/defaults.js';
 import {DEFAULT_GITHUB_HOST} from '../github/endpoints.js';
+import {type LoginTone, unavailableLines} from './login-layout.js';
 import type {LoginState} from './state.js';
 
 type Props = {
@@ -12,6 +13,14 @@ type Props = {
 	readonly now: number;
 	/** The terminal's width: a URL or code that does not fit is not shown broken. */
 	readonly width?: number;
+	/** The lines the view may take: the not-configured view is cut to them. */
+	readonly height?: number;
+};
+
+const toneProps: Readonly<Record<LoginTone, {color?: string; dimColor?: boolean}>> = {
+	error: {color: 'red'},
+	plain: {},
+	dim: {dimColor: true},
 };
 
 const INDENT = 3;
@@ -74,7 +83,7 @@ function who(login: string, name: string): string {
 }
 
 /** The re-login flow: the URL to open, a spinner and the time left, then the outcome. */
-export default function LoginView({login, now, width = 80}: Props) {
+export default function LoginView({login, now, width = 80, height = 24}: Props) {
 	const target = `session ${forScreen(login.sessionId)}${login.previousLogin ? ` (@${login.previousLogin})` : ''}`;
 	if (login.phase === 'succeeded' && login.outcome) {
 		const {session, userChanged, previousLogin} = login.outcome;
@@ -96,33 +105,18 @@ export default function LoginView({login, now, width = 80}: Props) {
 	}
 
 	if (login.phase === 'unavailable') {
+		// Said without a command line to repeat: the inspector may have been started by a
+		// script, an alias or a menu. The environment is what every way of starting it shares.
+		const lines = unavailableLines(target, login.error ?? '', SETUP, width - 2, height);
 		return (
-			<Box flexDirection="column" paddingLeft={1} paddingTop={1}>
-				<Text color="red">✘ cannot log in {target}: login is not configured</Text>
-				{(login.error ?? '').split('\n').map((problem) => (
-					// A box, so that a problem's wrapped lines line up after the bullet.
-					<Box key={problem}>
-						<Box width={2} flexShrink={0}>
-							<Text>•</Text>
-						</Box>
-						<Text>{forScreen(problem)}</Text>
-					</Box>
+			<Box flexDirection="column" paddingLeft={1}>
+				{lines.map((line, i) => (
+					// Lines are positions on the screen: the index is their key.
+					// biome-ignore lint/suspicious/noArrayIndexKey: see above
+					<Text key={i} wrap="truncate-end" {...toneProps[line.tone]}>
+						{line.text}
+					</Text>
 				))}
-				{/* Said without a command line to repeat: the inspector may have been started by a
-				script, an alias or a menu. The environment is what every way of starting it shares. */}
-				<Box marginTop={1} flexDirection="column">
-					<Text dimColor>set in the environment the inspector starts in, then start it again:</Text>
-					{SETUP.map(([what, how]) => (
-						<Box key={what}>
-							<Box width={2} flexShrink={0}>
-								<Text dimColor>•</Text>
-							</Box>
-							<Text dimColor>
-								{what}: {how}
-							</Text>
-						</Box>
-					))}
-				</Box>
 			</Box>
 		);
 	}

@@ -2,7 +2,7 @@ import {Text} from 'ink';
 import Spinner from 'ink-spinner';
 import {formatDuration} from '../format/duration.js';
 import {groupDigits, plural} from '../format/text.js';
-import {forScreen} from '../format/width.js';
+import {displayWidth, forScreen} from '../format/width.js';
 import Confirm from './Confirm.js';
 import {maxHelpTop} from './help-layout.js';
 import {progressText} from './Loading.js';
@@ -18,6 +18,19 @@ type Props = {
 function checkedText({done, total}: {done: number; total: number | undefined}): string {
 	const of = total === undefined ? '' : ` / ${groupDigits(total)}`;
 	return `${groupDigits(done)}${of} checked`;
+}
+
+/**
+ * The first of `named` that fit `room` columns whole, then how many more (`a, b …and 3 more`);
+ * empty when not even one fits. A name cut short would not say which session it is.
+ */
+function namesThatFit(named: readonly string[], count: number, room: number): string {
+	for (let shown = named.length; shown > 0; shown--) {
+		const more = count - shown;
+		const text = `${named.slice(0, shown).join(', ')}${more > 0 ? ` …and ${groupDigits(more)} more` : ''}`;
+		if (displayWidth(text) <= room) return text;
+	}
+	return '';
 }
 
 /** How long a message stays up without a key. */
@@ -39,9 +52,11 @@ export default function StatusLine({state, now}: Props) {
 		return <Confirm question={`deleting ${mode.label}: also revoke the token on GitHub`} />;
 	}
 	if (mode.kind === 'confirmCleanup') {
-		const more = mode.count - mode.named.length;
-		const names = `${mode.named.join(', ')}${more > 0 ? ` …and ${groupDigits(more)} more` : ''}`;
-		return <Confirm question={`remove ${plural(mode.count, 'expired session')} (${names})`} />;
+		const question = `remove ${plural(mode.count, 'expired session')}`;
+		// ' ' before, '? y/n' after, and the brackets.
+		const room = state.width - displayWidth(question) - 9;
+		const names = namesThatFit(mode.named, mode.count, room);
+		return <Confirm question={names === '' ? question : `${question} (${names})`} />;
 	}
 
 	if (mode.kind === 'busy') {
@@ -71,7 +86,9 @@ export default function StatusLine({state, now}: Props) {
 
 	if (mode.kind === 'help') {
 		const more = helpMore(state);
-		return <Text dimColor>{more ? ` ${more}` : ''}</Text>;
+		// A space when there is nothing to say: an empty Text takes no line, and the footer
+		// would jump up one.
+		return <Text dimColor>{more ? ` ${more}` : ' '}</Text>;
 	}
 
 	const {list} = state;
@@ -101,9 +118,11 @@ export default function StatusLine({state, now}: Props) {
 		list.view.length > list.height
 			? `${groupDigits(list.selected + 1)} of ${groupDigits(list.view.length)} · `
 			: '';
+	// The filter before the sort: on a narrow terminal the end is cut, and the filter is what
+	// says the table is not all there is.
 	return (
 		<Text dimColor wrap="truncate-end">
-			{` ${position}sorted by ${SORT_LABELS[list.sort]}${filter ? ` · ${filter}` : ''}`}
+			{` ${position}${filter ? `${filter} · ` : ''}sorted by ${SORT_LABELS[list.sort]}`}
 		</Text>
 	);
 }

@@ -26,8 +26,8 @@ export const LABEL_WIDTH = 12;
 // A hostile file's megabyte of name must not push the other fields away.
 const MAX_VALUE_LINES = 3;
 
-// `text` in pieces of at most `width` columns.
-function chunks(text: string, width: number): string[] {
+/** `text` in pieces of at most `width` columns. */
+export function chunks(text: string, width: number): string[] {
 	const pieces: string[] = [];
 	let piece = '';
 	let used = 0;
@@ -88,7 +88,7 @@ export function detailLines(
 	};
 
 	if (!row) {
-		title('This session is gone: another process removed it.');
+		title('this session is gone: another process removed it');
 		return lines;
 	}
 
