@@ -205,6 +205,14 @@ export const flagSpecs: readonly FlagSpec[] = [
 		commands: storeCommands,
 	},
 	{
+		name: 'redisEvents',
+		type: 'boolean',
+		usage: '--redis-events',
+		description:
+			"follow changes live: turn on Redis's keyspace events where they are off\n(notify-keyspace-events, merged on every node)",
+		commands: ['inspect'],
+	},
+	{
 		name: 'color',
 		type: 'boolean',
 		usage: '--no-color',
