@@ -209,7 +209,7 @@ export const flagSpecs: readonly FlagSpec[] = [
 		type: 'boolean',
 		usage: '--redis-events',
 		description:
-			"follow changes live: turn on Redis's keyspace events where they are off\n(notify-keyspace-events, merged on every node)",
+			'the inspector on Redis: turn on keyspace events (merged into\nnotify-keyspace-events on every node) to follow changes live',
 		commands: ['inspect'],
 	},
 	{
