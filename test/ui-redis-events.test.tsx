@@ -1,7 +1,6 @@
 // The inspector on Redis follows keyspace events: a session another client writes, deletes or
 // lets expire changes the view without a rescan (the tests make every rescan an hour away), on
 // one node and on every master of a cluster; with events off it says so once, and polls.
-
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {encodeSession} from '../source/session/codec.js';
 import {RedisStore} from '../source/session/redis/index.js';
@@ -43,10 +42,6 @@ function patterns(port: number, count: number): Promise<void> {
 	);
 }
 
-function openStore(url: string, prefix: string): Promise<RedisStore> {
-	return RedisStore.open(url, {prefix});
-}
-
 describe.skipIf(!available)('the inspector on one Redis node', () => {
 	let server: RedisServer;
 	let raw: RawRedisClient;
@@ -63,7 +58,7 @@ describe.skipIf(!available)('the inspector on one Redis node', () => {
 	async function storeWith(prefix: string, flags: string): Promise<RedisStore> {
 		await raw.configSet('notify-keyspace-events', flags);
 		await patterns(server.port, 0);
-		const store = await openStore(server.url, prefix);
+		const store = await RedisStore.open(server.url, {prefix});
 		stores.push(store);
 		return store;
 	}
@@ -135,7 +130,7 @@ describe.skipIf(!available)('the inspector when Redis goes away with events on',
 	let store: RedisStore;
 	beforeAll(async () => {
 		server = await startRedisServer({args: ['--notify-keyspace-events', 'KEA']});
-		store = await openStore(server.url, 'gone:');
+		store = await RedisStore.open(server.url, {prefix: 'gone:'});
 	});
 	afterAll(async () => {
 		await store?.close();
@@ -181,7 +176,7 @@ describe.skipIf(!available)('the inspector on a Redis Cluster', () => {
 	);
 
 	test('a change on each master reaches the view', async () => {
-		const store = await openStore(cluster.url, 'cl:');
+		const store = await RedisStore.open(cluster.url, {prefix: 'cl:'});
 		// One session id on each master: the events of a key come only from the node that holds it.
 		const byMaster = new Map<number, string>();
 		for (let i = 0; byMaster.size < 3 && i < 100; i++) {
