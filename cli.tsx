@@ -16,7 +16,7 @@ import {helpText, usageHint} from './source/commands/help.js';
 import {hints} from './source/commands/hints.js';
 import {listCommand} from './source/commands/list.js';
 import {loginWaitMs} from './source/commands/login-options.js';
-import {type OpenedStore, openStore} from './source/commands/open-store.js';
+import {type OpenedStore, type OpenStoreOptions, openStore} from './source/commands/open-store.js';
 import {
 	type Command,
 	type Invocation,
@@ -60,7 +60,7 @@ async function main(): Promise<number> {
 			return withStore(
 				invocation,
 				(opened) => (interactive ? inspect(invocation, opened) : list(invocation, opened)),
-				{lazy: interactive},
+				{lazy: interactive, keyspaceEvents: invocation.redisEvents ? 'enable' : 'use'},
 			);
 		}
 
@@ -164,11 +164,11 @@ function usageError(command: Command | undefined, errors: readonly string[]): nu
 async function withStore(
 	choice: StoreChoice,
 	run: (opened: OpenedStore) => Promise<number>,
-	{lazy = false} = {},
+	{lazy = false, keyspaceEvents}: Pick<OpenStoreOptions, 'lazy' | 'keyspaceEvents'> = {},
 ): Promise<number> {
 	let opened: OpenedStore;
 	try {
-		opened = await openStore({dir: choice.dir, redisUrl: choice.redisUrl, lazy});
+		opened = await openStore({dir: choice.dir, redisUrl: choice.redisUrl, lazy, keyspaceEvents});
 	} catch (error) {
 		output.err(`stacktower-sessions: ${errorMessage(error)}\n`);
 		return 1;

@@ -36,6 +36,7 @@ describe('help and version', () => {
 			'STACKTOWER_SESSIONS_DIR',
 			'--redis URL',
 			'STACKTOWER_REDIS_URL',
+			'--redis-events',
 			'--json',
 			'--show-token',
 			'--dry-run',
@@ -237,6 +238,12 @@ describe('usage errors exit 2 and say how to fix them', () => {
 		],
 		// The next word is a flag: the value was forgotten, not `--web`.
 		[['login', '--ttl', '--web'], '--ttl needs a value: --ttl DURATION (e.g. --ttl 30d)'],
+		[
+			['--redis-events'],
+			'--redis-events needs a Redis store: give --redis URL or set STACKTOWER_REDIS_URL',
+		],
+		[['--redis-events', '--dir', '/tmp/a'], '--redis-events needs a Redis store'],
+		[['list', '--redis-events'], '--redis-events does not apply to list; it is for the inspector'],
 	])('%j', async (args, message) => {
 		const result = await runCli(args);
 		expect(result.code).toBe(2);
@@ -288,6 +295,34 @@ describe('usage errors exit 2 and say how to fix them', () => {
 		// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for raw control characters
 		expect(result.stderr).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
 		expect(result.stderr).toContain('bad\\x1b]0;pwned\\x07id');
+	});
+});
+
+describe('--redis-events', () => {
+	const url = 'redis://127.0.0.1:6379';
+	test('turns events on for the inspector on the Redis that --redis or the environment names', () => {
+		expect(parseCommandLine(['--redis-events', '--redis', url], {})).toMatchObject({
+			ok: true,
+			invocation: {command: 'inspect', redisUrl: url, redisEvents: true},
+		});
+		expect(parseCommandLine(['--redis-events'], {STACKTOWER_REDIS_URL: url})).toMatchObject({
+			ok: true,
+			invocation: {command: 'inspect', redisUrl: url, redisEvents: true},
+		});
+		expect(parseCommandLine(['--redis', url], {})).toMatchObject({
+			ok: true,
+			invocation: {redisEvents: false},
+		});
+	});
+
+	test('a --dir beside the environment URL names a directory: refused', () => {
+		expect(
+			parseCommandLine(['--redis-events', '--dir', '/tmp/a'], {STACKTOWER_REDIS_URL: url}),
+		).toEqual({
+			ok: false,
+			command: 'inspect',
+			errors: ['--redis-events needs a Redis store: give --redis URL or set STACKTOWER_REDIS_URL'],
+		});
 	});
 });
 

@@ -291,6 +291,41 @@ describe.skipIf(!available)('--redis', () => {
 			expect((await p.exit).exitCode).toBe(0);
 		});
 
+		test('--redis-events merges the flags it needs into notify-keyspace-events, and a session written elsewhere appears live', async () => {
+			// A server of its own: the setting is server-wide.
+			const events = await startRedisServer({args: ['--notify-keyspace-events', 'Elm']});
+			const raw = createClient({url: events.url});
+			raw.on('error', () => {});
+			try {
+				await raw.connect();
+				const flags = async () =>
+					(await raw.configGet('notify-keyspace-events'))['notify-keyspace-events'] ?? '';
+				await raw.set(`${PREFIX}first`, encodeSession(makeSession('first', HOUR)), {PX: HOUR});
+				const p = await spawnCli({args: ['--redis', events.url, '--redis-events']});
+				await p.ready((s) => rowOf(s, 'first') !== undefined);
+				await waitFor(async () => {
+					const now = await flags();
+					return [...'ElmKg$xe'].every((flag) => now.includes(flag));
+				}, 'the flags to be merged');
+				// The inspector's subscription: one pattern.
+				await waitFor(
+					async () => Number(await raw.sendCommand(['PUBSUB', 'NUMPAT'])) === 1,
+					'the inspector to subscribe',
+				);
+				await raw.set(
+					`${PREFIX}live`,
+					encodeSession(makeSession('live', HOUR, {user: makeUser('writer')})),
+					{PX: HOUR},
+				);
+				await p.waitFor((s) => /@writer/.test(rowOf(s, 'live') ?? ''));
+				p.press('q');
+				expect((await p.exit).exitCode).toBe(0);
+			} finally {
+				raw.destroy();
+				await events.stop();
+			}
+		});
+
 		// Kills the file's server: keep it the last test that needs one.
 		test('Redis killed while it runs: an error naming the server; back again: the rows return', async () => {
 			const {url, store} = await db();

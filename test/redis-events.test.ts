@@ -175,6 +175,13 @@ describe.skipIf(!available)('keyspace events on a cluster', () => {
 			await waitFor(() => resyncs() > 0, 'the watch to say it may have missed changes', 15_000);
 			const promoted = await cluster.masterOf('cev:k-0');
 			expect(promoted.port).not.toBe(victim.port);
+			// The resync above comes as the victim's subscription drops; the new master's comes after.
+			await waitFor(
+				async () =>
+					(await redisCli(['-p', String(promoted.port), 'PUBSUB', 'NUMPAT'])).trim() === '1',
+				'the watch to subscribe at the promoted master',
+				15_000,
+			);
 			// By redis-cli: the raw client would queue for the dead master without end.
 			await redisCli(['-p', String(promoted.port), 'SET', 'cev:k-0', 'again']);
 			await saw('set', 'k-0', 2);

@@ -181,6 +181,49 @@ describe('selection by id', () => {
 	});
 });
 
+describe('changes reported by the store', () => {
+	it('adds, replaces and drops rows, keeping the selection by id', () => {
+		let state = run(loaded(5), cmd('down'), cmd('down'));
+		const added = sessionEntry(createTestSession({id: 'a-first', expiresIn: -10 * DAY}));
+		const renamed = sessionEntry(
+			createTestSession({id: 's004', login: 'renamed', expiresIn: 2 * HOUR}),
+		);
+		state = run(state, {type: 'entriesChanged', changed: [added, renamed], removed: ['s000']});
+		expect(state.list.view.map((row) => row.id)).toEqual([
+			'a-first',
+			's001',
+			's002',
+			's003',
+			's004',
+		]);
+		expect(state.list.selectedId).toBe('s002');
+		expect(state.list.rows.find((row) => row.id === 's004')?.login).toBe('renamed');
+	});
+
+	it('changes nothing for a change already shown, or before the first listing', () => {
+		const state = loaded(3);
+		const same = {...(state.entries?.[1] as ReturnType<typeof sessionEntry>)};
+		expect(run(state, {type: 'entriesChanged', changed: [same], removed: ['gone']})).toBe(state);
+		const before = initialState();
+		expect(run(before, {type: 'entriesChanged', changed: entries(1), removed: []})).toBe(before);
+	});
+
+	it('a listing that ran while rows changed keeps those rows as the changes made them', () => {
+		let state = loaded(3);
+		const fresh = sessionEntry(createTestSession({id: 'new', expiresIn: HOUR}));
+		state = run(state, {type: 'entriesChanged', changed: [fresh], removed: ['s001']});
+		// Listed before both changes: s001 still there, `new` not yet.
+		state = run(state, {type: 'loaded', entries: entries(3), keep: new Set(['s001', 'new'])});
+		expect(state.list.rows.map((row) => row.id).sort()).toEqual(['new', 's000', 's002']);
+	});
+
+	it('says a notice until the next key', () => {
+		const state = run(loaded(3), {type: 'notice', text: 'polling: events are off', now: NOW});
+		expect(state.message).toEqual({text: 'polling: events are off', tone: 'info', at: NOW});
+		expect(run(state, {type: 'key', input: 'j', key: inkKey(), now: NOW}).message).toBeNull();
+	});
+});
+
 describe('filter mode', () => {
 	it('filters as you type, Enter keeps, Esc clears', () => {
 		let state = run(loaded(20), cmd('filter'), {type: 'type', text: 'USER1'});

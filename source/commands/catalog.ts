@@ -212,6 +212,14 @@ export const flagSpecs: readonly FlagSpec[] = [
 		commands: storeCommands,
 	},
 	{
+		name: 'redisEvents',
+		type: 'boolean',
+		usage: '--redis-events',
+		description:
+			'the inspector on Redis: turn on keyspace events (merged into\nnotify-keyspace-events on every node) to follow changes live',
+		commands: ['inspect'],
+	},
+	{
 		name: 'color',
 		type: 'boolean',
 		usage: '--no-color',

@@ -128,8 +128,13 @@ export function mainHelp(): string {
 			return [`${names}${spec.operands ? ` ${spec.operands}` : ''}`, spec.summary];
 		}),
 	);
+	// --redis-events too: the inspector has no page of its own, so this is where it is described.
 	const shared = flagSpecs.filter(
-		(flag) => flag.commands === 'all' || flag.name === 'dir' || flag.name === 'redis',
+		(flag) =>
+			flag.commands === 'all' ||
+			flag.name === 'dir' ||
+			flag.name === 'redis' ||
+			flag.name === 'redisEvents',
 	);
 	const names = commandSpecs.map((spec) => (spec.name === 'inspect' ? '(none)' : spec.name));
 	// The flags packed into lines that fit the page beside the widest command name.

@@ -13,6 +13,8 @@ import {
 	type LockOptions,
 	type SessionLock,
 	type StateStore,
+	type StoreWatch,
+	type WatchOptions,
 } from '../session/store.js';
 import {displayPath} from './location.js';
 
@@ -31,6 +33,11 @@ export type OpenStoreOptions = {
 	 * target. By default looking creates nothing.
 	 */
 	readonly createDirectory?: boolean;
+	/**
+	 * Redis keyspace events for the inspector's live view: `use` them when the server has them on
+	 * (the default), or `enable` them (--redis-events). Ignored for a directory.
+	 */
+	readonly keyspaceEvents?: 'use' | 'enable';
 };
 
 export type OpenedStore = {
@@ -130,6 +137,18 @@ class LazyStore implements ListableStore {
 		return (await this.#lazy.get()).list(options);
 	}
 
+	// The inspector applies a change reported by `watch` by looking up that one entry.
+	async lookup(id: string): Promise<ListEntry | null> {
+		const store = await this.#lazy.get();
+		if (!store.lookup) throw new Error(`${this.#location} cannot look up one session`);
+		return store.lookup(id);
+	}
+
+	/** The store, opened (the first time) by this call. */
+	protected opened(): Promise<ListableStore> {
+		return this.#lazy.get();
+	}
+
 	// The inspector's R renews a token under the session's lock, as `refresh` does.
 	async lock(id: string, options?: LockOptions): Promise<SessionLock> {
 		const store = await this.#lazy.get();
@@ -146,14 +165,24 @@ class LazyStore implements ListableStore {
 	}
 }
 
+/** A lazily opened store that reports its changes (RedisStore: keyspace events). */
+class LazyWatchedStore extends LazyStore {
+	async watch(options: WatchOptions): Promise<StoreWatch> {
+		const store = await this.opened();
+		if (!store.watch) throw new Error(`${this.describe()} cannot report changes`);
+		return store.watch(options);
+	}
+}
+
 export async function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
 	if (options.redisUrl !== undefined) {
 		const url = options.redisUrl;
 		const {RedisStore, RedisStateStore, redactRedisUrl} = await import('../session/redis/index.js');
 		const location = redactRedisUrl(url);
+		const keyspaceEvents = options.keyspaceEvents ?? 'use';
 		const store = options.lazy
-			? new LazyStore((signal) => RedisStore.open(url, {signal}), location)
-			: await RedisStore.open(url);
+			? new LazyWatchedStore((signal) => RedisStore.open(url, {signal, keyspaceEvents}), location)
+			: await RedisStore.open(url, {keyspaceEvents});
 		const stateStore = new LazyStateStore((signal) => RedisStateStore.open(url, {signal}));
 		return {
 			store,

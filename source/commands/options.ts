@@ -83,6 +83,8 @@ export type Invocation = Common &
 				readonly login: LoginConfig;
 				/** How the inspector's v, V, R and revoke-on-delete send stored tokens. */
 				readonly token: TokenOptions;
+				/** --redis-events: turn Redis keyspace events on where they are off (else used when on). */
+				readonly redisEvents: boolean;
 		  } & StoreChoice)
 		| ({
 				readonly command: 'list';
@@ -508,6 +510,18 @@ export function parseCommandLine(argv: readonly string[], env: Env): ParseResult
 			? parseLoginOptions(loginValues(given), env)
 			: undefined;
 	if (parsedLogin?.ok === false) errors.push(...parsedLogin.problems);
+	const redisEvents = given.get('redisEvents') === true;
+	// It changes a Redis server's setting: on sessions in a directory it would mean nothing. A
+	// --redis, or a STACKTOWER_REDIS_URL, that names no usable store has its own error.
+	if (
+		redisEvents &&
+		store?.redisUrl === undefined &&
+		!given.has('redis') &&
+		(given.has('dir') || nonEmpty(env.STACKTOWER_REDIS_URL) === undefined)
+	) {
+		errors.push('--redis-events needs a Redis store: give --redis URL or set STACKTOWER_REDIS_URL');
+	}
+
 	const login = parsedLogin?.ok ? parsedLogin.config : undefined;
 	// The inspector reads the same flags for its token keys; its login reports their problems.
 	const token = tokenCommands.has(command)
@@ -520,7 +534,14 @@ export function parseCommandLine(argv: readonly string[], env: Env): ParseResult
 		case 'inspect': {
 			if (login) {
 				const access = token as TokenOptions;
-				invocation = {command, login, token: access, color, ...(store as StoreChoice)};
+				invocation = {
+					command,
+					login,
+					token: access,
+					redisEvents,
+					color,
+					...(store as StoreChoice),
+				};
 			}
 			break;
 		}

@@ -114,7 +114,7 @@ export type StoreChange =
 export type WatchOptions = {
 	/** Called for each change as the store reports it: re-read a `set` entry, drop a `removed` one. */
 	readonly onChange: (change: StoreChange) => void;
-	/** Called when changes may have been missed (a connection was down): list again. */
+	/** Called when changes may have been missed (a connection dropped, and again once back): list again. */
 	readonly onResync?: () => void;
 	/** Ends the watch, as close() does. */
 	readonly signal?: AbortSignal;

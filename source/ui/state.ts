@@ -33,7 +33,7 @@ import {
 	withRows,
 	withSort,
 } from './list-view.js';
-import {buildRows, nextSort, type Row, rowLabel, type SortKey} from './rows.js';
+import {buildRows, nextSort, type Row, rowLabel, type SortKey, sameEntry} from './rows.js';
 import {checkFor, type TokenCheck, type TokenChecks} from './token-checks.js';
 import {cannotRefresh, refreshSaid, verifySummary} from './token-messages.js';
 import type {LoginOutcome} from './types.js';
@@ -193,9 +193,27 @@ export type Action =
 	| {readonly type: 'resize'; readonly height: number; readonly width: number}
 	| {readonly type: 'loadStarted'}
 	| {readonly type: 'loadProgress'; readonly done: number; readonly total: number | undefined}
-	| {readonly type: 'loaded'; readonly entries: readonly ListEntry[]}
+	| {
+			readonly type: 'loaded';
+			readonly entries: readonly ListEntry[];
+			/**
+			 * Ids whose rows entriesChanged set while this listing ran: the listing may have read them
+			 * before they changed, so their rows stay as they are (present or not).
+			 */
+			readonly keep?: ReadonlySet<string>;
+	  }
 	| {readonly type: 'loadFailed'; readonly message: string}
 	| {readonly type: 'directoryChecked'; readonly missing: boolean}
+	/** Entries the store reported changed since the listing (use-sessions: keyspace events). */
+	| {
+			readonly type: 'entriesChanged';
+			/** Each as the store holds it now: replaces the row with its id, or adds one. */
+			readonly changed: readonly ListEntry[];
+			/** Ids no longer stored: their rows go. */
+			readonly removed: readonly string[];
+	  }
+	/** Something about the listing to say once (why it polls), as a message. */
+	| {readonly type: 'notice'; readonly text: string; readonly now: number}
 	| Result;
 
 export type InitOptions = {
@@ -806,6 +824,58 @@ function onLoaded(listed: State, entries: readonly ListEntry[]): State {
 	return {...state, entries, list: withRows(state.list, rows), load: idle, error: null};
 }
 
+// A few entries changed: the listing with them applied, as a rescan would have found it. New ones
+// go last, as a store lists what it holds in no particular order; rows of unchanged entries are
+// kept, so only the changed ones are built again.
+function onChanged(state: State, changed: readonly ListEntry[], removed: readonly string[]): State {
+	// Not listed yet (or listing failed): the listing to come has them.
+	if (state.entries === null) return state;
+	const gone = new Set(removed);
+	const updates = new Map(changed.map((entry) => [entry.id, entry]));
+	const entries: ListEntry[] = [];
+	let different = false;
+	for (const entry of state.entries) {
+		if (gone.has(entry.id)) {
+			different = true;
+			continue;
+		}
+
+		const update = updates.get(entry.id);
+		updates.delete(entry.id);
+		if (update && !sameEntry(update, entry)) {
+			different = true;
+			entries.push(update);
+		} else {
+			entries.push(entry);
+		}
+	}
+
+	for (const entry of updates.values()) {
+		if (gone.has(entry.id)) continue;
+		different = true;
+		entries.push(entry);
+	}
+
+	if (!different) return state;
+	const checks = new Map(state.checks);
+	for (const id of gone) checks.delete(id);
+
+	const list = withRows(state.list, buildRows(entries, state.list.rows));
+	return {...state, entries, checks, list};
+}
+
+// A listing with the entries of `keep` taken from the current ones instead.
+function withKept(
+	listed: readonly ListEntry[],
+	current: readonly ListEntry[] | null,
+	keep: ReadonlySet<string> | undefined,
+): readonly ListEntry[] {
+	if (!keep || keep.size === 0 || current === null) return listed;
+	const entries = listed.filter((entry) => !keep.has(entry.id));
+	for (const entry of current) if (keep.has(entry.id)) entries.push(entry);
+	return entries;
+}
+
 function sameRows<T>(a: readonly T[], b: readonly T[]): boolean {
 	if (a.length !== b.length) return false;
 	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -849,9 +919,13 @@ export function update(state: State, action: Action): Update<State> {
 			if (state.load.phase !== 'loading') return only(state);
 			return only({...state, load: {phase: 'loading', done: action.done, total: action.total}});
 		case 'loaded':
-			return only(onLoaded(state, action.entries));
+			return only(onLoaded(state, withKept(action.entries, state.entries, action.keep)));
 		case 'loadFailed':
 			return only({...state, load: {phase: 'idle'}, error: action.message, reloadAsked: null});
+		case 'entriesChanged':
+			return only(onChanged(state, action.changed, action.removed));
+		case 'notice':
+			return only({...state, message: info(action.text, action.now)});
 		case 'directoryChecked':
 			return only(
 				state.directoryMissing === action.missing

@@ -46,6 +46,7 @@ export default function useInspector(options: Options): [State, (action: Action)
 		rescanMs: timing?.rescanMs,
 		pollMs: timing?.pollMs,
 		debounceMs: timing?.debounceMs,
+		safetyRescanMs: timing?.safetyRescanMs,
 		first,
 	});
 

@@ -123,10 +123,19 @@ export async function watchSessions(setup: WatchSetup, options: WatchOptions): P
 		subscriber.on('error', () => undefined);
 		subscribers.set(address, subscriber);
 		let readyBefore = false;
+		let up = false;
 		// node-redis resubscribes by itself after a reconnect; what was published meanwhile is lost.
 		subscriber.on('ready', () => {
 			if (readyBefore && !closed) options.onResync?.();
 			readyBefore = true;
+			up = true;
+		});
+		// Said at the drop too, not only once back: a caller that lists now finds the server down
+		// at once, instead of showing a view that silently stopped following.
+		subscriber.on('reconnecting', () => {
+			if (!up || closed) return;
+			up = false;
+			options.onResync?.();
 		});
 		try {
 			await within(subscriber.connect(), boundMs, `subscribing at ${address}`);
