@@ -1,7 +1,6 @@
 // Sessions in Redis, so every instance of a multi-instance deployment sees the same ones (the
 // Go package's advice). Sessions are stored as their Go-format JSON, so a Go RedisStore and this
 // one can share a prefix.
-import type {RedisClientType} from 'redis';
 import {encodeSession} from '../codec.js';
 import {CorruptError, ExpiredError, LockBusyError} from '../errors.js';
 import {decodeNamed, MAX_SESSION_FILE_BYTES} from '../file-store/read.js';
@@ -30,7 +29,6 @@ import {
 	type RedisStoreOptions,
 	resolveOptions,
 } from './options.js';
-import {SeenKeys} from './seen-keys.js';
 
 // SCAN's COUNT is a hint of how many keys to examine per call; one pipeline of reads fetches
 // each batch.
@@ -43,9 +41,6 @@ const ID_MISMATCH = 'the id field does not match the key';
 // and a lock is released only by its holder, never after PX handed it to another.
 const DELETE_IF_UNCHANGED =
 	"if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
-
-/** Keys under the prefix with their values; null for a key gone or holding no string. */
-type Batch = Array<[string, string | null]>;
 
 /** A cluster node's answer that the key's slot is served elsewhere now. */
 function isMoved(error: unknown): boolean {
@@ -348,94 +343,49 @@ export class RedisStore implements ListableStore, LockingStore {
 		return toListEntry(id, key, decodeKeyed(value, key, id));
 	}
 
-	/**
-	 * Key/value batches under the prefix; a value is null when the key is gone or not a string.
-	 * Every master of a cluster is scanned at once (keys live there; SCAN on one node sees only
-	 * its own), each one batch ahead of the caller: the servers scan and read while this process
-	 * decodes and writes the batch before (BENCHMARKS.md). At most two batches per master are
-	 * held.
-	 */
-	async *#scan(signal?: AbortSignal): AsyncGenerator<Batch> {
+	/** Key/value batches under the prefix; a value is null when the key is gone or not a string. */
+	async *#scan(signal?: AbortSignal): AsyncGenerator<Array<[string, string | null]>> {
 		const match = `${globEscape(this.#prefix)}*`;
-		// SCAN may return a key more than once, and a key being moved between masters is on both;
-		// each is handled once.
-		const seen = new SeenKeys();
-		type Next = {reader: AsyncGenerator<Batch>; result: IteratorResult<Batch>};
-		const ahead = new Map<AsyncGenerator<Batch>, Promise<Next>>();
-		const readAhead = (reader: AsyncGenerator<Batch>) => {
-			const next = reader.next().then((result) => ({reader, result}));
-			// Handled here too: a batch read ahead whose caller has stopped must not be an
-			// unhandled rejection.
-			next.catch(() => undefined);
-			ahead.set(reader, next);
-		};
-
-		for (const node of await this.#connection.scanTargets())
-			readAhead(this.#batches(node, match, seen, signal));
-		try {
-			while (ahead.size > 0) {
-				const {reader, result} = await Promise.race(ahead.values());
-				if (result.done) {
-					ahead.delete(reader);
-					continue;
-				}
-
-				readAhead(reader);
-				yield result.value;
-			}
-		} finally {
-			// On an error or an early stop: each reader ends after the call it is waiting for,
-			// which is bounded.
-			for (const reader of ahead.keys()) reader.return(undefined).catch(() => undefined);
+		// SCAN may return a key more than once; each is handled once.
+		const seen = new Set<string>();
+		// Every master of a cluster (keys live there; SCAN on one node sees only its own).
+		for (const node of await this.#connection.scanTargets()) {
+			let cursor = '0';
+			do {
+				signal?.throwIfAborted();
+				const reply = await this.#connection.run(() =>
+					node.scan(cursor, {MATCH: match, COUNT: SCAN_COUNT}),
+				);
+				cursor = String(reply.cursor);
+				const keys = reply.keys.map(String).filter((key) => !seen.has(key));
+				for (const key of keys) seen.add(key);
+				if (keys.length === 0) continue;
+				signal?.throwIfAborted();
+				// One GETRANGE per key, pipelined (node-redis writes the commands of one tick together):
+				// the round trips of one MGET, without fetching a huge value whole. Never a multi-key
+				// command, which a cluster refuses across slots. Sent to the node that listed the keys:
+				// the cluster client's routing of each was a quarter of the CPU time of `list --json`
+				// (BENCHMARKS.md). A key moved on since (resharding) is read through the cluster
+				// client, which follows the move.
+				const values = await this.#connection.run((c) => {
+					const read = (client: typeof c, key: string): Promise<string | null> =>
+						client.getRange(key, 0, MAX_SESSION_FILE_BYTES).then(
+							(value) => (value === '' ? null : (value as string | null)),
+							(error: unknown) => {
+								if (isWrongType(error)) return null;
+								if (client !== c && isMoved(error)) return read(c, key);
+								throw error;
+							},
+						);
+					return Promise.all(keys.map((key) => read(node, key)));
+				});
+				yield keys.map((key, i) => [key, values[i] ?? null]);
+			} while (cursor !== '0');
 		}
 	}
 
-	/** One node's batches: SCAN with MATCH and COUNT, then the values of the keys not yet seen. */
-	async *#batches(
-		node: RedisClientType,
-		match: string,
-		seen: SeenKeys,
-		signal?: AbortSignal,
-	): AsyncGenerator<Batch> {
-		let cursor = '0';
-		do {
-			signal?.throwIfAborted();
-			const reply = await this.#connection.run(() =>
-				node.scan(cursor, {MATCH: match, COUNT: SCAN_COUNT}),
-			);
-			cursor = String(reply.cursor);
-			const keys: string[] = [];
-			for (const found of reply.keys) {
-				const key = String(found);
-				if (seen.add(key)) keys.push(key);
-			}
-
-			if (keys.length === 0) continue;
-			signal?.throwIfAborted();
-			// One GETRANGE per key, pipelined (node-redis writes the commands of one tick together):
-			// the round trips of one MGET, without fetching a huge value whole. Never a multi-key
-			// command, which a cluster refuses across slots. Sent to the node that listed the keys:
-			// the cluster client's routing of each was a quarter of the CPU time of `list --json`
-			// (BENCHMARKS.md). A key moved on since (resharding) is read through the cluster
-			// client, which follows the move.
-			const values = await this.#connection.run((c) => {
-				const read = (client: typeof c, key: string): Promise<string | null> =>
-					client.getRange(key, 0, MAX_SESSION_FILE_BYTES).then(
-						(value) => (value === '' ? null : (value as string | null)),
-						(error: unknown) => {
-							if (isWrongType(error)) return null;
-							if (client !== c && isMoved(error)) return read(c, key);
-							throw error;
-						},
-					);
-				return Promise.all(keys.map((key) => read(node, key)));
-			});
-			yield keys.map((key, i) => [key, values[i] ?? null]);
-		} while (cursor !== '0');
-	}
-
 	/** A null value is a key gone since the scan, an empty string, or a hash, list…; TYPE tells them apart. */
-	async #typesOfMissing(batch: Batch): Promise<Map<string, string>> {
+	async #typesOfMissing(batch: Array<[string, string | null]>): Promise<Map<string, string>> {
 		const missing = batch.filter(([, value]) => value === null).map(([key]) => key);
 		const types = await Promise.all(missing.map((key) => this.#connection.run((c) => c.type(key))));
 		return new Map(missing.map((key, i) => [key, String(types[i])]));
