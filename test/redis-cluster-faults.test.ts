@@ -298,3 +298,43 @@ describe.skipIf(!available)('keys of another type on a cluster', () => {
 		}
 	});
 });
+
+describe.skipIf(!available)('a cluster master that stalls', () => {
+	test('a master stopped (SIGSTOP): calls fail within the bound; once its replica is promoted the store works while it stays stopped', async () => {
+		const cluster = await startRedisCluster();
+		// `{06S}` hashes to slot 0: its master is the first node of the client's slot map, the one
+		// it re-reads the map from after a failed call; and the URL (the fallback) names it too.
+		const victim = await cluster.masterOf('{06S}');
+		const store = await RedisStore.open(victim.url, {
+			prefix: 'st:',
+			commandTimeoutMs: COMMAND_TIMEOUT_MS,
+		});
+		try {
+			let onVictim = '';
+			for (let i = 0; onVictim === ''; i++) {
+				if ((await cluster.masterOf(`st:s-${i}`)).port === victim.port) onVictim = `s-${i}`;
+			}
+			await store.set(session(onVictim));
+			await cluster.replicated();
+			victim.pause();
+			let failures = 0;
+			await waitFor(
+				async () => {
+					const call = await settle(store.get(onVictim));
+					expect(call.ms).toBeLessThan(BOUND_MS);
+					if (call.error === undefined) return call.value?.id === onVictim;
+					failures++;
+					expect(call.error).toBeInstanceOf(StoreUnavailableError);
+					return false;
+				},
+				'the store to read from the promoted replica while the old master is stopped',
+				30_000,
+			);
+			expect(failures).toBeGreaterThan(0);
+		} finally {
+			victim.resume();
+			await store.close();
+			await cluster.stop();
+		}
+	}, 90_000);
+});

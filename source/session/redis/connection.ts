@@ -109,6 +109,7 @@ export class Connection {
 	readonly #pending = new Set<PendingCall>();
 	#watchdog: NodeJS.Timeout | undefined;
 	#lastRediscover = -Infinity;
+	#rediscoverFrom = 0;
 	readonly #onError = (error: unknown) => {
 		// Kept for the next message; without a listener node-redis would crash the process on a
 		// lost connection, and printing each reconnect failure would flood stderr.
@@ -176,7 +177,10 @@ export class Connection {
 			assertClusterUp(await client.clusterInfo(), connection.server);
 			const parsed = new URL(url);
 			cluster = createCluster({
-				rootNodes: [{url}],
+				// The root node is asked for the slot map at connect and when a refresh from a known
+				// node fails; this client is only for that, so an idle timeout bounds it (see
+				// #rediscover).
+				rootNodes: [{url, socket: {socketTimeout: commandTimeoutMs}}],
 				// The other nodes are found by address: they get the URL's credentials and TLS here.
 				defaults: {
 					...clientOptions,
@@ -337,11 +341,26 @@ export class Connection {
 		const slots = (cluster as unknown as {_slots?: ClusterSlots})._slots;
 		const ready = [...cluster.nodeByAddress.values()]
 			.map((node) => node.client)
-			.find((client) => client?.isReady);
-		if (typeof slots?.rediscover !== 'function' || !ready) return;
+			.filter((client) => client?.isReady);
+		if (typeof slots?.rediscover !== 'function' || ready.length === 0) return;
+		// A stopped node still looks ready (its socket is open): each refresh asks the next one, so
+		// one that never answers is not asked every time.
+		this.#rediscoverFrom = (this.#rediscoverFrom + 1) % ready.length;
+		const from = ready[this.#rediscoverFrom] as AnyRedisClient;
+		// node-redis reads the map on a client of its own, made from these options, and lets no
+		// other refresh start until that one ends: without a bound, a node that accepts the
+		// connection and never answers holds every later refresh back, and the slots of a master
+		// that failed over stay routed to it. The socket timeout ends that client's wait.
+		const options = (from as unknown as {options?: {socket?: object}}).options;
+		const bounded = {
+			options: {
+				...options,
+				socket: {...options?.socket, socketTimeout: this.commandTimeoutMs},
+			},
+		};
 		// Fire and forget: the call that failed has its answer; a failed refresh is asked again by
 		// the next failing call.
-		slots.rediscover(ready as AnyRedisClient).catch(() => undefined);
+		slots.rediscover(bounded as unknown as AnyRedisClient).catch(() => undefined);
 	}
 
 	// One sweeping timer for all calls rather than a setTimeout and a Promise.race per command,
