@@ -120,6 +120,18 @@ function given(value: string | undefined): string | undefined {
 	return trimmed === undefined || trimmed === '' ? undefined : trimmed;
 }
 
+/** --github-host as a base URL (github.com when not given); a bad one is added to `problems`. */
+export function githubHostGiven(value: string | undefined, problems: string[]): string {
+	if (value === undefined) return DEFAULT_GITHUB_HOST;
+	try {
+		return githubHostFlag(value);
+	} catch (error) {
+		if (!(error instanceof GitHubHostError)) throw error;
+		problems.push(`--github-host: ${escapeControl(error.message)}`);
+		return DEFAULT_GITHUB_HOST;
+	}
+}
+
 /** The apps that --client-id and the environment name, for `login` and the token commands alike. */
 export type AppsGiven = {
 	/** --client-id, trimmed; blank counts as not given. */
@@ -168,15 +180,7 @@ export function parseLoginOptions(
 		);
 	}
 
-	let githubHost = DEFAULT_GITHUB_HOST;
-	if (flags.githubHost !== undefined) {
-		try {
-			githubHost = githubHostFlag(flags.githubHost);
-		} catch (error) {
-			if (!(error instanceof GitHubHostError)) throw error;
-			problems.push(`--github-host: ${escapeControl(error.message)}`);
-		}
-	}
+	const githubHost = githubHostGiven(flags.githubHost, problems);
 
 	if (flags.clientId !== undefined && given(flags.clientId) === undefined) {
 		problems.push(loginNeedsValue('clientId'));

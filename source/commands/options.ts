@@ -10,7 +10,6 @@ import {parseArgs} from 'node:util';
 import {escapeControl} from '../format/escape.js';
 import {closest} from '../format/suggest.js';
 import {STACKTOWER_APP_CLIENT_ID} from '../github/defaults.js';
-import {DEFAULT_GITHUB_HOST, GitHubHostError, githubHostFlag} from '../github/endpoints.js';
 import {isValidId} from '../session/ids.js';
 import {
 	appliesTo,
@@ -30,6 +29,7 @@ export type {Command} from './catalog.js';
 
 import {
 	appsGiven,
+	githubHostGiven,
 	type LoginConfig,
 	type LoginFlagValues,
 	loginFlagDefinitions,
@@ -354,16 +354,7 @@ const tokenCommands: ReadonlySet<Command> = new Set(['status', 'refresh', 'delet
 
 /** --github-host and --client-id for the stored tokens, with the environment; --revoke's needs. */
 function parseTokenOptions(given: Given, env: Env, errors: string[]): TokenOptions {
-	let githubHost = DEFAULT_GITHUB_HOST;
-	const host = stringOf(given, 'githubHost');
-	if (host !== undefined) {
-		try {
-			githubHost = githubHostFlag(host);
-		} catch (error) {
-			if (!(error instanceof GitHubHostError)) throw error;
-			errors.push(`--github-host: ${escapeControl(error.message)}`);
-		}
-	}
+	const githubHost = githubHostGiven(stringOf(given, 'githubHost'), errors);
 
 	const clientIdFlag = stringOf(given, 'clientId');
 	const {flagClientId, oauthClientId, appClientId, secret} = appsGiven(clientIdFlag, env);
