@@ -286,8 +286,8 @@ async function demo(invocation: Of<'demo'>, interactive: boolean): Promise<numbe
 	}
 }
 
-// Asked only where it matters: the first read of process.stdin sets up a stream for it, about
-// 2.5 ms that the plain commands, which never read stdin, need not pay.
+// Asked only where it matters: the first read of process.stdin sets up a stream for it, a
+// start-up cost that the plain commands, which never read stdin, need not pay.
 function isInteractive(): boolean {
 	return process.stdin.isTTY === true && process.stdout.isTTY === true;
 }

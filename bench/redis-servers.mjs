@@ -74,6 +74,7 @@ async function until(condition, what, timeoutMs = 60_000) {
 export async function startRedis(args = []) {
 	const dir = mkdtempSync(join(tmpdir(), 'stacktower-bench-redis-'));
 	const port = await freePort();
+	// As test/helpers/redis-server.ts launches it: a bench is plain .mjs and cannot import TS.
 	const child = spawn(
 		'redis-server',
 		[

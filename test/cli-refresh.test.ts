@@ -2,21 +2,17 @@
 import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process';
 import {mkdirSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
 import path from 'node:path';
-import {afterEach, beforeEach, describe, expect, onTestFinished, test} from 'vitest';
+import {describe, expect, onTestFinished, test} from 'vitest';
 import type {Session} from '../source/session/session.js';
 import {builtCli, cliEnv, runCli} from './helpers/cli.js';
-import {FakeGitHub, OCTOCAT} from './helpers/fake-github.js';
+import {type FakeGitHub, OCTOCAT, useFakeGitHub} from './helpers/fake-github.js';
 import {idsIn, makeSession, makeSessionDir, makeUser, readSession} from './helpers/session-dir.js';
 import {waitFor} from './helpers/wait.js';
 
 let fake: FakeGitHub;
 
-beforeEach(async () => {
-	fake = await FakeGitHub.start();
-});
-
-afterEach(async () => {
-	await fake.close();
+useFakeGitHub((started) => {
+	fake = started;
 });
 
 const octocat = makeUser('octocat', {id: OCTOCAT.id});
@@ -280,7 +276,6 @@ describe('delete --revoke', () => {
 		const dir = makeSessionDir({fixtures: false, sessions: [appSession()]});
 		await fake.close();
 		const result = await runCli(['delete', '--revoke', '--dir', dir, 'github'], {env: secretEnv()});
-		fake = await FakeGitHub.start();
 		expect(result.code).toBe(1);
 		expect(result.stderr).toMatch(
 			/github: revoking the token failed: could not reach .+; revoke it by hand at/,

@@ -1,18 +1,14 @@
 // `status` and `list --json`'s token_status: the built CLI against a fake GitHub on loopback.
-import {afterEach, beforeEach, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import type {Session} from '../source/session/session.js';
 import {runCli} from './helpers/cli.js';
-import {FakeGitHub, MONALISA, OCTOCAT} from './helpers/fake-github.js';
+import {FakeGitHub, MONALISA, OCTOCAT, useFakeGitHub} from './helpers/fake-github.js';
 import {makeSession, makeSessionDir, makeUser, readSession} from './helpers/session-dir.js';
 
 let fake: FakeGitHub;
 
-beforeEach(async () => {
-	fake = await FakeGitHub.start();
-});
-
-afterEach(async () => {
-	await fake.close();
+useFakeGitHub((started) => {
+	fake = started;
 });
 
 const octocat = makeUser('octocat', {id: OCTOCAT.id, name: 'The Octocat'});

@@ -3,9 +3,9 @@
 // GitHub, Esc stops a V that GitHub stalls, R renews a token on disk, d can revoke it.
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
-import {afterAll, afterEach, beforeEach, describe, expect, test} from 'vitest';
+import {afterAll, describe, expect, test} from 'vitest';
 import type {Session} from '../source/session/session.js';
-import {FakeGitHub, OCTOCAT} from './helpers/fake-github.js';
+import {type FakeGitHub, OCTOCAT, useFakeGitHub} from './helpers/fake-github.js';
 import {killAllPtys, type PtySession, spawnCli} from './helpers/pty.js';
 import {idsIn, makeSession, makeSessionDir, makeUser} from './helpers/session-dir.js';
 import {waitFor} from './helpers/wait.js';
@@ -15,12 +15,8 @@ const DAY = 24 * HOUR;
 
 let fake: FakeGitHub;
 
-beforeEach(async () => {
-	fake = await FakeGitHub.start();
-});
-
-afterEach(async () => {
-	await fake.close();
+useFakeGitHub((started) => {
+	fake = started;
 });
 
 afterAll(() => killAllPtys());

@@ -1,6 +1,6 @@
 // The device flow (RFC 8628) against the fake GitHub on loopback: the happy path with pending
 // polls and a slow_down, every way GitHub ends it, and misbehaving peers.
-import {afterEach, beforeEach, describe, expect, test} from 'vitest';
+import {beforeEach, describe, expect, test} from 'vitest';
 import {
 	type DeviceCodePrompt,
 	type DeviceLoginOptions,
@@ -9,19 +9,18 @@ import {
 } from '../source/github/device-flow.js';
 import {LoginError} from '../source/github/errors.js';
 import {MemoryStore, newSession} from '../source/session/index.js';
-import {FakeGitHub, MONALISA, OCTOCAT} from './helpers/fake-github.js';
+import {type FakeGitHub, MONALISA, OCTOCAT, useFakeGitHub} from './helpers/fake-github.js';
 import {rejection} from './helpers/rejection.js';
 
 let fake: FakeGitHub;
 let store: MemoryStore;
 
-beforeEach(async () => {
-	fake = await FakeGitHub.start();
-	store = new MemoryStore();
+useFakeGitHub((started) => {
+	fake = started;
 });
 
-afterEach(async () => {
-	await fake.close();
+beforeEach(() => {
+	store = new MemoryStore();
 });
 
 function start(options: Partial<DeviceLoginOptions> = {}) {

@@ -3,22 +3,21 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {request} from 'node:http';
 import path from 'node:path';
-import {afterAll, afterEach, beforeEach, describe, expect, test} from 'vitest';
+import {afterAll, beforeEach, describe, expect, test} from 'vitest';
 import {installFakeBrowser, waitForVisit} from './helpers/fake-browser.js';
-import {FakeGitHub} from './helpers/fake-github.js';
+import {type FakeGitHub, useFakeGitHub} from './helpers/fake-github.js';
 import {killAllPtys, spawnCli} from './helpers/pty.js';
 import {makeTempDir} from './helpers/temp-dir.js';
 
 let fake: FakeGitHub;
 let dir: string;
 
-beforeEach(async () => {
-	fake = await FakeGitHub.start();
-	dir = makeTempDir('stacktower-inspector-login-');
+useFakeGitHub((started) => {
+	fake = started;
 });
 
-afterEach(async () => {
-	await fake.close();
+beforeEach(() => {
+	dir = makeTempDir('stacktower-inspector-login-');
 });
 
 afterAll(() => killAllPtys());

@@ -1,14 +1,14 @@
 // `login` as a command: what a person sees on stderr, the exit codes, and the usage errors.
 import {existsSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
-import {Writable} from 'node:stream';
-import {afterEach, beforeEach, describe, expect, onTestFinished, test} from 'vitest';
+import {beforeEach, describe, expect, onTestFinished, test} from 'vitest';
 import {loginCommand} from '../source/commands/login.js';
 import {type LoginFlagValues, parseLoginOptions} from '../source/commands/login-options.js';
 import {MemoryStateStore, MemoryStore, newSession} from '../source/session/index.js';
+import {capture} from './helpers/capture.js';
 import {runCli} from './helpers/cli.js';
 import {installFakeBrowser, waitForVisit} from './helpers/fake-browser.js';
-import {FakeGitHub, MONALISA} from './helpers/fake-github.js';
+import {type FakeGitHub, MONALISA, useFakeGitHub} from './helpers/fake-github.js';
 import {type Answer, headersThenStall, misbehave} from './helpers/stalling-peer.js';
 import {makeTempDir} from './helpers/temp-dir.js';
 import {waitFor} from './helpers/wait.js';
@@ -17,26 +17,14 @@ let fake: FakeGitHub;
 let store: MemoryStore;
 let dir: string;
 
-beforeEach(async () => {
-	fake = await FakeGitHub.start();
+useFakeGitHub((started) => {
+	fake = started;
+});
+
+beforeEach(() => {
 	store = new MemoryStore();
 	dir = makeTempDir('stacktower-login-cmd-');
 });
-
-afterEach(async () => {
-	await fake.close();
-});
-
-function capture() {
-	let text = '';
-	const stream = new Writable({
-		write(chunk: Buffer, _encoding, done) {
-			text += chunk.toString();
-			done();
-		},
-	});
-	return {stream, text: () => text};
-}
 
 /** The web flow: the fake's OAuth app id and its secret, as the command line would give them. */
 function run(flags: LoginFlagValues = {}, env: NodeJS.ProcessEnv = {}) {

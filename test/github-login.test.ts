@@ -4,7 +4,7 @@ import {request} from 'node:http';
 import {type AddressInfo, createServer} from 'node:net';
 import {networkInterfaces} from 'node:os';
 import path from 'node:path';
-import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
+import {beforeEach, describe, expect, test, vi} from 'vitest';
 import {GitHubHostError} from '../source/github/endpoints.js';
 import {LoginError, type LoginOptions, login} from '../source/github/login-flow.js';
 import {openInBrowser, WITHHELD_FROM_BROWSER} from '../source/github/open-browser.js';
@@ -18,7 +18,7 @@ import {
 	type Session,
 } from '../source/session/index.js';
 import {installFakeBrowser, waitForVisit} from './helpers/fake-browser.js';
-import {FakeGitHub, MONALISA, OCTOCAT} from './helpers/fake-github.js';
+import {type FakeGitHub, MONALISA, OCTOCAT, useFakeGitHub} from './helpers/fake-github.js';
 import {rejection} from './helpers/rejection.js';
 import {
 	type Answer,
@@ -34,15 +34,14 @@ let store: MemoryStore;
 let stateStore: MemoryStateStore;
 let dir: string;
 
-beforeEach(async () => {
-	fake = await FakeGitHub.start();
+useFakeGitHub((started) => {
+	fake = started;
+});
+
+beforeEach(() => {
 	store = new MemoryStore();
 	stateStore = new MemoryStateStore();
 	dir = makeTempDir('stacktower-login-');
-});
-
-afterEach(async () => {
-	await fake.close();
 });
 
 type Reply = {status: number; headers: Record<string, string | string[] | undefined>; body: string};
@@ -555,7 +554,6 @@ describe('login through the loopback callback', () => {
 		const error = await rejection(result, LoginError);
 		expect(error.code).toBe('TOKEN_EXCHANGE_FAILED');
 		expect(error.message).toContain('could not reach');
-		fake = await FakeGitHub.start();
 	});
 
 	test.each([

@@ -1,18 +1,14 @@
 // The refresh grant and the revoke endpoint, against the fake GitHub on loopback.
-import {afterEach, beforeEach, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {RefreshError, refreshAccessToken} from '../source/github/refresh.js';
 import {manualRevokeUrl, RevokeError, revokeToken} from '../source/github/revoke.js';
 import {checkToken} from '../source/github/token-status.js';
-import {FakeGitHub} from './helpers/fake-github.js';
+import {type FakeGitHub, useFakeGitHub} from './helpers/fake-github.js';
 
 let fake: FakeGitHub;
 
-beforeEach(async () => {
-	fake = await FakeGitHub.start();
-});
-
-afterEach(async () => {
-	await fake.close();
+useFakeGitHub((started) => {
+	fake = started;
 });
 
 function appPair() {
@@ -148,7 +144,6 @@ describe('revokeToken', () => {
 		).rejects.toThrow(
 			/^could not reach GitHub's token revocation endpoint \(.+\) \(ECONNREFUSED\)$/,
 		);
-		fake = await FakeGitHub.start();
 	});
 
 	test('where to revoke by hand: OAuth apps, or GitHub Apps for their tokens', () => {

@@ -1,21 +1,17 @@
 // Asking GitHub whether a token still works: GET /user against a fake GitHub on loopback, real
 // HTTP, with each way GitHub can answer or fail.
-import {afterEach, beforeEach, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {requestGitHub} from '../source/github/http.js';
 import {checkSessions} from '../source/github/session-status.js';
 import {checkToken, parseTokenExpiration} from '../source/github/token-status.js';
 import type {Session} from '../source/session/session.js';
-import {FakeGitHub, MONALISA, OCTOCAT} from './helpers/fake-github.js';
+import {FakeGitHub, MONALISA, OCTOCAT, useFakeGitHub} from './helpers/fake-github.js';
 import {makeSession, makeUser} from './helpers/session-dir.js';
 
 let fake: FakeGitHub;
 
-beforeEach(async () => {
-	fake = await FakeGitHub.start();
-});
-
-afterEach(async () => {
-	await fake.close();
+useFakeGitHub((started) => {
+	fake = started;
 });
 
 const octocat = makeUser('octocat', {id: OCTOCAT.id});
@@ -138,7 +134,6 @@ describe('checkToken', () => {
 					/^could not reach GitHub's API \/user \(http:\/\/127\.0\.0\.1:\d+\/api\/v3\/user\) \(ECONNREFUSED\)$/,
 				),
 			});
-			fake = await FakeGitHub.start();
 		});
 	});
 });

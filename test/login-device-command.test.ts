@@ -2,26 +2,25 @@
 // pseudo-terminal against the fake GitHub, and loginCommand's output for hostile answers.
 import {existsSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
-import {Writable} from 'node:stream';
-import {afterAll, afterEach, beforeEach, describe, expect, test} from 'vitest';
+import {afterAll, beforeEach, describe, expect, test} from 'vitest';
 import {loginCommand} from '../source/commands/login.js';
 import {parseLoginOptions} from '../source/commands/login-options.js';
 import {MemoryStateStore, MemoryStore} from '../source/session/index.js';
+import {capture} from './helpers/capture.js';
 import {installFakeBrowser, waitForVisit} from './helpers/fake-browser.js';
-import {FakeGitHub} from './helpers/fake-github.js';
+import {type FakeGitHub, useFakeGitHub} from './helpers/fake-github.js';
 import {killAllPtys, spawnCli} from './helpers/pty.js';
 import {makeTempDir} from './helpers/temp-dir.js';
 
 let fake: FakeGitHub;
 let dir: string;
 
-beforeEach(async () => {
-	fake = await FakeGitHub.start();
-	dir = makeTempDir('stacktower-device-login-');
+useFakeGitHub((started) => {
+	fake = started;
 });
 
-afterEach(async () => {
-	await fake.close();
+beforeEach(() => {
+	dir = makeTempDir('stacktower-device-login-');
 });
 
 afterAll(() => killAllPtys());
@@ -109,17 +108,6 @@ describe('login in a terminal', () => {
 });
 
 describe('what reaches the terminal', () => {
-	function capture() {
-		let text = '';
-		const stream = new Writable({
-			write(chunk: Buffer, _encoding, done) {
-				text += chunk.toString();
-				done();
-			},
-		});
-		return {stream, text: () => text};
-	}
-
 	test('a hostile code and URL are escaped, and a URL off the host is not opened', async () => {
 		fake.deviceCodeFields = {
 			user_code: 'ABCD\u001B]0;pwned\u0007-EFGH',

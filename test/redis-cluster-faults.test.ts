@@ -1,27 +1,24 @@
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {StoreUnavailableError} from '../source/session/errors.js';
 import {RedisStateStore, RedisStore} from '../source/session/redis/index.js';
-import {newSession, type Session} from '../source/session/session.js';
 import {
 	type RawRedisClusterClient,
 	type RedisCluster,
 	redisCli,
-	redisServerAvailable,
+	redisClusterAvailable,
 	startRedisCluster,
 	startRedisServer,
 	useRedisCluster,
 	waitFor,
-	which,
 } from './helpers/redis-server.js';
+import {makeSession} from './helpers/session-dir.js';
 
-const available = redisServerAvailable() && which('redis-cli') !== undefined;
+const available = redisClusterAvailable();
 const COMMAND_TIMEOUT_MS = 500;
 // A call settles by its deadline plus the watchdog's tick and the event loop's slack.
 const BOUND_MS = COMMAND_TIMEOUT_MS + 1000;
 
-function session(id: string): Session {
-	return {...newSession('gho_secret-token', null, 60 * 60 * 1000), id};
-}
+const session = (id: string) => makeSession(id, 60 * 60 * 1000, {user: null});
 
 /** How `promise` settled, and how long it took. */
 async function settle<T>(promise: Promise<T>): Promise<{value?: T; error?: unknown; ms: number}> {

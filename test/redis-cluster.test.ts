@@ -2,21 +2,17 @@ import {describe, expect, test} from 'vitest';
 import {encodeSession} from '../source/session/codec.js';
 import {CorruptError} from '../source/session/errors.js';
 import {RedisStateStore, RedisStore} from '../source/session/redis/index.js';
-import {newSession, type Session} from '../source/session/session.js';
 import {
 	type RawRedisClusterClient,
 	type RedisCluster,
-	redisServerAvailable,
+	redisClusterAvailable,
 	useRedisCluster,
-	which,
 } from './helpers/redis-server.js';
+import {makeSession} from './helpers/session-dir.js';
 
-// redis-cli makes the cluster; Debian's redis-server package brings it (redis-tools).
-const available = redisServerAvailable() && which('redis-cli') !== undefined;
+const available = redisClusterAvailable();
 
-function session(id: string): Session {
-	return {...newSession('gho_secret-token', null, 60 * 60 * 1000), id};
-}
+const session = (id: string) => makeSession(id, 60 * 60 * 1000, {user: null});
 
 describe.skipIf(!available)('Redis Cluster', () => {
 	let cluster: RedisCluster;

@@ -5,24 +5,21 @@ import {createClient} from 'redis';
 import {describe, expect, test} from 'vitest';
 import {encodeSession} from '../source/session/codec.js';
 import {RedisStore} from '../source/session/redis/index.js';
-import {newSession, type Session} from '../source/session/session.js';
 import type {StoreChange, StoreWatch} from '../source/session/store.js';
 import {
 	type RawRedisClusterClient,
 	type RedisCluster,
 	redisCli,
-	redisServerAvailable,
+	redisClusterAvailable,
 	startRedisServer,
 	useRedisCluster,
 	waitFor,
-	which,
 } from './helpers/redis-server.js';
+import {makeSession} from './helpers/session-dir.js';
 
-const available = redisServerAvailable() && which('redis-cli') !== undefined;
+const available = redisClusterAvailable();
 
-function session(id: string): Session {
-	return {...newSession('gho_secret-token', null, 60 * 60 * 1000), id};
-}
+const session = (id: string) => makeSession(id, 60 * 60 * 1000, {user: null});
 
 /** Watches `store`, keeping every change reported. */
 async function watching(store: RedisStore) {

@@ -18,6 +18,19 @@ const fixture = (name: string) => readFileSync(`${fixtures}${name}`, 'utf8');
 // When the fixtures were written; every status below is as of this instant.
 const NOW = Date.parse('2026-11-26T17:00:00Z');
 
+/** What decoding `text` throws, which must be a CorruptError. */
+function corruptErrorOf(text: string, location: string): CorruptError {
+	let caught: unknown;
+	try {
+		decodeSession(text, location);
+	} catch (error) {
+		caught = error;
+	}
+
+	expect(caught).toBeInstanceOf(CorruptError);
+	return caught as CorruptError;
+}
+
 describe('Go-written fixtures', () => {
 	const expected: Record<string, {session: Omit<Session, 'id'>; expired: boolean}> = {
 		'active-berlin': {
@@ -353,15 +366,7 @@ describe('decodeSession on things that are not sessions', () => {
 
 	for (const [what, input, reason] of cases) {
 		it(`${what} is a CorruptError that does not quote the input`, () => {
-			let caught: unknown;
-			try {
-				decodeSession(input, '/dir/x.json');
-			} catch (error) {
-				caught = error;
-			}
-
-			expect(caught).toBeInstanceOf(CorruptError);
-			const error = caught as CorruptError;
+			const error = corruptErrorOf(input, '/dir/x.json');
 			expect(error.code).toBe('CORRUPT');
 			expect(error.reason).toBe(reason);
 			expect(error.message).toBe(`/dir/x.json is not a valid session: ${reason}`);
@@ -589,16 +594,9 @@ describe("the extra fields beside Go's", () => {
 		['"github_host": []', 'github_host is not a string'],
 	])('%s is a CorruptError naming the field, never quoting the token', (field, reason) => {
 		const text = fixture('github.json').replace(/\n}$/, `,\n  ${field}\n}`);
-		let caught: unknown;
-		try {
-			decodeSession(text, 'x.json');
-		} catch (error) {
-			caught = error;
-		}
-
-		expect(caught).toBeInstanceOf(CorruptError);
-		expect((caught as Error).message).toContain(reason);
-		expect((caught as Error).message).not.toContain('TOKEN');
+		const error = corruptErrorOf(text, 'x.json');
+		expect(error.message).toContain(reason);
+		expect(error.message).not.toContain('TOKEN');
 	});
 
 	it('round-trip with any subset present (fast-check)', () => {

@@ -41,6 +41,7 @@ import {
 } from '../source/session/index.js';
 import {BAD_IDS} from '../source/sessiontest/index.js';
 import {rejection} from './helpers/rejection.js';
+import {fixtureIds} from './helpers/session-dir.js';
 import {makeTempDir} from './helpers/temp-dir.js';
 
 const fixtures = fileURLToPath(new URL('fixtures/go-written/', import.meta.url));
@@ -290,14 +291,7 @@ describe('FileStore: reading Go-written files', () => {
 		const dir = goDir();
 		const store = new FileStore(dir, {now: () => NOW});
 		const entries = await store.list();
-		expect(entries.map((entry) => entry.id).sort()).toEqual([
-			'active-berlin',
-			'expired-2020',
-			'expired-india',
-			'github',
-			'local-session',
-			'no-user-session',
-		]);
+		expect(entries.map((entry) => entry.id).sort()).toEqual(fixtureIds);
 		for (const entry of entries) {
 			expect(entry.kind).toBe('session');
 			expect(entry.location).toBe(join(dir, `${entry.id}.json`));

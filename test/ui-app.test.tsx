@@ -1,32 +1,21 @@
-import {render} from 'ink-testing-library';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it, onTestFinished} from 'vitest';
 import {MASK} from '../source/format/mask-token.js';
-import App, {type Props} from '../source/ui/App.js';
+import type {Props} from '../source/ui/App.js';
 import {CONTEXT_TITLES, KEYMAP} from '../source/ui/keymap.js';
 import {
 	createTestSession,
 	DAY,
-	driver,
 	gate,
 	HOUR,
 	keys,
 	MINUTE,
+	openApp,
 	TestStore,
 	unreadableEntry,
 } from './helpers/ink.js';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-	for (const cleanup of cleanups.splice(0)) cleanup();
-});
-
-function open(store: TestStore, props: Partial<Props> = {}) {
-	const app = render(
-		<App store={store} location="~/.config/stacktower/sessions" height={14} {...props} />,
-	);
-	cleanups.push(() => app.unmount());
-	return driver(app);
-}
+const open = (store: TestStore, props: Partial<Props> = {}) =>
+	openApp(store, {location: '~/.config/stacktower/sessions', ...props});
 
 /** The sketch from DESIGN.md, relative to the real clock. */
 function sketch() {
@@ -365,7 +354,7 @@ describe('the inspector', () => {
 	it('Enter shows every field with the token masked, Esc goes back', async () => {
 		const zone = process.env.TZ;
 		process.env.TZ = 'Asia/Kolkata';
-		cleanups.push(() => {
+		onTestFinished(() => {
 			if (zone === undefined) delete process.env.TZ;
 			else process.env.TZ = zone;
 		});

@@ -2,25 +2,17 @@
 // processes, on a MemoryStore-backed store and on a real FileStore directory.
 import {existsSync, mkdirSync, rmSync} from 'node:fs';
 import path from 'node:path';
-import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {FileStore} from '../source/session/file-store/file-store.js';
-import App, {type Props} from '../source/ui/App.js';
-import {createTestSession, driver, HOUR, keys, NOW, SECOND, TestStore} from './helpers/ink.js';
+import {createTestSession, HOUR, keys, NOW, openApp, SECOND, TestStore} from './helpers/ink.js';
 import {makeSessionDir} from './helpers/session-dir.js';
 import {makeTempDir} from './helpers/temp-dir.js';
 
-const cleanups: Array<() => void> = [];
 afterEach(() => {
-	for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 	vi.useRealTimers();
 });
 
-function open(store: Props['store'], props: Partial<Props> = {}) {
-	const app = render(<App store={store} location="/sessions" height={14} {...props} />);
-	cleanups.push(() => app.unmount());
-	return driver(app);
-}
+const open = openApp;
 
 const line = (frame: string, id: string) =>
 	frame.split('\n').find((l) => l.slice(2).startsWith(`${id} `)) ?? '';

@@ -305,45 +305,27 @@ describe('R', () => {
 
 describe('d with revoking', () => {
 	const issued = session('mine', {clientId: 'Iv1.app'});
+	/** The effect that deletes `issued`, and revokes its token or not. */
+	const deleteMine = (revoke: boolean) => ({
+		kind: 'delete',
+		seq: 1,
+		id: 'mine',
+		label: 'mine (@mine-user)',
+		session: issued,
+		revoke,
+	});
 
 	it('asks a second question when the configured app issued the token; y revokes, n does not', () => {
 		const asked = run(loadedWith([issued], {revokeClientId: 'Iv1.app'}), cmd('delete'), cmd('yes'));
 		expect(asked.mode).toMatchObject({kind: 'confirmRevoke', id: 'mine'});
-		expect(step(asked, cmd('yes')).effects).toEqual([
-			{
-				kind: 'delete',
-				seq: 1,
-				id: 'mine',
-				label: 'mine (@mine-user)',
-				session: issued,
-				revoke: true,
-			},
-		]);
-		expect(step(asked, cmd('no')).effects).toEqual([
-			{
-				kind: 'delete',
-				seq: 1,
-				id: 'mine',
-				label: 'mine (@mine-user)',
-				session: issued,
-				revoke: false,
-			},
-		]);
+		expect(step(asked, cmd('yes')).effects).toEqual([deleteMine(true)]);
+		expect(step(asked, cmd('no')).effects).toEqual([deleteMine(false)]);
 	});
 
 	it('asks nothing more when no app can revoke it (another app, or no secret)', () => {
 		for (const options of [{revokeClientId: 'Iv1.other'}, {}]) {
 			const result = step(run(loadedWith([issued], options), cmd('delete')), cmd('yes'));
-			expect(result.effects).toEqual([
-				{
-					kind: 'delete',
-					seq: 1,
-					id: 'mine',
-					label: 'mine (@mine-user)',
-					session: issued,
-					revoke: false,
-				},
-			]);
+			expect(result.effects).toEqual([deleteMine(false)]);
 		}
 	});
 

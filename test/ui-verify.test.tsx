@@ -1,23 +1,17 @@
 // The inspector's token keys as rendered: a stored token expiry turning a row on the one clock,
 // and v, V and R against a fake GitHub on loopback (a real HTTP server), on a MemoryStore.
-import {render} from 'ink-testing-library';
-import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import type {Session} from '../source/session/session.js';
-import App, {type Props} from '../source/ui/App.js';
-import {FakeGitHub, OCTOCAT} from './helpers/fake-github.js';
-import {createTestSession, DAY, driver, HOUR, NOW, SECOND, TestStore} from './helpers/ink.js';
+import type {Props} from '../source/ui/App.js';
+import {type FakeGitHub, OCTOCAT, useFakeGitHub} from './helpers/fake-github.js';
+import {createTestSession, DAY, HOUR, NOW, openApp, SECOND, TestStore} from './helpers/ink.js';
 
-const cleanups: Array<() => void> = [];
 afterEach(() => {
-	for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 	vi.useRealTimers();
 });
 
-function open(store: Props['store'], props: Partial<Props> = {}) {
-	const app = render(<App store={store} location="/sessions" height={14} width={100} {...props} />);
-	cleanups.push(() => app.unmount());
-	return driver(app);
-}
+const open = (store: Props['store'], props: Partial<Props> = {}) =>
+	openApp(store, {width: 100, ...props});
 
 const line = (frame: string, id: string) =>
 	frame.split('\n').find((l) => l.slice(2).startsWith(`${id} `)) ?? '';
@@ -42,11 +36,8 @@ describe('a stored token expiry on the clock', () => {
 
 describe('v, V and R against GitHub', () => {
 	let fake: FakeGitHub;
-	beforeEach(async () => {
-		fake = await FakeGitHub.start();
-	});
-	afterEach(async () => {
-		await fake.close();
+	useFakeGitHub((started) => {
+		fake = started;
 	});
 
 	const access = () => ({

@@ -124,6 +124,44 @@ function given(value: string | undefined): string | undefined {
 	return trimmed === undefined || trimmed === '' ? undefined : trimmed;
 }
 
+/** --github-host as a base URL (github.com when not given); a bad one is added to `problems`. */
+export function githubHostGiven(value: string | undefined, problems: string[]): string {
+	if (value === undefined) return DEFAULT_GITHUB_HOST;
+	try {
+		return githubHostFlag(value);
+	} catch (error) {
+		if (!(error instanceof GitHubHostError)) throw error;
+		problems.push(`--github-host: ${escapeControl(error.message)}`);
+		return DEFAULT_GITHUB_HOST;
+	}
+}
+
+/** The apps that --client-id and the environment name, for `login` and the token commands alike. */
+export type AppsGiven = {
+	/** --client-id, trimmed; blank counts as not given. */
+	readonly flagClientId: string | undefined;
+	/** An OAuth app's id: --client-id, else STACKTOWER_GITHUB_CLIENT_ID. */
+	readonly oauthClientId: string | undefined;
+	/** A GitHub App's id: --client-id, else STACKTOWER_GITHUB_APP_CLIENT_ID. */
+	readonly appClientId: string | undefined;
+	/** STACKTOWER_GITHUB_CLIENT_SECRET exactly as set (never trimmed); blank counts as not given. */
+	readonly secret: string | undefined;
+};
+
+export function appsGiven(
+	clientIdFlag: string | undefined,
+	env: Readonly<Record<string, string | undefined>>,
+): AppsGiven {
+	const flagClientId = given(clientIdFlag);
+	const secret = env.STACKTOWER_GITHUB_CLIENT_SECRET;
+	return {
+		flagClientId,
+		oauthClientId: flagClientId ?? given(env.STACKTOWER_GITHUB_CLIENT_ID),
+		appClientId: flagClientId ?? given(env.STACKTOWER_GITHUB_APP_CLIENT_ID),
+		secret: secret !== undefined && secret.trim() !== '' ? secret : undefined,
+	};
+}
+
 /** What the loopback flow needs, and where to get it, on `githubHost`. */
 function oauthAppNeeded(githubHost: string): string {
 	return `${registerOAuthApp(escapeControl(githubHost))} (or use one you have); pass its client id with --client-id ID or STACKTOWER_GITHUB_CLIENT_ID, and its secret in STACKTOWER_GITHUB_CLIENT_SECRET (never a flag: it would show in ps)`;
@@ -146,25 +184,14 @@ export function parseLoginOptions(
 		);
 	}
 
-	let githubHost = DEFAULT_GITHUB_HOST;
-	if (flags.githubHost !== undefined) {
-		try {
-			githubHost = githubHostFlag(flags.githubHost);
-		} catch (error) {
-			if (!(error instanceof GitHubHostError)) throw error;
-			problems.push(`--github-host: ${escapeControl(error.message)}`);
-		}
-	}
+	const githubHost = githubHostGiven(flags.githubHost, problems);
 
 	if (flags.clientId !== undefined && given(flags.clientId) === undefined) {
 		problems.push(loginNeedsValue('clientId'));
 	}
 
-	const flagClientId = given(flags.clientId);
-	const oauthClientId = flagClientId ?? given(env.STACKTOWER_GITHUB_CLIENT_ID);
-	// Not trimmed: a secret is used exactly as set; only an empty one counts as missing.
-	const secret = env.STACKTOWER_GITHUB_CLIENT_SECRET;
-	const hasSecret = secret !== undefined && secret.trim() !== '';
+	const {oauthClientId, appClientId, secret} = appsGiven(flags.clientId, env);
+	const hasSecret = secret !== undefined;
 
 	let flow: LoginConfig['flow'] = 'device';
 	if (flags.web && flags.device) {
@@ -187,7 +214,6 @@ export function parseLoginOptions(
 			clientId = oauthClientId;
 		}
 	} else {
-		const appClientId = flagClientId ?? given(env.STACKTOWER_GITHUB_APP_CLIENT_ID);
 		if (appClientId !== undefined) {
 			clientId = appClientId;
 		} else if (githubHost === DEFAULT_GITHUB_HOST) {

@@ -10,7 +10,6 @@ import {parseArgs} from 'node:util';
 import {escapeControl} from '../format/escape.js';
 import {closest} from '../format/suggest.js';
 import {STACKTOWER_APP_CLIENT_ID} from '../github/defaults.js';
-import {DEFAULT_GITHUB_HOST, GitHubHostError, githubHostFlag} from '../github/endpoints.js';
 import {isValidId} from '../session/ids.js';
 import {
 	appliesTo,
@@ -29,6 +28,8 @@ import {
 export type {Command} from './catalog.js';
 
 import {
+	appsGiven,
+	githubHostGiven,
 	type LoginConfig,
 	type LoginFlagValues,
 	loginFlagDefinitions,
@@ -355,34 +356,18 @@ function loginValues(given: Given): LoginFlagValues {
 /** The commands that send a stored token to GitHub, and so read --client-id and --github-host. */
 const tokenCommands: ReadonlySet<Command> = new Set(['status', 'refresh', 'delete']);
 
-function trimmed(value: string | undefined): string | undefined {
-	const text = value?.trim();
-	return text === undefined || text === '' ? undefined : text;
-}
-
 /** --github-host and --client-id for the stored tokens, with the environment; --revoke's needs. */
 function parseTokenOptions(given: Given, env: Env, errors: string[]): TokenOptions {
-	let githubHost = DEFAULT_GITHUB_HOST;
-	const host = stringOf(given, 'githubHost');
-	if (host !== undefined) {
-		try {
-			githubHost = githubHostFlag(host);
-		} catch (error) {
-			if (!(error instanceof GitHubHostError)) throw error;
-			errors.push(`--github-host: ${escapeControl(error.message)}`);
-		}
-	}
+	const githubHost = githubHostGiven(stringOf(given, 'githubHost'), errors);
 
-	const flagClientId = stringOf(given, 'clientId');
-	if (flagClientId !== undefined && trimmed(flagClientId) === undefined) {
+	const clientIdFlag = stringOf(given, 'clientId');
+	const {flagClientId, oauthClientId, appClientId, secret} = appsGiven(clientIdFlag, env);
+	if (clientIdFlag !== undefined && flagClientId === undefined) {
 		errors.push(needsValue(specByName('clientId').usage, specByName('clientId').example));
 	}
 
-	const oauthClientId = trimmed(flagClientId) ?? trimmed(env.STACKTOWER_GITHUB_CLIENT_ID);
-	// Not trimmed: a secret is used exactly as set; only an empty one counts as missing.
-	const secret = env.STACKTOWER_GITHUB_CLIENT_SECRET;
 	const oauthApp =
-		oauthClientId !== undefined && secret !== undefined && secret.trim() !== ''
+		oauthClientId !== undefined && secret !== undefined
 			? {clientId: oauthClientId, clientSecret: secret}
 			: undefined;
 
@@ -395,10 +380,7 @@ function parseTokenOptions(given: Given, env: Env, errors: string[]): TokenOptio
 
 	return {
 		githubHost,
-		defaultClientId:
-			trimmed(flagClientId) ??
-			trimmed(env.STACKTOWER_GITHUB_APP_CLIENT_ID) ??
-			STACKTOWER_APP_CLIENT_ID,
+		defaultClientId: appClientId ?? STACKTOWER_APP_CLIENT_ID,
 		oauthApp,
 	};
 }

@@ -45,11 +45,12 @@ export function stdout(): NodeJS.WriteStream {
 
 /**
  * Writes to descriptor 1 with writeSync rather than through process.stdout, whose first use
- * builds a stream for the pipe or terminal (node:net and the stream modules): about 4 ms of
- * every `list`, `cleanup` and `delete`, for what a write system call does. A reader
- * that went away (EPIPE) ends the process quietly, as through stdout(). A descriptor that someone
- * made non-blocking (EAGAIN: the reader is behind) hands this and every later write to
- * process.stdout, which waits for the reader; so does Windows, whose console wants UTF-16.
+ * builds a stream for the pipe or terminal (node:net and the stream modules), a cost to the
+ * start of every `list`, `cleanup` and `delete` (BENCHMARKS.md) for what a write system call
+ * does. A reader that went away (EPIPE) ends the process quietly, as through stdout(). A
+ * descriptor that someone made non-blocking (EAGAIN: the reader is behind) hands this and every
+ * later write to process.stdout, which waits for the reader; so does Windows, whose console
+ * wants UTF-16.
  */
 function writeStdout(text: string): boolean {
 	if (stdoutStream !== undefined || process.platform === 'win32') return stdout().write(text);

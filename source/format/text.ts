@@ -1,7 +1,7 @@
 /**
  * A count with thousands separators, `12,000`, as toLocaleString('en-US') writes it. Written
- * out because toLocaleString's first call loads ICU's number formatting: about 10 ms of the
- * start of `cleanup` and of the inspector's first frame.
+ * out because toLocaleString's first call loads ICU's number formatting, a cost to the start
+ * of `cleanup` and of the inspector's first frame (BENCHMARKS.md, "Where the time goes").
  */
 export function groupDigits(count: number): string {
 	const text = String(count);

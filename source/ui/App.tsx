@@ -135,7 +135,7 @@ export default function App(props: Props) {
 	}, [dispatch, height, width]);
 
 	const location = useMemo(() => forScreen(props.location), [props.location]);
-	// One pass over every entry per tick: ~1 ms at 100,000 (sessions expire as the clock runs).
+	// One pass over every entry per tick, as sessions expire while the clock runs.
 	const counts = useMemo(
 		() => (state.entries ? countStatuses(state.entries, now) : undefined),
 		[state.entries, now],

@@ -184,7 +184,7 @@ export function buildRows(entries: readonly ListEntry[], previous: readonly Row[
 }
 
 function compareStrings(a: string, b: string): number {
-	// Code-unit order, not localeCompare: it is ~10× faster on 100,000 rows and deterministic.
+	// Code-unit order, not localeCompare: deterministic, and quick enough for 100,000 rows.
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -6,7 +6,7 @@ import App from './App.js';
 import {startFirstListing} from './first-listing.js';
 import type {GitHubAccess, StartLogin} from './types.js';
 
-export type {GitHubAccess, LoginOutcome, StartLogin} from './types.js';
+export type {GitHubAccess, StartLogin, StartLoginOutcome} from './types.js';
 
 export type InspectorOptions = {
 	readonly store: ListableStore; // FileStore, MemoryStore or RedisStore

@@ -1,12 +1,14 @@
 // The inspector's state and its reducer, `update`: pure, with `now` passed in the actions that
-// need it. The path of a key press, all of it in this file but the first two steps:
-//   keys.ts splits what Ink read into keystrokes → keymap.ts names the command a keystroke means
-//   in the mode's context → the mode's handler below (`handlers`) changes the state and may ask
-//   for I/O with Effects (effects.ts) → use-inspector runs them → a task's result comes back as
-//   an action, applied by `onResult` below.
+// need it. The path of a key press, all of it in this file but the first two steps and the I/O:
+//   use-keys.ts hands what Ink read to keys.ts, which splits it into keystrokes → keymap.ts
+//   names the command a keystroke means in the mode's context → the mode's handler below
+//   (`handlers`) changes the state and may ask for I/O with Effects (effects.ts) →
+//   run-effects.ts carries them out → a task's result comes back as an action, applied by
+//   `onResult` below.
 // So `d`: keymap `delete` → `onList` asks (mode confirmDelete) → `y` is `yes` → `onConfirm`
-// returns a `delete` effect (mode busy) → the store deletes → `deleted` drops the row and
-// returns a `reload` effect.
+// asks once more (confirmRevoke) when the app that issued the token can revoke it, then returns
+// a `delete` effect (mode busy) → run-effects.ts deletes from the store (and revokes) →
+// `deleted` in `onResult` drops the row and returns a `reload` effect.
 
 import {isExpiredAt} from '../format/status.js';
 import {plural} from '../format/text.js';
@@ -36,7 +38,7 @@ import {
 import {buildRows, nextSort, type Row, rowLabel, type SortKey, sameEntry} from './rows.js';
 import {checkFor, type TokenCheck, type TokenChecks} from './token-checks.js';
 import {cannotRefresh, refreshSaid, verifySummary} from './token-messages.js';
-import type {LoginOutcome} from './types.js';
+import type {StartLoginOutcome} from './types.js';
 
 export type Mode =
 	| {readonly kind: 'list'}
@@ -81,7 +83,7 @@ export type LoginState = {
 	readonly phase: 'waiting' | 'succeeded' | 'failed' | 'unavailable';
 	/** The error message when failed or unavailable. */
 	readonly error: string | null;
-	readonly outcome: LoginOutcome | null;
+	readonly outcome: StartLoginOutcome | null;
 };
 
 export type Load =
@@ -178,7 +180,7 @@ export type Result =
 			/** When the code expires (ms since the epoch): the countdown's end. */
 			readonly expiresAt: number;
 	  }
-	| {readonly type: 'loginSucceeded'; readonly seq: number; readonly outcome: LoginOutcome}
+	| {readonly type: 'loginSucceeded'; readonly seq: number; readonly outcome: StartLoginOutcome}
 	| {readonly type: 'loginFailed'; readonly seq: number; readonly message: string};
 
 export type Action =

@@ -3,4 +3,4 @@
 
 /** How the inspector sends stored tokens to GitHub: as `status`, `refresh` and `delete --revoke`. */
 export type {TokenOptions as GitHubAccess} from '../commands/options.js';
-export type {StartLogin, StartLoginOutcome as LoginOutcome} from '../github/start-login.js';
+export type {StartLogin, StartLoginOutcome} from '../github/start-login.js';

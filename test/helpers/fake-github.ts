@@ -4,6 +4,7 @@
 import {createHash, randomBytes} from 'node:crypto';
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
+import {afterEach, beforeEach} from 'vitest';
 
 export type FakeUser = {
 	id: number;
@@ -779,4 +780,22 @@ async function readBody(req: IncomingMessage): Promise<string> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of req) chunks.push(chunk as Buffer);
 	return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * A fresh fake GitHub for each test of the file or describe it is called in: started in
+ * beforeEach (`use` then gets it), closed in afterEach. A test may close it first, to play a
+ * GitHub nobody answers.
+ */
+export function useFakeGitHub(use: (fake: FakeGitHub) => void): void {
+	let fake: FakeGitHub | undefined;
+	beforeEach(async () => {
+		fake = await FakeGitHub.start();
+		use(fake);
+	});
+
+	afterEach(async () => {
+		await fake?.close();
+		fake = undefined;
+	});
 }

@@ -49,6 +49,11 @@ export function redisServerAvailable(): boolean {
 	return false;
 }
 
+/** Whether the Redis Cluster tests can run: redis-cli makes the cluster (Debian: redis-tools). */
+export function redisClusterAvailable(): boolean {
+	return redisServerAvailable() && which('redis-cli') !== undefined;
+}
+
 function listens(port: number): Promise<number | undefined> {
 	return new Promise((resolve) => {
 		const server = createServer();

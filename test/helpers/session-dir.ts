@@ -9,6 +9,21 @@ import {makeTempDir} from './temp-dir.js';
 
 export const fixturesDir = path.join(repoRoot, 'test/fixtures/go-written');
 
+/** The ids of the Go-written fixtures, sorted. */
+export const fixtureIds: readonly string[] = [
+	'active-berlin',
+	'expired-2020',
+	'expired-india',
+	'github',
+	'local-session',
+	'no-user-session',
+];
+
+/** The fixtures' ids without `removed`, sorted: what is left after deleting those. */
+export function fixtureIdsBut(...removed: string[]): string[] {
+	return fixtureIds.filter((id) => !removed.includes(id));
+}
+
 /** The tokens in the Go-written fixtures, which must never be printed whole. */
 export const fixtureTokens = [
 	'gho_active-berlinTOKEN0123456789abcdef',
