@@ -338,13 +338,11 @@ function holdsSlot(fields: readonly string[], slot: number): boolean {
 async function sees(port: number, running: ReadonlySet<number>): Promise<boolean> {
 	if (!(await clusterOk(port))) return false;
 	const nodes = await clusterNodes(port);
-	return (
-		nodes !== undefined &&
-		nodes.every(
-			(node) =>
-				node.slots.length === 0 ||
-				(running.has(node.port) && !node.flags.some((flag) => flag.startsWith('fail'))),
-		)
+	if (nodes === undefined) return false;
+	return nodes.every(
+		(node) =>
+			node.slots.length === 0 ||
+			(running.has(node.port) && !node.flags.some((flag) => flag.startsWith('fail'))),
 	);
 }
 
