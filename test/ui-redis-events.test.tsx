@@ -188,7 +188,7 @@ describe.skipIf(!available)('the inspector on a Redis Cluster', () => {
 		expect(byMaster.size).toBe(3);
 		try {
 			const ui = openApp(store, {timing: EVENTS_ONLY});
-			await ui.see('No sessions');
+			await ui.see('no sessions');
 			for (const port of byMaster.keys()) await patterns(port, 1);
 
 			for (const id of byMaster.values()) await raw.set(`cl:${id}`, sessionValue(id), {PX: HOUR});
