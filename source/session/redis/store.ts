@@ -1,6 +1,8 @@
 // Sessions in Redis, so every instance of a multi-instance deployment sees the same ones (the
 // Go package's advice). Sessions are stored as their Go-format JSON, so a Go RedisStore and this
 // one can share a prefix.
+
+import type {RedisClientType} from 'redis';
 import {encodeSession} from '../codec.js';
 import {CorruptError, ExpiredError, LockBusyError} from '../errors.js';
 import {decodeNamed, MAX_SESSION_FILE_BYTES} from '../file-store/read.js';
@@ -29,6 +31,7 @@ import {
 	type RedisStoreOptions,
 	resolveOptions,
 } from './options.js';
+import {SeenKeys} from './seen-keys.js';
 
 // SCAN's COUNT is a hint of how many keys to examine per call; one pipeline of reads fetches
 // each batch.
@@ -343,45 +346,69 @@ export class RedisStore implements ListableStore, LockingStore {
 		return toListEntry(id, key, decodeKeyed(value, key, id));
 	}
 
-	/** Key/value batches under the prefix; a value is null when the key is gone or not a string. */
+	/**
+	 * Key/value batches under the prefix; a value is null when the key is gone or not a string.
+	 * One batch is read ahead: the next SCAN and its reads are in flight while the caller works
+	 * on this one, so the server's scanning and our decoding overlap instead of taking turns.
+	 */
 	async *#scan(signal?: AbortSignal): AsyncGenerator<Array<[string, string | null]>> {
 		const match = `${globEscape(this.#prefix)}*`;
 		// SCAN may return a key more than once; each is handled once.
-		const seen = new Set<string>();
+		const seen = new SeenKeys({skip: this.#prefix.length});
 		// Every master of a cluster (keys live there; SCAN on one node sees only its own).
-		for (const node of await this.#connection.scanTargets()) {
-			let cursor = '0';
-			do {
-				signal?.throwIfAborted();
-				const reply = await this.#connection.run(() =>
-					node.scan(cursor, {MATCH: match, COUNT: SCAN_COUNT}),
-				);
-				cursor = String(reply.cursor);
-				const keys = reply.keys.map(String).filter((key) => !seen.has(key));
-				for (const key of keys) seen.add(key);
-				if (keys.length === 0) continue;
-				signal?.throwIfAborted();
-				// One GETRANGE per key, pipelined (node-redis writes the commands of one tick together):
-				// the round trips of one MGET, without fetching a huge value whole. Never a multi-key
-				// command, which a cluster refuses across slots. Sent to the node that listed the keys:
-				// the cluster client's routing of each was a quarter of the CPU time of `list --json`
-				// (BENCHMARKS.md). A key moved on since (resharding) is read through the cluster
-				// client, which follows the move.
-				const values = await this.#connection.run((c) => {
-					const read = (client: typeof c, key: string): Promise<string | null> =>
-						client.getRange(key, 0, MAX_SESSION_FILE_BYTES).then(
-							(value) => (value === '' ? null : (value as string | null)),
-							(error: unknown) => {
-								if (isWrongType(error)) return null;
-								if (client !== c && isMoved(error)) return read(c, key);
-								throw error;
-							},
-						);
-					return Promise.all(keys.map((key) => read(node, key)));
-				});
-				yield keys.map((key, i) => [key, values[i] ?? null]);
-			} while (cursor !== '0');
+		const nodes = await this.#connection.scanTargets();
+		type Step = {keys: string[]; values: Array<string | null>; node: number; cursor: string};
+		const step = async (node: number, cursor: string): Promise<Step> => {
+			signal?.throwIfAborted();
+			const client = nodes[node] as RedisClientType;
+			const reply = await this.#connection.run(() =>
+				client.scan(cursor, {MATCH: match, COUNT: SCAN_COUNT}),
+			);
+			const keys = seen.fresh(reply.keys);
+
+			const next = String(reply.cursor);
+			if (keys.length === 0) return {keys, values: [], node, cursor: next};
+			signal?.throwIfAborted();
+			return {keys, values: await this.#readOn(client, keys), node, cursor: next};
+		};
+
+		/** The step after `done`: the same node's next cursor, else the next node's first. */
+		const after = (done: Step): Promise<Step> | undefined => {
+			if (done.cursor !== '0') return step(done.node, done.cursor);
+			return done.node + 1 < nodes.length ? step(done.node + 1, '0') : undefined;
+		};
+
+		let pending = nodes.length > 0 ? step(0, '0') : undefined;
+		while (pending) {
+			const done = await pending;
+			pending = after(done);
+			// A caller that stops early (an error, an abort) leaves the read ahead unawaited: its
+			// failure is not news then. Awaited, it still throws.
+			pending?.catch(() => {});
+			if (done.keys.length > 0) yield done.keys.map((key, i) => [key, done.values[i] ?? null]);
 		}
+	}
+
+	/**
+	 * One GETRANGE per key, pipelined (node-redis writes the commands of one tick together): the
+	 * round trips of one MGET, without fetching a huge value whole. Never a multi-key command,
+	 * which a cluster refuses across slots. Sent to the node that listed the keys: the cluster
+	 * client's routing of each was a quarter of the CPU time of `list --json` (BENCHMARKS.md). A
+	 * key moved on since (resharding) is read through the cluster client, which follows the move.
+	 */
+	#readOn(node: RedisClientType, keys: string[]): Promise<Array<string | null>> {
+		return this.#connection.run((c) => {
+			const read = (client: typeof c, key: string): Promise<string | null> =>
+				client.getRange(key, 0, MAX_SESSION_FILE_BYTES).then(
+					(value) => (value === '' ? null : (value as string | null)),
+					(error: unknown) => {
+						if (isWrongType(error)) return null;
+						if (client !== c && isMoved(error)) return read(c, key);
+						throw error;
+					},
+				);
+			return Promise.all(keys.map((key) => read(node, key)));
+		});
 	}
 
 	/** A null value is a key gone since the scan, an empty string, or a hash, list…; TYPE tells them apart. */
