@@ -107,6 +107,30 @@ describe.skipIf(!available)('the inspector on one Redis node', () => {
 		expect(ui.frame()).toContain('1 active · 0 expired');
 	});
 
+	test('a session set after the first listing and before the subscription shows without a safety rescan', async () => {
+		const store = await storeWith('gap:', 'KEA');
+		await raw.set('gap:listed', sessionValue('listed'), {PX: HOUR});
+		// Another client writes while the inspector is between its listing and its subscription:
+		// no event can carry this one.
+		const late = new Proxy(store, {
+			get(target, property) {
+				if (property === 'watch') {
+					return async (options: Parameters<RedisStore['watch']>[0]) => {
+						await raw.set('gap:unseen', sessionValue('unseen'), {PX: HOUR});
+						return target.watch(options);
+					};
+				}
+
+				const value: unknown = Reflect.get(target, property, target);
+				return typeof value === 'function' ? value.bind(target) : value;
+			},
+		});
+		const ui = openApp(late, {timing: EVENTS_ONLY});
+		await ui.until((f) => line(f, 'listed') !== '');
+		await ui.until((f) => line(f, 'unseen') !== '');
+		expect(ui.frame()).toContain('2 active · 0 expired');
+	});
+
 	test('with keyspace events off the status line says why, once, and the view is polled', async () => {
 		const store = await storeWith('off:', '');
 		await raw.set('off:first', sessionValue('first'), {PX: HOUR});

@@ -197,7 +197,9 @@ function createScanner(options: Options): Scanner {
 				}
 
 				watching = 'events';
-				if (!running) schedule();
+				// A change made after the listing read its key and before the subscription began
+				// reached no event: one rescan now, whose rows an event since keeps, covers it.
+				request(false);
 			},
 			(error: unknown) => {
 				if (!closed) said(messageOf(error));
