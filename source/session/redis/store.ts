@@ -348,8 +348,9 @@ export class RedisStore implements ListableStore, LockingStore {
 
 	/**
 	 * Key/value batches under the prefix; a value is null when the key is gone or not a string.
-	 * One batch is read ahead: the next SCAN and its reads are in flight while the caller works
-	 * on this one, so the server's scanning and our decoding overlap instead of taking turns.
+	 * Every master is scanned at once, each one batch ahead: its next SCAN and reads are in flight
+	 * while the caller works on a batch, so the servers' scanning and our decoding overlap
+	 * instead of taking turns. Batches come in the order they arrive.
 	 */
 	async *#scan(signal?: AbortSignal): AsyncGenerator<Array<[string, string | null]>> {
 		const match = `${globEscape(this.#prefix)}*`;
@@ -372,19 +373,19 @@ export class RedisStore implements ListableStore, LockingStore {
 			return {keys, values: await this.#readOn(client, keys), node, cursor: next};
 		};
 
-		/** The step after `done`: the same node's next cursor, else the next node's first. */
-		const after = (done: Step): Promise<Step> | undefined => {
-			if (done.cursor !== '0') return step(done.node, done.cursor);
-			return done.node + 1 < nodes.length ? step(done.node + 1, '0') : undefined;
+		const inFlight = new Map<number, Promise<Step>>();
+		const start = (node: number, cursor: string) => {
+			const next = step(node, cursor);
+			// A caller that stops early (an error, an abort) leaves these unawaited: their failure
+			// is not news then. Awaited, they still throw.
+			next.catch(() => {});
+			inFlight.set(node, next);
 		};
-
-		let pending = nodes.length > 0 ? step(0, '0') : undefined;
-		while (pending) {
-			const done = await pending;
-			pending = after(done);
-			// A caller that stops early (an error, an abort) leaves the read ahead unawaited: its
-			// failure is not news then. Awaited, it still throws.
-			pending?.catch(() => {});
+		for (let node = 0; node < nodes.length; node++) start(node, '0');
+		while (inFlight.size > 0) {
+			const done = await Promise.race(inFlight.values());
+			inFlight.delete(done.node);
+			if (done.cursor !== '0') start(done.node, done.cursor);
 			if (done.keys.length > 0) yield done.keys.map((key, i) => [key, done.values[i] ?? null]);
 		}
 	}
