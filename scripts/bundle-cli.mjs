@@ -156,8 +156,12 @@ export async function bundleCli({outdir, absWorkingDir = process.cwd(), ...overr
 						const shared = sharedStems.has(stem(resolve(resolveDir, path)));
 						return shared ? {path: 'cli.cjs', namespace: 'shared-from-cli'} : undefined;
 					});
+					// Bound once to plain constants: a CommonJS `module.exports` would be read through
+					// esbuild's interop getters on every call (two getters per call of a shared
+					// function, which showed in `list --json` of a large store). The values are
+					// those cli.cjs has when the chunk loads: shared modules export no `let`.
 					b.onLoad({filter: /.*/, namespace: 'shared-from-cli'}, () => ({
-						contents: "module.exports = require('../cli.cjs');",
+						contents: `export const {${[...exporters.keys()].join(', ')}} = require('../cli.cjs');`,
 						loader: 'js',
 					}));
 					b.onResolve({filter: /^\.\.\/cli\.cjs$/}, ({importer}) =>
