@@ -398,17 +398,32 @@ export class RedisStore implements ListableStore, LockingStore {
 	 * key moved on since (resharding) is read through the cluster client, which follows the move.
 	 */
 	#readOn(node: RedisClientType, keys: string[]): Promise<Array<string | null>> {
-		return this.#connection.run((c) => {
-			const read = (client: typeof c, key: string): Promise<string | null> =>
-				client.getRange(key, 0, MAX_SESSION_FILE_BYTES).then(
-					(value) => (value === '' ? null : (value as string | null)),
-					(error: unknown) => {
-						if (isWrongType(error)) return null;
-						if (client !== c && isMoved(error)) return read(c, key);
-						throw error;
-					},
+		return this.#connection.run(async (c) => {
+			const reads = keys.map((key) => node.getRange(key, 0, MAX_SESSION_FILE_BYTES));
+			let values: Array<string | null>;
+			try {
+				values = await Promise.all(reads);
+			} catch {
+				// Rare (a key of another type, a slot that moved): only then a handler per key, on
+				// the same replies; only a moved key is read again.
+				const unlessWrongType = (error: unknown) => {
+					if (isWrongType(error)) return null;
+					throw error;
+				};
+				values = await Promise.all(
+					reads.map((read, i) =>
+						read.catch((error: unknown) =>
+							node !== c && isMoved(error)
+								? c.getRange(keys[i] as string, 0, MAX_SESSION_FILE_BYTES).catch(unlessWrongType)
+								: unlessWrongType(error),
+						),
+					),
 				);
-			return Promise.all(keys.map((key) => read(node, key)));
+			}
+
+			// An empty string is told apart from a gone key by TYPE later, as a missing value.
+			for (let i = 0; i < values.length; i++) if (values[i] === '') values[i] = null;
+			return values;
 		});
 	}
 
