@@ -45,6 +45,12 @@ const ID_MISMATCH = 'the id field does not match the key';
 const DELETE_IF_UNCHANGED =
 	"if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
+/**
+ * Keys under the prefix and their values, index by index: a value is null when the key is gone
+ * or not a string. Two arrays rather than a pair per key: a million pairs are garbage to collect.
+ */
+type ScanBatch = {readonly keys: readonly string[]; readonly values: ReadonlyArray<string | null>};
+
 /** A cluster node's answer that the key's slot is served elsewhere now. */
 function isMoved(error: unknown): boolean {
 	return error instanceof Error && /^(MOVED|ASK) /.test(error.message);
@@ -240,10 +246,12 @@ export class RedisStore implements ListableStore, LockingStore {
 	 */
 	async cleanup(): Promise<number> {
 		let removed = 0;
-		for await (const batch of this.#scan()) {
+		for await (const {keys, values} of this.#scan()) {
 			const now = this.#now();
-			for (const [key, value] of batch) {
-				if (value === null) continue;
+			for (let i = 0; i < keys.length; i++) {
+				const key = keys[i] as string;
+				const value = values[i];
+				if (value === null || value === undefined) continue;
 				const session = decodeKeyed(value, key, key.slice(this.#prefix.length));
 				if ('reason' in session) continue;
 				if (isExpired(session, now)) removed += await this.#deleteIfUnchanged(key, value);
@@ -273,15 +281,18 @@ export class RedisStore implements ListableStore, LockingStore {
 		let done = 0;
 		for await (const batch of this.#scan(options.signal)) {
 			const types = await this.#typesOfMissing(batch);
+			const {keys, values} = batch;
 			const pending: Promise<void>[] = [];
 			const handOver = (entry: ListEntry) => {
 				done++;
 				const settled = onEntry(entry);
 				if (settled) pending.push(settled);
 			};
-			for (const [key, value] of batch) {
+			for (let i = 0; i < keys.length; i++) {
+				const key = keys[i] as string;
+				const value = values[i];
 				const id = key.slice(this.#prefix.length);
-				if (value === null) {
+				if (value === null || value === undefined) {
 					const type = types.get(key);
 					// `none`: the key expired or was deleted after the scan saw it.
 					if (type === undefined || type === 'none') continue;
@@ -347,18 +358,18 @@ export class RedisStore implements ListableStore, LockingStore {
 	}
 
 	/**
-	 * Key/value batches under the prefix; a value is null when the key is gone or not a string.
+	 * Batches of keys under the prefix with their values.
 	 * Every master is scanned at once, each one batch ahead: its next SCAN and reads are in flight
 	 * while the caller works on a batch, so the servers' scanning and our decoding overlap
 	 * instead of taking turns. Batches come in the order they arrive.
 	 */
-	async *#scan(signal?: AbortSignal): AsyncGenerator<Array<[string, string | null]>> {
+	async *#scan(signal?: AbortSignal): AsyncGenerator<ScanBatch> {
 		const match = `${globEscape(this.#prefix)}*`;
 		// SCAN may return a key more than once; each is handled once.
 		const seen = new SeenKeys({skip: this.#prefix.length});
 		// Every master of a cluster (keys live there; SCAN on one node sees only its own).
 		const nodes = await this.#connection.scanTargets();
-		type Step = {keys: string[]; values: Array<string | null>; node: number; cursor: string};
+		type Step = ScanBatch & {node: number; cursor: string};
 		const step = async (node: number, cursor: string): Promise<Step> => {
 			signal?.throwIfAborted();
 			const client = nodes[node] as RedisClientType;
@@ -386,7 +397,7 @@ export class RedisStore implements ListableStore, LockingStore {
 			const done = await Promise.race(inFlight.values());
 			inFlight.delete(done.node);
 			if (done.cursor !== '0') start(done.node, done.cursor);
-			if (done.keys.length > 0) yield done.keys.map((key, i) => [key, done.values[i] ?? null]);
+			if (done.keys.length > 0) yield done;
 		}
 	}
 
@@ -428,8 +439,8 @@ export class RedisStore implements ListableStore, LockingStore {
 	}
 
 	/** A null value is a key gone since the scan, an empty string, or a hash, list…; TYPE tells them apart. */
-	async #typesOfMissing(batch: Array<[string, string | null]>): Promise<Map<string, string>> {
-		const missing = batch.filter(([, value]) => value === null).map(([key]) => key);
+	async #typesOfMissing({keys, values}: ScanBatch): Promise<Map<string, string>> {
+		const missing = keys.filter((_, i) => values[i] === null);
 		const types = await Promise.all(missing.map((key) => this.#connection.run((c) => c.type(key))));
 		return new Map(missing.map((key, i) => [key, String(types[i])]));
 	}
