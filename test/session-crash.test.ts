@@ -148,7 +148,7 @@ describe('FileStore under SIGKILL', () => {
 });
 
 describe('FileStore locks under SIGKILL', () => {
-	it('never leaves a lock without its holder; a killed holder\'s lock is taken without waiting', {
+	it("never leaves a lock without its holder; a killed holder's lock is taken without waiting", {
 		timeout: 240_000,
 	}, async () => {
 		const dir = sessionsDir();
@@ -172,6 +172,7 @@ describe('FileStore locks under SIGKILL', () => {
 				text = readFileSync(lockFile, 'utf8');
 			} catch {}
 			if (text !== undefined) {
+				expect(text, `the lock after kill ${kill} names no holder`).not.toBe('');
 				const holder = JSON.parse(text) as {pid: number; host: string};
 				expect(killed.has(holder.pid)).toBe(true);
 				expect(holder.host).toBe(hostname());

@@ -154,10 +154,15 @@ describe.skipIf(!straceWorks)('FileStore.lock, system calls refused or killed by
 	/** The lock-holder child taking the lock on `github`, `inject` applied to its `calls`. */
 	async function traced(calls: string, inject: string): Promise<ChildProcessWithoutNullStreams> {
 		const script = await childScript('lock-holder');
-		const child = spawn('strace', [
-			...['-f', '-qq', '-o', log, '-e', `trace=${calls}`, '-e', `inject=${calls}:${inject}`],
-			...[process.execPath, script, dir, 'github'],
-		]);
+		// strace counts `when=` per thread: one thread pool thread does every fs call in order.
+		const child = spawn(
+			'strace',
+			[
+				...['-f', '-qq', '-o', log, '-e', `trace=${calls}`, '-e', `inject=${calls}:${inject}`],
+				...[process.execPath, script, dir, 'github'],
+			],
+			{env: {...process.env, UV_THREADPOOL_SIZE: '1'}},
+		);
 		onTestFinished(() => {
 			child.stdin.end(); // the holder then exits, should strace be gone
 			child.kill('SIGKILL');
@@ -165,22 +170,22 @@ describe.skipIf(!straceWorks)('FileStore.lock, system calls refused or killed by
 		return child;
 	}
 
-	function exitOf(child: ChildProcessWithoutNullStreams): Promise<void> {
-		if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-		return new Promise((resolve) => {
-			child.once('exit', () => resolve());
-		});
+	/** For waitFor: the child (strace, and the node it runs) has exited. */
+	function ended(child: ChildProcessWithoutNullStreams): () => boolean {
+		return () => child.exitCode !== null || child.signalCode !== null;
 	}
 
 	test('killed between its link and its unlink, then while breaking that lock: only temp files stay, swept once stale', async () => {
 		// The first unlink after the link is of the temp file that held the holder.
-		await exitOf(await traced('unlink,unlinkat', 'signal=KILL:when=1'));
+		const first = await traced('unlink,unlinkat', 'signal=KILL:when=1');
+		await waitFor(ended(first), 'strace to kill the first taker at its first unlink');
 		const lock = path.join(dir, 'github.json.lock');
 		const holder = JSON.parse(readFileSync(lock, 'utf8')) as {host: string};
 		expect(holder.host).toBe(hostname());
 		// The second taker's first unlink is of its own temp file (its link found the lock
 		// taken), the second is of the dead holder's lock, renamed aside.
-		await exitOf(await traced('unlink,unlinkat', 'signal=KILL:when=2'));
+		const second = await traced('unlink,unlinkat', 'signal=KILL:when=2');
+		await waitFor(ended(second), 'strace to kill the second taker at its second unlink');
 		expect(readFileSync(log, 'utf8')).toContain('killed by SIGKILL');
 		const left = readdirSync(dir).sort();
 		expect(left).toHaveLength(2);
@@ -219,7 +224,7 @@ describe.skipIf(!straceWorks)('FileStore.lock, system calls refused or killed by
 		expect(second.got()).toBe(false);
 		child.stdin.write('go\n');
 		await (await second.taken).release();
-		await exitOf(child);
+		await waitFor(ended(child), 'the child to exit once released');
 		expect(readdirSync(dir)).toEqual([]);
 	});
 });
