@@ -52,14 +52,23 @@ function printed(child: ChildProcess, line: string): Promise<void> {
 	});
 }
 
-/** Waits a random 0–11 ms: a random moment of a child's loop to kill it at. */
-async function randomMoment(): Promise<void> {
+/**
+ * Starts a child that prints `ready` when under way, and SIGKILLs it at a random moment after:
+ * at once, or up to 11 ms later. Resolves once it is gone, to its pid.
+ */
+async function killAtRandom(script: string, args: string[]): Promise<number> {
+	const child = start(script, args);
+	await printed(child, 'ready');
 	const delay = Math.floor(Math.random() * 12);
 	if (delay > 0) {
 		await new Promise((resolve) => {
 			setTimeout(resolve, delay);
 		});
 	}
+
+	child.kill('SIGKILL');
+	await exited(child);
+	return child.pid as number;
 }
 
 /** Asserts that a file's text is exactly one of the versions the writers write. */
@@ -86,12 +95,8 @@ describe('FileStore under SIGKILL', () => {
 		// Two lanes of writers, so kills also land while another process renames the same files.
 		const lane = async (index: number) => {
 			while (kills < KILLS && failure === undefined) {
-				const child = start(script, [dir, String(index)]);
-				await printed(child, 'ready');
 				// A random moment inside the write loop: now, or after a few more writes.
-				await randomMoment();
-				child.kill('SIGKILL');
-				await exited(child);
+				await killAtRandom(script, [dir, String(index)]);
 				kills++;
 			}
 		};
@@ -160,12 +165,7 @@ describe('FileStore locks under SIGKILL', () => {
 		for (let kill = 0; kill < KILLS; kill++) {
 			// Taking, holding and releasing in a loop; after an odd kill, also breaking the lock the
 			// last one left.
-			const child = start(script, [dir, 'github']);
-			await printed(child, 'ready');
-			await randomMoment();
-			child.kill('SIGKILL');
-			await exited(child);
-			killed.add(child.pid as number);
+			killed.add(await killAtRandom(script, [dir, 'github']));
 
 			let text: string | undefined;
 			try {
