@@ -160,7 +160,7 @@ describe('FileStore locks under SIGKILL', () => {
 		const store = new FileStore(dir);
 		const script = await childScript('lock-loop');
 		const lockFile = join(dir, 'github.json.lock');
-		const KILLS = 150;
+		const KILLS = 100;
 		const killed = new Set<number>();
 		for (let kill = 0; kill < KILLS; kill++) {
 			// Taking, holding and releasing in a loop; after an odd kill, also breaking the lock the
