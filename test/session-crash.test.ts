@@ -1,8 +1,10 @@
 // Real processes, real SIGKILLs: writers rewrite sessions in a loop and are killed at random
-// moments while this process reads; no read and no file left behind may ever be partial. And a
-// writer refreshing sessions while cleanup() runs in a loop here must never lose one.
+// moments while this process reads; no read and no file left behind may ever be partial. Lock
+// takers killed at random moments never leave a lock without its holder. And a writer
+// refreshing sessions while cleanup() runs in a loop here must never lose one.
 import {type ChildProcess, spawn} from 'node:child_process';
 import {readdirSync, readFileSync, statSync} from 'node:fs';
+import {hostname} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {decodeSession, encodeSession, FileStore, STALE_TEMP_MS} from '../source/session/index.js';
@@ -50,6 +52,25 @@ function printed(child: ChildProcess, line: string): Promise<void> {
 	});
 }
 
+/**
+ * Starts a child that prints `ready` when under way, and SIGKILLs it at a random moment after:
+ * at once, or up to 11 ms later. Resolves once it is gone, to its pid.
+ */
+async function killAtRandom(script: string, args: string[]): Promise<number> {
+	const child = start(script, args);
+	await printed(child, 'ready');
+	const delay = Math.floor(Math.random() * 12);
+	if (delay > 0) {
+		await new Promise((resolve) => {
+			setTimeout(resolve, delay);
+		});
+	}
+
+	child.kill('SIGKILL');
+	await exited(child);
+	return child.pid as number;
+}
+
 /** Asserts that a file's text is exactly one of the versions the writers write. */
 function assertWholeVersion(id: string, text: string): void {
 	const session = decodeSession(text, `${id}.json`);
@@ -74,18 +95,8 @@ describe('FileStore under SIGKILL', () => {
 		// Two lanes of writers, so kills also land while another process renames the same files.
 		const lane = async (index: number) => {
 			while (kills < KILLS && failure === undefined) {
-				const child = start(script, [dir, String(index)]);
-				await printed(child, 'ready');
 				// A random moment inside the write loop: now, or after a few more writes.
-				const delay = Math.floor(Math.random() * 12);
-				if (delay > 0) {
-					await new Promise((resolve) => {
-						setTimeout(resolve, delay);
-					});
-				}
-
-				child.kill('SIGKILL');
-				await exited(child);
+				await killAtRandom(script, [dir, String(index)]);
 				kills++;
 			}
 		};
@@ -138,6 +149,52 @@ describe('FileStore under SIGKILL', () => {
 		const later = new FileStore(dir, {now: () => Date.now() + STALE_TEMP_MS + 1000});
 		expect(await later.cleanup()).toBe(0);
 		expect(readdirSync(dir).sort()).toEqual(CRASH_IDS.map((id) => `${id}.json`).sort());
+	});
+});
+
+describe('FileStore locks under SIGKILL', () => {
+	it("never leaves a lock without its holder; a killed holder's lock is taken without waiting", {
+		timeout: 240_000,
+	}, async () => {
+		const dir = sessionsDir();
+		const store = new FileStore(dir);
+		const script = await childScript('lock-loop');
+		const lockFile = join(dir, 'github.json.lock');
+		const KILLS = 100;
+		const killed = new Set<number>();
+		for (let kill = 0; kill < KILLS; kill++) {
+			// Taking, holding and releasing in a loop; after an odd kill, also breaking the lock the
+			// last one left.
+			killed.add(await killAtRandom(script, [dir, 'github']));
+
+			let text: string | undefined;
+			try {
+				text = readFileSync(lockFile, 'utf8');
+			} catch {}
+			if (text !== undefined) {
+				expect(text, `the lock after kill ${kill} names no holder`).not.toBe('');
+				const holder = JSON.parse(text) as {pid: number; host: string};
+				expect(killed.has(holder.pid)).toBe(true);
+				expect(holder.host).toBe(hostname());
+			}
+
+			if (kill % 2 === 0) {
+				// Its holder is dead, so the lock is broken at once, never waited for.
+				let waited = false;
+				const lock = await store.lock('github', {onWait: () => (waited = true)});
+				expect(waited, `waited after kill ${kill}`).toBe(false);
+				await lock.release();
+			}
+		}
+
+		await (await store.lock('github')).release();
+		// Killed around a link or while breaking a lock, a child leaves only temp files: never
+		// listed, swept by cleanup once stale.
+		expect(readdirSync(dir).filter((name) => !name.startsWith('.tmp-'))).toEqual([]);
+		expect(await store.list()).toEqual([]);
+		const later = new FileStore(dir, {now: () => Date.now() + STALE_TEMP_MS + 1000});
+		expect(await later.cleanup()).toBe(0);
+		expect(readdirSync(dir)).toEqual([]);
 	});
 });
 

@@ -1,5 +1,6 @@
 // Session locks (LockingStore): one holder at a time, across processes for files and Redis; a
-// lock left by a crashed holder does not block for good.
+// lock left by a crashed holder does not block for good. strace, where it can trace, kills a
+// lock taker at a chosen system call or refuses its hard links, as no file system here would.
 import {type ChildProcessWithoutNullStreams, spawn, spawnSync} from 'node:child_process';
 import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {hostname} from 'node:os';
@@ -7,6 +8,7 @@ import path from 'node:path';
 import {beforeEach, describe, expect, onTestFinished, test} from 'vitest';
 import {LockBusyError} from '../source/session/errors.js';
 import {FileStore} from '../source/session/file-store/file-store.js';
+import {STALE_TEMP_MS} from '../source/session/index.js';
 import {LOCK_STALE_MS} from '../source/session/lock-timing.js';
 import {MemoryStore} from '../source/session/memory-store.js';
 import {LOCK_KEY_PREFIX, RedisStore} from '../source/session/redis/index.js';
@@ -137,6 +139,93 @@ describe('FileStore.lock', () => {
 		await waitFor(second.waited, 'this process to wait');
 		child.kill('SIGKILL');
 		await (await second.taken).release();
+	});
+});
+
+/** strace is installed and may trace (ptrace is allowed here). */
+const straceWorks = spawnSync('strace', ['-qq', '-e', 'trace=none', 'true']).status === 0;
+
+describe.skipIf(!straceWorks)('FileStore.lock, system calls refused or killed by strace', () => {
+	let log: string;
+	beforeEach(() => {
+		log = path.join(makeTempDir('stacktower-strace-'), 'strace.log');
+	});
+
+	/** The lock-holder child taking the lock on `github`, `inject` applied to its `calls`. */
+	async function traced(calls: string, inject: string): Promise<ChildProcessWithoutNullStreams> {
+		const script = await childScript('lock-holder');
+		// strace counts `when=` per thread: one thread pool thread does every fs call in order.
+		const child = spawn(
+			'strace',
+			[
+				...['-f', '-qq', '-o', log, '-e', `trace=${calls}`, '-e', `inject=${calls}:${inject}`],
+				...[process.execPath, script, dir, 'github'],
+			],
+			{env: {...process.env, UV_THREADPOOL_SIZE: '1'}},
+		);
+		onTestFinished(() => {
+			child.stdin.end(); // the holder then exits, should strace be gone
+			child.kill('SIGKILL');
+		});
+		return child;
+	}
+
+	/** For waitFor: the child (strace, and the node it runs) has exited. */
+	function ended(child: ChildProcessWithoutNullStreams): () => boolean {
+		return () => child.exitCode !== null || child.signalCode !== null;
+	}
+
+	test('killed between its link and its unlink, then while breaking that lock: only temp files stay, swept once stale', async () => {
+		// The first unlink after the link is of the temp file that held the holder.
+		const first = await traced('unlink,unlinkat', 'signal=KILL:when=1');
+		await waitFor(ended(first), 'strace to kill the first taker at its first unlink');
+		const lock = path.join(dir, 'github.json.lock');
+		const holder = JSON.parse(readFileSync(lock, 'utf8')) as {host: string};
+		expect(holder.host).toBe(hostname());
+		// The second taker's first unlink is of its own temp file (its link found the lock
+		// taken), the second is of the dead holder's lock, renamed aside.
+		const second = await traced('unlink,unlinkat', 'signal=KILL:when=2');
+		await waitFor(ended(second), 'strace to kill the second taker at its second unlink');
+		expect(readFileSync(log, 'utf8')).toContain('killed by SIGKILL');
+		const left = readdirSync(dir).sort();
+		expect(left).toHaveLength(2);
+		expect(left[0]).toMatch(/^\.tmp-github\.json\.lock-[0-9a-f]{16}$/);
+		expect(left[1]).toMatch(/^\.tmp-github\.json\.lock-stale-[0-9a-f]{16}$/);
+
+		const store = new FileStore(dir);
+		expect(await store.list()).toEqual([]);
+		let waited = false;
+		await (await store.lock('github', {onWait: () => (waited = true)})).release();
+		expect(waited).toBe(false);
+		expect(await store.cleanup()).toBe(0);
+		expect(readdirSync(dir).sort()).toEqual(left);
+		const later = new FileStore(dir, {now: () => Date.now() + STALE_TEMP_MS + 1000});
+		expect(await later.cleanup()).toBe(0);
+		expect(readdirSync(dir)).toEqual([]);
+	});
+
+	test('where link() is refused, the lock is created and then written, and still held', async () => {
+		const child = await traced('link,linkat', 'error=EPERM');
+		let out = '';
+		child.stdout.on('data', (chunk: Buffer) => {
+			out += chunk.toString();
+		});
+		await waitFor(() => out.includes('locked'), 'the child to lock');
+		expect(readFileSync(log, 'utf8')).toMatch(/link(at)?\(.*= -1 EPERM .*\(INJECTED\)/);
+		// No temp file left; the lock names its live holder.
+		expect(readdirSync(dir)).toEqual(['github.json.lock']);
+		const holder = JSON.parse(readFileSync(path.join(dir, 'github.json.lock'), 'utf8')) as {
+			pid: number;
+		};
+		expect(() => process.kill(holder.pid, 0)).not.toThrow();
+
+		const second = await secondTaker(new FileStore(dir), 'github');
+		await waitFor(second.waited, 'this process to wait');
+		expect(second.got()).toBe(false);
+		child.stdin.write('go\n');
+		await (await second.taken).release();
+		await waitFor(ended(child), 'the child to exit once released');
+		expect(readdirSync(dir)).toEqual([]);
 	});
 });
 

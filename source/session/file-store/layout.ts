@@ -4,9 +4,10 @@ import {constants} from 'node:fs';
 
 /** A session is `<id>.json`. */
 export const SUFFIX = '.json';
-// Temp files (set() before its rename) and claims (cleanup() before its unlink) both start
-// with "." and never end in ".json", so no listing can mistake them for sessions and no valid
-// id (which never starts with ".") can collide with them.
+// Temp files (set() before its rename, a lock's holder before its link, a broken lock set
+// aside) and claims (cleanup() before its unlink) both start with "." and never end in ".json",
+// so no listing can mistake them for sessions and no valid id (which never starts with ".")
+// can collide with them.
 export const TEMP_PREFIX = '.tmp-';
 export const CLAIM_PREFIX = '.claim-';
 

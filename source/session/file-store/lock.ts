@@ -1,17 +1,27 @@
-// An exclusive lock between processes: a file created with O_EXCL (only one creator wins),
-// holding who took it and when, removed on release. A holder that died leaves its file behind,
-// so a lock is stale, and broken, when its process is gone (same host) or it is older than
-// LOCK_STALE_MS by the holder's own clock. Written by hand rather than with proper-lockfile:
-// that one judges staleness by the file's mtime against Date.now(), which mixes the kernel's
-// clock with the process's, and holds a directory rather than a file beside the session.
-import {randomBytes} from 'node:crypto';
-import {constants, promises as fs} from 'node:fs';
+// An exclusive lock between processes: a file holding who took it and when, removed on release.
+// The holder is written whole to a temp file that is then link()ed to the lock's name (only one
+// link wins): a lock created under its name and written after is empty in between, and a taker
+// killed there leaves a lock that no one can judge but by waiting (UNWRITTEN_STALE_MS). Killed
+// around its link, a taker leaves at most a temp file, which cleanup() sweeps. A holder that died
+// leaves its lock file behind, so a lock is stale, and broken, when its process is gone (same
+// host) or it is older than LOCK_STALE_MS by the holder's own clock. Written by hand rather
+// than with proper-lockfile: that one judges staleness by the file's mtime against Date.now(),
+// which mixes the kernel's clock with the process's, and holds a directory rather than a file
+// beside the session.
+import {promises as fs} from 'node:fs';
 import {hostname} from 'node:os';
+import {basename, dirname, join} from 'node:path';
 import {LockBusyError} from '../errors.js';
+import {secureRandomBytes} from '../ids.js';
 import {DEFAULT_LOCK_WAIT_MS, delay, LOCK_POLL_MS, LOCK_STALE_MS} from '../lock-timing.js';
 import type {LockOptions, SessionLock} from '../store.js';
+import {READ_FLAGS, TEMP_PREFIX, WRITE_FLAGS} from './layout.js';
+import {errorCode} from './reasons.js';
 
-/** A lock file still empty (its creator between open and write) after this long was left by a crash. */
+/**
+ * A lock file still empty after this long was left by a crash: a taker that fell back to
+ * create-then-write (no hard links), or an older version of this tool, killed in between.
+ */
 const UNWRITTEN_STALE_MS = 2_000;
 
 export type LockFileOptions = LockOptions & {
@@ -21,7 +31,8 @@ export type LockFileOptions = LockOptions & {
 
 type Holder = {pid: number; host: string; nonce: string; at: number};
 
-const CREATE = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW;
+/** link() errors of file systems without hard links (FAT, some FUSE and network ones). */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
 
 function parseHolder(text: string): Holder | undefined {
 	try {
@@ -41,7 +52,7 @@ function parseHolder(text: string): Holder | undefined {
 
 async function readHolder(file: string): Promise<string | undefined> {
 	try {
-		const handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+		const handle = await fs.open(file, READ_FLAGS);
 		try {
 			const buffer = Buffer.alloc(1024);
 			const {bytesRead} = await handle.read(buffer, 0, buffer.length, 0);
@@ -50,8 +61,49 @@ async function readHolder(file: string): Promise<string | undefined> {
 			await handle.close();
 		}
 	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+		if (errorCode(error) === 'ENOENT') return undefined;
 		throw error;
+	}
+}
+
+/**
+ * A temp name beside the lock: TEMP_PREFIX keeps it out of every listing and lets cleanup()
+ * sweep it once stale, should a kill leave it.
+ */
+function tempBeside(file: string, tag: string): string {
+	const name = `${TEMP_PREFIX}${basename(file)}-${tag}${secureRandomBytes(8).toString('hex')}`;
+	return join(dirname(file), name);
+}
+
+/** Creates `file` holding `text`, exclusively (O_EXCL, 0600): EEXIST when it is there. */
+async function createWith(file: string, text: string): Promise<void> {
+	const handle = await fs.open(file, WRITE_FLAGS, 0o600);
+	try {
+		await handle.writeFile(text);
+	} catch (error) {
+		await handle.close();
+		await fs.unlink(file).catch(() => {});
+		throw error;
+	}
+
+	await handle.close();
+}
+
+/**
+ * Publishes `text` as the lock `file` if no one holds it; rejects with EEXIST if someone does.
+ * Written whole to a temp file, then linked: the lock appears with its holder in one step.
+ * Where link() is refused (no hard links), created and then written, as older versions did.
+ */
+async function publish(file: string, text: string): Promise<void> {
+	const temp = tempBeside(file, '');
+	await createWith(temp, text);
+	try {
+		await fs.link(temp, file);
+	} catch (error) {
+		if (!NO_HARD_LINKS.has(errorCode(error) ?? '')) throw error;
+		await createWith(file, text);
+	} finally {
+		await fs.unlink(temp).catch(() => {});
 	}
 }
 
@@ -72,15 +124,16 @@ function isStale(holder: Holder, now: number): boolean {
 
 /**
  * Removes a stale lock without removing a fresh one that replaced it meanwhile: rename it away
- * (atomic), then check the renamed file is the stale one; if not, put it back with link(),
- * which fails rather than overwrite a lock taken in between.
+ * (atomic) to a temp name, which cleanup() sweeps if a kill leaves it, then check the renamed
+ * file is the stale one; if not, put it back with link(), which fails rather than overwrite a
+ * lock taken in between.
  */
 async function breakLock(file: string, stale: string): Promise<void> {
-	const aside = `${file}.stale-${randomBytes(6).toString('hex')}`;
+	const aside = tempBeside(file, 'stale-');
 	try {
 		await fs.rename(file, aside);
 	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+		if (errorCode(error) === 'ENOENT') return;
 		throw error;
 	}
 
@@ -107,20 +160,12 @@ export async function acquireLockFile(
 		const holder: Holder = {
 			pid: process.pid,
 			host: hostname(),
-			nonce: randomBytes(12).toString('hex'),
+			nonce: secureRandomBytes(12).toString('hex'),
 			at: now(),
 		};
 		const text = JSON.stringify(holder);
-		let created = false;
 		try {
-			const handle = await fs.open(file, CREATE, 0o600);
-			created = true;
-			try {
-				await handle.writeFile(text);
-			} finally {
-				await handle.close();
-			}
-
+			await publish(file, text);
 			let released = false;
 			return {
 				async release() {
@@ -131,12 +176,7 @@ export async function acquireLockFile(
 				},
 			};
 		} catch (error) {
-			if (created) {
-				await fs.unlink(file).catch(() => {});
-				throw error;
-			}
-
-			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+			if (errorCode(error) !== 'EEXIST') throw error;
 		}
 
 		const current = await readHolder(file);
