@@ -75,8 +75,8 @@ export class Cleanup {
 	 * Removes expired sessions and resolves to how many. Unreadable files stay. A session
 	 * rewritten by another process between the read and the removal is never lost (see
 	 * #claimIfExpired; README "Cleanup and other writers" for writers that rewrite in place).
-	 * Also sweeps temp and claim files older than STALE_TEMP_MS that killed writers or
-	 * cleanups left behind.
+	 * Also sweeps temp and claim files older than STALE_TEMP_MS that killed writers, lock takers
+	 * or cleanups left behind.
 	 */
 	async run(options: ListOptions = {}): Promise<number> {
 		const dirents = this.#directory.entries();

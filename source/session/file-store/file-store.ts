@@ -5,7 +5,7 @@
 //   write.ts      how a session file is written safely (atomic, exclusive, fsync'ed)
 //   cleanup.ts    removing expired sessions without losing a concurrent renewal; leftovers
 //   reasons.ts    the texts shown for unreadable entries and fs errors
-//   lock.ts       a session's lock between processes (`<id>.json.lock`, O_EXCL)
+//   lock.ts       a session's lock between processes (`<id>.json.lock`, linked into place whole)
 import {type Dirent, unlinkSync} from 'node:fs';
 import {encodeSession} from '../codec.js';
 import {CorruptError, ExpiredError, SessionError, StoreUnavailableError} from '../errors.js';
@@ -136,8 +136,9 @@ export class FileStore implements ListableStore, LockingStore {
 	}
 
 	/**
-	 * Locks one session against other processes: `<id>.json.lock` beside it, created with
-	 * O_EXCL (see lock.ts for when a left-over lock counts as stale). list() and cleanup()
+	 * Locks one session against other processes: `<id>.json.lock` beside it, a holder written to
+	 * a temp file and linked into place, so never seen empty (see lock.ts for when a left-over
+	 * lock counts as stale). list() and cleanup()
 	 * never touch it: it does not end in `.json`.
 	 */
 	async lock(id: string, options: LockOptions = {}): Promise<SessionLock> {
