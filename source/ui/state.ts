@@ -29,13 +29,14 @@ import {
 	type Move,
 	moveSelection,
 	selectedRow,
+	withChanges,
 	withFilter,
 	withHeight,
 	withoutRow,
 	withRows,
 	withSort,
 } from './list-view.js';
-import {buildRows, nextSort, type Row, rowLabel, type SortKey, sameEntry} from './rows.js';
+import {buildRows, nextSort, type Row, rowLabel, type SortKey, sameEntry, toRow} from './rows.js';
 import {checkFor, type TokenCheck, type TokenChecks} from './token-checks.js';
 import {cannotRefresh, refreshSaid, verifySummary} from './token-messages.js';
 import type {StartLoginOutcome} from './types.js';
@@ -828,41 +829,53 @@ function onLoaded(listed: State, entries: readonly ListEntry[]): State {
 
 // A few entries changed: the listing with them applied, as a rescan would have found it. New ones
 // go last, as a store lists what it holds in no particular order; rows of unchanged entries are
-// kept, so only the changed ones are built again.
+// kept, so only the changed ones are built again, and the sorted orders are patched with the
+// rows that went and came rather than sorted again (list-view.ts withChanges).
 function onChanged(state: State, changed: readonly ListEntry[], removed: readonly string[]): State {
 	// Not listed yet (or listing failed): the listing to come has them.
 	if (state.entries === null) return state;
-	const gone = new Set(removed);
-	const updates = new Map(changed.map((entry) => [entry.id, entry]));
+	// Each id the batch names: its entry now, or null when it went (a removal wins).
+	const batch = new Map<string, ListEntry | null>();
+	for (const entry of changed) batch.set(entry.id, entry);
+	for (const id of removed) batch.set(id, null);
+	// `entries` and `list.rows` are parallel: one pass over both, one lookup per row.
+	const previous = state.list.rows;
 	const entries: ListEntry[] = [];
-	let different = false;
-	for (const entry of state.entries) {
-		if (gone.has(entry.id)) {
-			different = true;
-			continue;
-		}
-
-		const update = updates.get(entry.id);
-		updates.delete(entry.id);
-		if (update && !sameEntry(update, entry)) {
-			different = true;
-			entries.push(update);
-		} else {
+	const rows: Row[] = [];
+	const gone: Row[] = [];
+	const added: Row[] = [];
+	for (let i = 0; i < previous.length; i++) {
+		const row = previous[i] as Row;
+		const entry = state.entries[i] as ListEntry;
+		const update = batch.get(row.id);
+		if (update !== undefined) batch.delete(row.id);
+		if (update === null) {
+			gone.push(row);
+		} else if (update === undefined || sameEntry(update, entry)) {
 			entries.push(entry);
+			rows.push(row);
+		} else {
+			const fresh = toRow(update);
+			gone.push(row);
+			added.push(fresh);
+			entries.push(update);
+			rows.push(fresh);
 		}
 	}
 
-	for (const entry of updates.values()) {
-		if (gone.has(entry.id)) continue;
-		different = true;
-		entries.push(entry);
+	for (const update of batch.values()) {
+		if (update === null) continue;
+		const fresh = toRow(update);
+		added.push(fresh);
+		entries.push(update);
+		rows.push(fresh);
 	}
 
-	if (!different) return state;
+	if (gone.length === 0 && added.length === 0) return state;
 	const checks = new Map(state.checks);
-	for (const id of gone) checks.delete(id);
+	for (const id of removed) checks.delete(id);
 
-	const list = withRows(state.list, buildRows(entries, state.list.rows));
+	const list = withChanges(state.list, rows, {gone, added});
 	return {...state, entries, checks, list};
 }
 
