@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import type {ListEntry} from '../source/session/store.js';
+import {patchSorted} from '../source/ui/array-patch.js';
 import type {Command} from '../source/ui/keymap.js';
 import {withRows} from '../source/ui/list-view.js';
 import {
@@ -14,7 +15,6 @@ import {
 	type SortKey,
 	sortRows,
 } from '../source/ui/rows.js';
-import {patchSorted} from '../source/ui/sorted-patch.js';
 import {type Action, initialState, type State, update} from '../source/ui/state.js';
 import {createTestSession, DAY, HOUR, NOW, sessionEntry, unreadableEntry} from './helpers/ink.js';
 

@@ -3,9 +3,10 @@
 // by one function, `derive`: a change of any of them goes through it, so the sorted rows, the
 // filtered view and the selection can never disagree. A batch of store changes is patched into
 // the sorted orders rather than sorted again (BENCHMARKS.md, "Store changes at 1,000,000 rows").
+
+import {indexOfRow, patchSorted} from './array-patch.js';
 import {scrollTop} from './layout.js';
 import {filterRows, ROW_ORDER, type Row, rowFilter, type SortKey, sortRows} from './rows.js';
-import {indexOfRow, patchSorted} from './sorted-patch.js';
 
 export type ListView = {
 	/** One row per entry, in the store's order. */

@@ -225,7 +225,7 @@ function unreadableLast(compare: Compare): Compare {
 
 /**
  * Each sort key's order, total (ties broken by id): what sortRows sorts by, and what a batch of
- * changes is placed by (sorted-patch.ts), so both always agree.
+ * changes is placed by (array-patch.ts), so both always agree.
  */
 export const ROW_ORDER: Readonly<Record<SortKey, Compare>> = {
 	expiry: byNumber(numericKeys.expiry),

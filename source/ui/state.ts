@@ -17,6 +17,7 @@ import type {RefreshSessionOutcome} from '../github/refresh-session.js';
 import {CLI_SESSION_ID} from '../session/cli-store.js';
 import {isExpired, type Session} from '../session/session.js';
 import type {ListEntry} from '../session/store.js';
+import {patchAt} from './array-patch.js';
 import {type DetailLine, detailLines} from './details-layout.js';
 import type {Effect, Task, Update} from './effects.js';
 import {clampHelpTop, helpRows} from './help-layout.js';
@@ -832,50 +833,47 @@ function onLoaded(listed: State, entries: readonly ListEntry[]): State {
 // kept, so only the changed ones are built again, and the sorted orders are patched with the
 // rows that went and came rather than sorted again (list-view.ts withChanges).
 function onChanged(state: State, changed: readonly ListEntry[], removed: readonly string[]): State {
+	const current = state.entries;
 	// Not listed yet (or listing failed): the listing to come has them.
-	if (state.entries === null) return state;
+	if (current === null) return state;
 	// Each id the batch names: its entry now, or null when it went (a removal wins).
 	const batch = new Map<string, ListEntry | null>();
 	for (const entry of changed) batch.set(entry.id, entry);
 	for (const id of removed) batch.set(id, null);
-	// `entries` and `list.rows` are parallel: one pass over both, one lookup per row.
+	// `entries` and `list.rows` are parallel. Find the rows the batch names (one lookup per row,
+	// nothing copied), then copy each array once.
 	const previous = state.list.rows;
-	const entries: ListEntry[] = [];
-	const rows: Row[] = [];
 	const gone: Row[] = [];
 	const added: Row[] = [];
+	/** The named rows that change, by index: the new row, or null when it went. */
+	const rowsAt = new Map<number, Row | null>();
 	for (let i = 0; i < previous.length; i++) {
 		const row = previous[i] as Row;
-		const entry = state.entries[i] as ListEntry;
 		const update = batch.get(row.id);
-		if (update !== undefined) batch.delete(row.id);
-		if (update === null) {
-			gone.push(row);
-		} else if (update === undefined || sameEntry(update, entry)) {
-			entries.push(entry);
-			rows.push(row);
-		} else {
-			const fresh = toRow(update);
-			gone.push(row);
-			added.push(fresh);
-			entries.push(update);
-			rows.push(fresh);
-		}
+		if (update === undefined) continue;
+		batch.delete(row.id);
+		if (update !== null && sameEntry(update, current[i] as ListEntry)) continue;
+		gone.push(row);
+		const fresh = update === null ? null : toRow(update);
+		if (fresh) added.push(fresh);
+		rowsAt.set(i, fresh);
 	}
 
-	for (const update of batch.values()) {
-		if (update === null) continue;
-		const fresh = toRow(update);
-		added.push(fresh);
-		entries.push(update);
-		rows.push(fresh);
-	}
-
-	if (gone.length === 0 && added.length === 0) return state;
+	const appended: Row[] = [];
+	for (const update of batch.values()) if (update !== null) appended.push(toRow(update));
+	if (gone.length === 0 && appended.length === 0) return state;
+	const entriesAt = new Map<number, ListEntry | null>();
+	for (const [i, row] of rowsAt) entriesAt.set(i, row?.entry ?? null);
+	const entries = patchAt(
+		current,
+		entriesAt,
+		appended.map((row) => row.entry),
+	);
+	const rows = patchAt(previous, rowsAt, appended);
 	const checks = new Map(state.checks);
 	for (const id of removed) checks.delete(id);
 
-	const list = withChanges(state.list, rows, {gone, added});
+	const list = withChanges(state.list, rows, {gone, added: [...added, ...appended]});
 	return {...state, entries, checks, list};
 }
 
