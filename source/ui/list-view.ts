@@ -14,7 +14,10 @@ export type ListView = {
 	readonly sort: SortKey;
 	/** What the user typed into the filter. */
 	readonly filter: string;
-	/** `rows` sorted by each key used since they last changed: cycling `s` re-sorts nothing. */
+	/**
+	 * `rows` sorted by each key used since the last listing, patched by each batch of changes:
+	 * cycling `s` re-sorts nothing.
+	 */
 	readonly sortCache: ReadonlyMap<SortKey, readonly Row[]>;
 	/** `rows` sorted by `sort`. */
 	readonly sorted: readonly Row[];
