@@ -25,7 +25,7 @@ export function indexOfRow(sorted: readonly Row[], row: Row, compare: Compare): 
 }
 
 /**
- * Sorted `sorted` without the rows of `gone` (those it does not hold are ignored) and with `added`,
+ * `sorted` without the rows of `gone` (those it does not hold are ignored) and with `added`,
  * each at its place: the array `compare` would sort from the same rows.
  */
 export function patchSorted(
