@@ -192,16 +192,27 @@ function compareIds(a: Row, b: Row): number {
 	return compareStrings(a.id, b.id);
 }
 
-type Compare = (a: Row, b: Row) => number;
+/** Negative when `a` goes before `b`. */
+export type Compare = (a: Row, b: Row) => number;
 
-// By a number: through sortByNumber's typed arrays, twice as fast at 100,000 rows. Unreadable
-// rows carry no times, so they go last (then by id). Expiry ascending: the long-expired first,
-// then what expires soonest; it depends on the expiry time only, never on now, so a tick never
-// re-sorts. Created: the newest first.
+// Unreadable rows carry no times, so they go last (then by id). Expiry ascending: the
+// long-expired first, then what expires soonest; it depends on the expiry time only, never on
+// now, so a tick never re-sorts. Created: the newest first.
 const numericKeys: Readonly<Record<'expiry' | 'created', (row: Row) => number>> = {
 	expiry: (row) => (row.unreadable ? Number.POSITIVE_INFINITY : row.expiresAt),
 	created: (row) => (row.unreadable ? Number.POSITIVE_INFINITY : -row.createdAt),
 };
+
+// The order sortByNumber sorts in: ascending by the key, NaN as +Infinity, ties by id.
+function byNumber(key: (row: Row) => number): Compare {
+	return (a, b) => {
+		const x = key(a);
+		const y = key(b);
+		const p = Number.isNaN(x) ? Number.POSITIVE_INFINITY : x;
+		const q = Number.isNaN(y) ? Number.POSITIVE_INFINITY : y;
+		return p < q ? -1 : p > q ? 1 : compareIds(a, b);
+	};
+}
 
 // Unreadable rows carry no user, so they go last (then by id).
 function unreadableLast(compare: Compare): Compare {
@@ -212,7 +223,13 @@ function unreadableLast(compare: Compare): Compare {
 	};
 }
 
-const comparators: Readonly<Record<'user' | 'id', Compare>> = {
+/**
+ * Each sort key's order, total (ties broken by id): what sortRows sorts by, and what a batch of
+ * changes is placed by (array-patch.ts), so both always agree.
+ */
+export const ROW_ORDER: Readonly<Record<SortKey, Compare>> = {
+	expiry: byNumber(numericKeys.expiry),
+	created: byNumber(numericKeys.created),
 	// Sessions without a user after those with one.
 	user: unreadableLast((a, b) => {
 		const ak = a.userKey;
@@ -223,11 +240,15 @@ const comparators: Readonly<Record<'user' | 'id', Compare>> = {
 	id: compareIds,
 };
 
-/** A sorted copy; ties are broken by id, so the order is total and stable across rescans. */
+/**
+ * A sorted copy in ROW_ORDER; ties are broken by id, so the order is total and stable across
+ * rescans. By a number through sortByNumber's typed arrays: the same order, twice as fast at
+ * 100,000 rows as the comparator.
+ */
 export function sortRows(rows: readonly Row[], sort: SortKey): Row[] {
 	return sort === 'expiry' || sort === 'created'
 		? sortByNumber(rows, numericKeys[sort])
-		: [...rows].sort(comparators[sort]);
+		: [...rows].sort(ROW_ORDER[sort]);
 }
 
 /** Normalises what the user typed into the filter. */
@@ -235,14 +256,19 @@ export function normalizeQuery(query: string): string {
 	return query.trim().toLowerCase();
 }
 
+/** Whether a row passes the filter `query`; null when every row does (an empty query). */
+export function rowFilter(query: string): ((row: Row) => boolean) | null {
+	const needle = normalizeQuery(query);
+	return needle === '' ? null : (row) => row.haystack.includes(needle);
+}
+
 /**
  * The rows whose id, login or name contains the query, case-insensitively, in their order.
  * An empty query returns the same array.
  */
 export function filterRows(rows: readonly Row[], query: string): readonly Row[] {
-	const needle = normalizeQuery(query);
-	if (needle === '') return rows;
-	return rows.filter((row) => row.haystack.includes(needle));
+	const matches = rowFilter(query);
+	return matches === null ? rows : rows.filter(matches);
 }
 
 export function nextSort(sort: SortKey): SortKey {

@@ -17,6 +17,7 @@ import type {RefreshSessionOutcome} from '../github/refresh-session.js';
 import {CLI_SESSION_ID} from '../session/cli-store.js';
 import {isExpired, type Session} from '../session/session.js';
 import type {ListEntry} from '../session/store.js';
+import {patchAt} from './array-patch.js';
 import {type DetailLine, detailLines} from './details-layout.js';
 import type {Effect, Task, Update} from './effects.js';
 import {clampHelpTop, helpRows} from './help-layout.js';
@@ -29,13 +30,14 @@ import {
 	type Move,
 	moveSelection,
 	selectedRow,
+	withChanges,
 	withFilter,
 	withHeight,
 	withoutRow,
 	withRows,
 	withSort,
 } from './list-view.js';
-import {buildRows, nextSort, type Row, rowLabel, type SortKey, sameEntry} from './rows.js';
+import {buildRows, nextSort, type Row, rowLabel, type SortKey, sameEntry, toRow} from './rows.js';
 import {checkFor, type TokenCheck, type TokenChecks} from './token-checks.js';
 import {cannotRefresh, refreshSaid, verifySummary} from './token-messages.js';
 import type {StartLoginOutcome} from './types.js';
@@ -828,41 +830,50 @@ function onLoaded(listed: State, entries: readonly ListEntry[]): State {
 
 // A few entries changed: the listing with them applied, as a rescan would have found it. New ones
 // go last, as a store lists what it holds in no particular order; rows of unchanged entries are
-// kept, so only the changed ones are built again.
+// kept, so only the changed ones are built again, and the sorted orders are patched with the
+// rows that went and came rather than sorted again (list-view.ts withChanges).
 function onChanged(state: State, changed: readonly ListEntry[], removed: readonly string[]): State {
+	const current = state.entries;
 	// Not listed yet (or listing failed): the listing to come has them.
-	if (state.entries === null) return state;
-	const gone = new Set(removed);
-	const updates = new Map(changed.map((entry) => [entry.id, entry]));
-	const entries: ListEntry[] = [];
-	let different = false;
-	for (const entry of state.entries) {
-		if (gone.has(entry.id)) {
-			different = true;
-			continue;
-		}
-
-		const update = updates.get(entry.id);
-		updates.delete(entry.id);
-		if (update && !sameEntry(update, entry)) {
-			different = true;
-			entries.push(update);
-		} else {
-			entries.push(entry);
-		}
+	if (current === null) return state;
+	// Each id the batch names: its entry now, or null when it went (a removal wins).
+	const batch = new Map<string, ListEntry | null>();
+	for (const entry of changed) batch.set(entry.id, entry);
+	for (const id of removed) batch.set(id, null);
+	// `entries` and `list.rows` are parallel. Find the rows the batch names (one lookup per row,
+	// nothing copied), then copy each array once.
+	const previous = state.list.rows;
+	const gone: Row[] = [];
+	const added: Row[] = [];
+	/** The named rows that change, by index: the new row, or null when it went. */
+	const rowsAt = new Map<number, Row | null>();
+	for (let i = 0; i < previous.length; i++) {
+		const row = previous[i] as Row;
+		const update = batch.get(row.id);
+		if (update === undefined) continue;
+		batch.delete(row.id);
+		if (update !== null && sameEntry(update, current[i] as ListEntry)) continue;
+		gone.push(row);
+		const fresh = update === null ? null : toRow(update);
+		if (fresh) added.push(fresh);
+		rowsAt.set(i, fresh);
 	}
 
-	for (const entry of updates.values()) {
-		if (gone.has(entry.id)) continue;
-		different = true;
-		entries.push(entry);
-	}
-
-	if (!different) return state;
+	const appended: Row[] = [];
+	for (const update of batch.values()) if (update !== null) appended.push(toRow(update));
+	if (gone.length === 0 && appended.length === 0) return state;
+	const entriesAt = new Map<number, ListEntry | null>();
+	for (const [i, row] of rowsAt) entriesAt.set(i, row?.entry ?? null);
+	const entries = patchAt(
+		current,
+		entriesAt,
+		appended.map((row) => row.entry),
+	);
+	const rows = patchAt(previous, rowsAt, appended);
 	const checks = new Map(state.checks);
-	for (const id of gone) checks.delete(id);
+	for (const id of removed) checks.delete(id);
 
-	const list = withRows(state.list, buildRows(entries, state.list.rows));
+	const list = withChanges(state.list, rows, {gone, added: [...added, ...appended]});
 	return {...state, entries, checks, list};
 }
 
