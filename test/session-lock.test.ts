@@ -19,6 +19,7 @@ import {
 	redisServerAvailable,
 	useRedisServer,
 } from './helpers/redis-server.js';
+import {requiredTool} from './helpers/required-tool.js';
 import {makeSession} from './helpers/session-dir.js';
 import {makeTempDir} from './helpers/temp-dir.js';
 import {waitFor} from './helpers/wait.js';
@@ -147,17 +148,11 @@ describe('FileStore.lock', () => {
  * skipped, saying so; under CI (which installs it) that is a failing test, as for redis-server.
  */
 function straceWorks(): boolean {
-	if (spawnSync('strace', ['-qq', '-e', 'trace=none', 'true']).status === 0) return true;
-	const message = 'strace is missing or may not trace (apt-get install strace; ptrace allowed)';
-	if (process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0') {
-		test('strace can trace (CI must run the lock tests that use it)', () => {
-			throw new Error(message);
-		});
-	} else {
-		console.warn(`Skipping the strace lock tests: ${message}`);
-	}
-
-	return false;
+	return requiredTool(spawnSync('strace', ['-qq', '-e', 'trace=none', 'true']).status === 0, {
+		message: 'strace is missing or may not trace (apt-get install strace; ptrace allowed)',
+		ciTest: 'strace can trace (CI must run the lock tests that use it)',
+		skipping: 'Skipping the strace lock tests',
+	});
 }
 
 describe.skipIf(!straceWorks())('FileStore.lock, system calls refused or killed by strace', () => {

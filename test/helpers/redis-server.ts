@@ -6,8 +6,9 @@ import {createConnection, createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {delimiter, join} from 'node:path';
 import {createClient, createCluster} from 'redis';
-import {afterAll, beforeAll, test} from 'vitest';
+import {afterAll, beforeAll} from 'vitest';
 import {LOCK_KEY_PREFIX} from '../../source/session/redis/options.js';
+import {requiredTool} from './required-tool.js';
 import {waitFor} from './wait.js';
 
 /** The shared poll, here too because the Redis tests import it from this file. */
@@ -32,21 +33,14 @@ const INSTALL_HINT =
 
 /**
  * Whether the Redis tests can run. Without redis-server they are skipped with a warning saying
- * how to install it; under CI (CI=true) a missing redis-server is a failing test, never a skip
- * (a test rather than a thrown error, so CI's pass/fail count shows it).
+ * how to install it; under CI a missing redis-server is a failing test (required-tool.ts).
  */
 export function redisServerAvailable(): boolean {
-	if (which('redis-server')) return true;
-	const message = `redis-server is not on the PATH; ${INSTALL_HINT}`;
-	if (process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0') {
-		test('redis-server is on the PATH (CI must run the Redis tests)', () => {
-			throw new Error(message);
-		});
-	} else {
-		console.warn(`Skipping the Redis tests: ${message}`);
-	}
-
-	return false;
+	return requiredTool(which('redis-server') !== undefined, {
+		message: `redis-server is not on the PATH; ${INSTALL_HINT}`,
+		ciTest: 'redis-server is on the PATH (CI must run the Redis tests)',
+		skipping: 'Skipping the Redis tests',
+	});
 }
 
 /** Whether the Redis Cluster tests can run: redis-cli makes the cluster (Debian: redis-tools). */
